@@ -1,0 +1,83 @@
+"""Shared actors and settings for the whole suite."""
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from loket.accounts.models import Person, Relation, User
+from loket.accounts.services import token_issue
+
+PASSWORD = "Kuat-Sekali-2026"  # noqa: S105 - test fixture
+
+
+@pytest.fixture(autouse=True)
+def _quiet_defaults(settings: Any) -> Iterator[None]:
+    # Rate limits are tested on purpose where they matter; elsewhere one client IP makes many calls.
+    settings.LOKET_RATE_LIMITS = False
+    from django_q.conf import Conf
+
+    sync = Conf.SYNC
+    Conf.SYNC = True  # the worker's tasks run inline in tests
+    cache.clear()
+    yield
+    Conf.SYNC = sync
+    cache.clear()
+
+
+def make_applicant(
+    *,
+    email: str = "ani@example.id",
+    nik: str = "1671014508900002",
+    full_name: str = "Ani Lestari",
+    birth_date: dt.date = dt.date(1990, 8, 5),
+    sex: str = "F",
+    verified: bool = True,
+) -> User:
+    user = User.objects.create_user(
+        email,
+        PASSWORD,
+        full_name=full_name,
+        phone="+6281234567801",
+        email_verified_at=timezone.now() if verified else None,
+    )
+    Person.objects.create(
+        account=user, relation=Relation.SELF, full_name=full_name, nik=nik, birth_date=birth_date, sex=sex
+    )
+    return user
+
+
+def bearer(user: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_issue(login=user.email, password=PASSWORD, ip='10.0.0.1')}"}
+
+
+@pytest.fixture
+def applicant(db: None) -> User:
+    """Ani, a verified applicant in Palembang."""
+    return make_applicant()
+
+
+@pytest.fixture
+def other_applicant(db: None) -> User:
+    """Dedi, another verified applicant, a stranger to Ani."""
+    return make_applicant(
+        email="dedi@example.id",
+        nik="3174011203850003",
+        full_name="Dedi Kurniawan",
+        birth_date=dt.date(1985, 3, 12),
+        sex="M",
+    )
+
+
+@pytest.fixture
+def api() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def auth_headers(applicant: User) -> dict[str, str]:
+    return bearer(applicant)

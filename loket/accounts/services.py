@@ -1,0 +1,300 @@
+"""Writes for accounts: registration, email verification, tokens, password reset, household."""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from lokal import parse_phone
+
+from loket.accounts import lockout
+from loket.accounts.models import ApiToken, EmailVerification, Person, Relation, User
+from loket.accounts.nik import NikError, Sex, nik_check
+from loket.core.errors import Conflict, DomainError, NotFound, Throttled
+from loket.notify.services import message_queue
+
+
+def _nik_or_error(nik: object, *, birth_date: dt.date, sex: Sex, field: str = "nik") -> tuple[str, list[str]]:
+    try:
+        checked = nik_check(nik, birth_date=birth_date, sex=sex)
+    except NikError as error:
+        raise DomainError(error.code, error.reason, field=field) from None
+    return checked.nik, checked.flags
+
+
+def _birth_date_ok(birth_date: dt.date, field: str = "birth_date") -> None:
+    today = timezone.localdate()
+    if birth_date > today or birth_date < dt.date(1900, 1, 1):
+        raise DomainError("invalid", _("Tanggal lahir tidak masuk akal."), field=field)
+
+
+def _normalize_phone(raw: str) -> str:
+    info = parse_phone(raw)
+    if not info.valid or info.type != "mobile" or info.e164 is None:
+        raise DomainError("invalid_phone", _("Nomor HP Indonesia tidak valid (contoh: 0812 3456 7890)."), field="phone")
+    return info.e164
+
+
+def _normalize_email(raw: str) -> str:
+    email = raw.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError("invalid_email", _("Alamat email tidak valid."), field="email") from None
+    return email
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise DomainError("weak_password", " ".join(error.messages), field="password") from None
+
+
+def _nik_taken() -> Conflict:
+    return Conflict("nik_registered", _("NIK ini sudah terdaftar pada akun lain."), field="nik")
+
+
+@transaction.atomic
+def applicant_register(
+    *,
+    full_name: str,
+    nik: str,
+    birth_date: dt.date,
+    sex: Sex,
+    phone: str,
+    email: str,
+    address: str,
+    password: str,
+    language: str = "id",
+) -> User:
+    """Create an unverified applicant account and mail the 6-digit verification code."""
+    _birth_date_ok(birth_date)
+    clean_nik, flags = _nik_or_error(nik, birth_date=birth_date, sex=sex)
+    user = User(
+        email=_normalize_email(email),
+        full_name=full_name.strip(),
+        phone=_normalize_phone(phone),
+        address=address.strip(),
+        language=language if language in ("id", "en") else "id",
+    )
+    _check_password(password, user)
+    if User.objects.filter(email__iexact=user.email).exists():
+        raise Conflict("email_registered", _("Email ini sudah terdaftar."), field="email")
+    if Person.objects.filter(nik=clean_nik).exists():
+        raise _nik_taken()
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            Person.objects.create(
+                account=user,
+                relation=Relation.SELF,
+                full_name=user.full_name,
+                nik=clean_nik,
+                birth_date=birth_date,
+                sex=sex,
+                nik_flags=flags,
+            )
+    except IntegrityError:
+        # A parallel registration with the same NIK or email won the race.
+        raise Conflict("already_registered", _("NIK atau email ini sudah terdaftar."), field="nik") from None
+    _send_code(user)
+    return user
+
+
+def _code_hash(user: User, code: str) -> str:
+    return salted_hmac("loket.email-verification", f"{user.pk}:{code}").hexdigest()
+
+
+def _send_code(user: User) -> None:
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    now = timezone.now()
+    EmailVerification.objects.update_or_create(
+        user=user,
+        defaults={
+            "code_hash": _code_hash(user, code),
+            "sent_at": now,
+            "expires_at": now + dt.timedelta(minutes=settings.LOKET_VERIFY_CODE_TTL_MINUTES),
+            "attempts": 0,
+        },
+    )
+    with translation.override(user.language):
+        message_queue(
+            recipient=user.email,
+            subject=_("Kode verifikasi Loket: %(code)s") % {"code": code},
+            body=_(
+                "Halo %(name)s,\n\nKode verifikasi akun Loket Anda: %(code)s\n"
+                "Kode ini berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun, "
+                "termasuk petugas.\n\nLoket"
+            )
+            % {"name": user.full_name, "code": code, "minutes": settings.LOKET_VERIFY_CODE_TTL_MINUTES},
+        )
+
+
+def verification_resend(*, email: str) -> None:
+    """Mail a new code unless one was sent within the cooldown. Silent for unknown emails."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None or user.is_verified:
+        return
+    pending = EmailVerification.objects.filter(user=user).first()
+    if pending:
+        wait = (pending.sent_at + dt.timedelta(seconds=settings.LOKET_VERIFY_RESEND_SECONDS)) - timezone.now()
+        if wait.total_seconds() > 0:
+            raise Throttled(
+                _("Tunggu %(s)d detik sebelum meminta kode baru.") % {"s": int(wait.total_seconds()) + 1},
+                retry_after=int(wait.total_seconds()) + 1,
+            )
+    _send_code(user)
+
+
+def _bad_code() -> DomainError:
+    return DomainError("invalid_code", _("Kode verifikasi salah atau kedaluwarsa."), field="code")
+
+
+def email_verify(*, email: str, code: str) -> User:
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise _bad_code()
+    if user.is_verified:
+        return user
+    pending = EmailVerification.objects.filter(user=user, expires_at__gt=timezone.now()).first()
+    if pending is None:
+        raise _bad_code()
+    # Count the attempt before comparing, with one conditional UPDATE: parallel guesses
+    # cannot slip past the limit, and a wrong guess is counted although we then raise.
+    counted = EmailVerification.objects.filter(pk=pending.pk, attempts__lt=settings.LOKET_VERIFY_MAX_ATTEMPTS).update(
+        attempts=F("attempts") + 1
+    )
+    if counted != 1:
+        raise DomainError(
+            "too_many_attempts", _("Terlalu banyak kode salah. Minta kode baru."), field="code", status=429
+        )
+    if not hmac.compare_digest(pending.code_hash, _code_hash(user, code.strip())):
+        raise _bad_code()
+    with transaction.atomic():
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        pending.delete()
+    return user
+
+
+def _token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def token_issue(*, login: str, password: str, ip: str) -> str:
+    """Check the credentials and return a new bearer token (shown once; only its hash is kept)."""
+    lockout.login_allowed(login=login, ip=ip)
+    user = authenticate(None, username=login, password=password)
+    if user is None:
+        lockout.login_failed(login=login, ip=ip)
+        raise DomainError("invalid_credentials", _("Email/NIK atau kata sandi salah."), status=401)
+    lockout.login_succeeded(login=login, ip=ip)
+    assert isinstance(user, User)
+    if not user.is_verified:
+        raise DomainError("unverified", _("Verifikasi email Anda terlebih dahulu."), status=401)
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=_token_hash(key))
+    return key
+
+
+def user_for_token(key: str) -> User | None:
+    token = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(key)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def token_revoke(*, key: str) -> None:
+    ApiToken.objects.filter(key_hash=_token_hash(key)).delete()
+
+
+def password_reset_request(*, email: str) -> None:
+    """Mail a reset token. Says nothing about whether the email exists."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    with translation.override(user.language):
+        message_queue(
+            recipient=user.email,
+            subject=_("Atur ulang kata sandi Loket"),
+            body=_(
+                "Halo %(name)s,\n\nSeseorang meminta pengaturan ulang kata sandi akun Loket Anda.\n"
+                "Kode pengaturan ulang: %(uid)s.%(token)s\nBerlaku %(minutes)d menit. Abaikan email ini "
+                "jika Anda tidak memintanya.\n\nLoket"
+            )
+            % {"name": user.full_name, "uid": uid, "token": token, "minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+        )
+
+
+@transaction.atomic
+def password_reset_confirm(*, reset_code: str, password: str) -> User:
+    bad = DomainError("invalid_reset_code", _("Kode pengaturan ulang salah atau kedaluwarsa."), field="reset_code")
+    uid, _sep, token = reset_code.strip().partition(".")
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uid))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        raise bad from None
+    if not default_token_generator.check_token(user, token):
+        raise bad
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ApiToken.objects.filter(user=user).delete()  # a reset logs every client out
+    return user
+
+
+@transaction.atomic
+def household_add(*, user: User, full_name: str, nik: str, birth_date: dt.date, sex: Sex, relation: str) -> Person:
+    if relation not in Relation.values or relation == Relation.SELF:
+        raise DomainError("invalid", _("Hubungan keluarga tidak valid."), field="relation")
+    _birth_date_ok(birth_date)
+    clean_nik, flags = _nik_or_error(nik, birth_date=birth_date, sex=sex)
+    # Lock the account row so two parallel adds cannot both pass the limit.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    members = user.people.exclude(relation=Relation.SELF).count()
+    if members >= settings.LOKET_HOUSEHOLD_MAX:
+        raise Conflict(
+            "household_full",
+            _("Satu akun dapat menambahkan paling banyak %(n)d anggota keluarga.")
+            % {"n": settings.LOKET_HOUSEHOLD_MAX},
+        )
+    if Person.objects.filter(nik=clean_nik).exists():
+        raise _nik_taken()
+    try:
+        with transaction.atomic():
+            return Person.objects.create(
+                account=user,
+                relation=relation,
+                full_name=full_name.strip(),
+                nik=clean_nik,
+                birth_date=birth_date,
+                sex=sex,
+                nik_flags=flags,
+            )
+    except IntegrityError:
+        raise _nik_taken() from None
+
+
+def household_remove(*, user: User, person_id: int) -> None:
+    deleted, _detail = user.people.exclude(relation=Relation.SELF).filter(pk=person_id).delete()
+    if not deleted:
+        raise NotFound("not_found", _("Anggota keluarga tidak ditemukan."))

@@ -1,0 +1,60 @@
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from loket.accounts import services
+from loket.accounts.models import Person
+from loket.accounts.selectors import household_of
+from loket.api.schemas import IsoDate, Name, Short
+from loket.api.security import VerifiedTokenAuth, current_user
+
+router = Router(tags=["household"], auth=VerifiedTokenAuth())
+
+
+class MemberIn(Schema):
+    full_name: Name
+    nik: Short
+    birth_date: IsoDate
+    sex: Literal["M", "F"]
+    relation: Literal["spouse", "child", "parent", "sibling", "other"]
+
+
+class MemberOut(Schema):
+    id: int
+    full_name: str
+    nik: str
+    birth_date: dt.date
+    sex: str
+    relation: str
+    nik_flags: list[str]
+
+
+def member_out(person: Person) -> MemberOut:
+    return MemberOut(
+        id=person.pk,
+        full_name=person.full_name,
+        nik=person.nik,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        relation=person.relation,
+        nik_flags=person.nik_flags,
+    )
+
+
+@router.get("", response=list[MemberOut])
+def household_list(request: HttpRequest) -> list[MemberOut]:
+    return [member_out(p) for p in household_of(current_user(request))]
+
+
+@router.post("", response={201: MemberOut})
+def household_add(request: HttpRequest, payload: MemberIn) -> tuple[int, MemberOut]:
+    person = services.household_add(user=current_user(request), **payload.dict())
+    return 201, member_out(person)
+
+
+@router.delete("/{member_id}", response={204: None})
+def household_remove(request: HttpRequest, member_id: int) -> tuple[int, None]:
+    services.household_remove(user=current_user(request), person_id=member_id)
+    return 204, None

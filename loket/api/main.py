@@ -1,0 +1,18 @@
+"""The public JSON API, v1: one router per domain."""
+
+from ninja import NinjaAPI
+
+from loket.api import auth, errors, household, offices
+
+api = NinjaAPI(
+    title="Loket API",
+    version="1",
+    description="Antrean dan janji temu paspor. Passport appointments and office queues.",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("/auth", auth.router)
+api.add_router("/household", household.router)
+api.add_router("/offices", offices.router)

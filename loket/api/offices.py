@@ -1,0 +1,75 @@
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from loket.api.schemas import Short
+from loket.offices.models import ArrivalWindow, Office
+
+router = Router(tags=["offices"])
+
+DAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class WindowOut(Schema):
+    start: str
+    end: str
+    capacity: int
+
+
+class OfficeOut(Schema):
+    code: str
+    name: str
+    kind: str
+    province: str
+    city: str
+    address: str
+    timezone: str
+    zone: str
+    online_booking: bool
+    horizon_days: int
+    release_time: str
+    weekly_windows: dict[str, list[WindowOut]]
+    daily_quota: dict[str, int]
+
+
+def office_out(office: Office) -> OfficeOut:
+    by_day: dict[str, list[WindowOut]] = {key: [] for key in DAY_KEYS}
+    for window in office.windows.all():
+        by_day[DAY_KEYS[window.weekday]].append(
+            WindowOut(start=f"{window.start:%H:%M}", end=f"{window.end:%H:%M}", capacity=window.capacity)
+        )
+    return OfficeOut(
+        code=office.code,
+        name=office.name,
+        kind=office.kind,
+        province=office.province,
+        city=office.city,
+        address=office.address,
+        timezone=office.timezone,
+        zone=office.zone_abbreviation,
+        online_booking=office.online_booking,
+        horizon_days=office.horizon_days,
+        release_time=f"{office.release_time:%H:%M}",
+        weekly_windows={day: windows for day, windows in by_day.items() if windows},
+        daily_quota={day: sum(w.capacity for w in windows) for day, windows in by_day.items() if windows},
+    )
+
+
+@router.get("", response=list[OfficeOut])
+def office_list(request: HttpRequest, q: Short = "", province: Short = "") -> list[OfficeOut]:
+    offices = Office.objects.prefetch_related(Prefetch("windows", ArrivalWindow.objects.order_by("weekday", "start")))
+    if q:
+        offices = offices.filter(Q(name__icontains=q) | Q(city__icontains=q) | Q(code__iexact=q))
+    if province:
+        offices = offices.filter(province__iexact=province)
+    return [office_out(o) for o in offices]
+
+
+@router.get("/{code}", response=OfficeOut)
+def office_detail(request: HttpRequest, code: str) -> OfficeOut:
+    office = get_object_or_404(
+        Office.objects.prefetch_related(Prefetch("windows", ArrivalWindow.objects.order_by("weekday", "start"))),
+        code__iexact=code[:8],
+    )
+    return office_out(office)

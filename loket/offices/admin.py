@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from loket.offices.models import ArrivalWindow, Closure, Office
+
+
+class ArrivalWindowInline(admin.TabularInline):
+    model = ArrivalWindow
+    extra = 0
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "province", "timezone", "online_booking", "horizon_days"]
+    list_filter = ["online_booking", "timezone", "kind", "province"]
+    search_fields = ["code", "name", "city", "province"]
+    inlines = [ArrivalWindowInline]
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["date", "office", "reason", "created_by"]
+    list_filter = ["office"]
+    date_hierarchy = "date"
+
+    def save_model(self, request: HttpRequest, obj: Closure, form: object, change: bool) -> None:
+        if not change and request.user.is_authenticated:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,153 @@
+"""Creates or updates offices from a JSON list (see `import_offices`). All or nothing."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.db import transaction
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from loket.offices.models import ArrivalWindow, Office, OfficeKind
+
+DAY_NAMES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class OfficeImportError(Exception):
+    """The file was rejected; nothing was written."""
+
+
+class WindowSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    days: list[Day] = Field(min_length=1)
+    start: dt.time
+    end: dt.time
+    capacity: int = Field(ge=0, le=10_000)
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> "WindowSpec":
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class OfficeSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[A-Z0-9]{2,8}$")
+    name: str = Field(min_length=3, max_length=120)
+    timezone: Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+    horizon_days: int = Field(ge=1, le=366)
+    windows: list[WindowSpec]
+    kind: OfficeKind = OfficeKind.KELAS_I_TPI
+    province: str = Field(default="", max_length=60)
+    city: str = Field(default="", max_length=60)
+    address: str = Field(default="", max_length=255)
+    online_booking: bool = True
+    release_time: dt.time = dt.time(0, 0)
+
+    @field_validator("windows")
+    @classmethod
+    def _no_duplicate_starts(cls, windows: list[WindowSpec]) -> list[WindowSpec]:
+        seen: set[tuple[int, dt.time]] = set()
+        for window in windows:
+            for day in window.days:
+                key = (DAY_NAMES[day], window.start)
+                if key in seen:
+                    raise ValueError(f"two windows start at {window.start:%H:%M} on {day}")
+                seen.add(key)
+        return windows
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def _describe(index: int, raw: Any, error: ValidationError) -> str:
+    code = raw.get("code") if isinstance(raw, dict) else None
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(entry)"
+    label = f"entry {index}" + (f" ({code})" if code else "")
+    return f"{label}: {where}: {first['msg']}"
+
+
+def parse_offices(data: Any) -> list[OfficeSpec]:
+    if not isinstance(data, list):
+        raise OfficeImportError("the file must hold a JSON list of offices")
+    specs: list[OfficeSpec] = []
+    codes: set[str] = set()
+    for index, raw in enumerate(data):
+        try:
+            spec = OfficeSpec.model_validate(raw)
+        except ValidationError as error:
+            raise OfficeImportError(_describe(index, raw, error)) from None
+        if spec.code in codes:
+            raise OfficeImportError(f"entry {index} ({spec.code}): code: appears twice in the file")
+        codes.add(spec.code)
+        specs.append(spec)
+    return specs
+
+
+def _office_fields(spec: OfficeSpec) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "timezone": spec.timezone,
+        "horizon_days": spec.horizon_days,
+        "kind": spec.kind.value,
+        "province": spec.province,
+        "city": spec.city,
+        "address": spec.address,
+        "online_booking": spec.online_booking,
+        "release_time": spec.release_time,
+    }
+
+
+def _sync_windows(office: Office, spec: OfficeSpec) -> bool:
+    wanted = {(DAY_NAMES[day], w.start): (w.end, w.capacity) for w in spec.windows for day in w.days}
+    changed = False
+    for window in office.windows.all():
+        key = (window.weekday, window.start)
+        if key not in wanted:
+            window.delete()
+            changed = True
+            continue
+        end, capacity = wanted.pop(key)
+        if (window.end, window.capacity) != (end, capacity):
+            window.end, window.capacity = end, capacity
+            window.save(update_fields=["end", "capacity"])
+            changed = True
+    for (weekday, start), (end, capacity) in wanted.items():
+        ArrivalWindow.objects.create(office=office, weekday=weekday, start=start, end=end, capacity=capacity)
+        changed = True
+    return changed
+
+
+@transaction.atomic
+def offices_import(*, data: Any) -> ImportReport:
+    """Validate every entry first, then write them all in one transaction."""
+    specs = parse_offices(data)
+    report = ImportReport()
+    for spec in specs:
+        fields = _office_fields(spec)
+        office = Office.objects.filter(code=spec.code).first()
+        if office is None:
+            office = Office.objects.create(code=spec.code, **fields)
+            _sync_windows(office, spec)
+            report.created.append(spec.code)
+            continue
+        changed = False
+        for name, value in fields.items():
+            if getattr(office, name) != value:
+                setattr(office, name, value)
+                changed = True
+        if changed:
+            office.save()
+        if _sync_windows(office, spec) or changed:
+            report.updated.append(spec.code)
+        else:
+            report.unchanged.append(spec.code)
+    return report

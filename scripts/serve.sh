@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Serves the whole system: the web/API app server and the background worker.
+# SQLite by default; set DATABASE_URL (and REDIS_URL) for PostgreSQL (and Redis).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+BIND="${BIND:-127.0.0.1:8000}"
+
+$PY manage.py qcluster &
+worker=$!
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+
+echo "Loket: http://$BIND  (API docs: http://$BIND/api/v1/docs, admin: http://$BIND/admin/)"
+# One process with threads on SQLite keeps the local-memory cache (rate limits) shared;
+# production runs several workers with REDIS_URL set (see README).
+.venv/bin/gunicorn config.wsgi:application \
+  --bind "$BIND" \
+  --workers "${WEB_WORKERS:-1}" --threads "${WEB_THREADS:-8}" \
+  --access-logfile - --graceful-timeout 5
