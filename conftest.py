@@ -19,6 +19,7 @@ PASSWORD = "Kuat-Sekali-2026"  # noqa: S105 - test fixture
 def _quiet_defaults(settings: Any) -> Iterator[None]:
     # Rate limits are tested on purpose where they matter; elsewhere one client IP makes many calls.
     settings.LOKET_RATE_LIMITS = False
+    settings.LOKET_AVAILABILITY_CACHE_SECONDS = 0  # tests read fresh seat counts
     from django_q.conf import Conf
 
     sync = Conf.SYNC

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from loket.api import auth, errors, household, offices
+from loket.api import auth, bookings, errors, household, offices
 
 api = NinjaAPI(
     title="Loket API",
@@ -16,3 +16,4 @@ errors.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/household", household.router)
 api.add_router("/offices", offices.router)
+api.add_router("/bookings", bookings.router)

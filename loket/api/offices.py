@@ -1,9 +1,14 @@
+import datetime as dt
+from typing import Any
+
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from pydantic import Field
 
-from loket.api.schemas import Short
+from loket.api.schemas import IsoDate, Short
+from loket.booking.selectors import availability_for
 from loket.offices.models import ArrivalWindow, Office
 
 router = Router(tags=["offices"])
@@ -73,3 +78,38 @@ def office_detail(request: HttpRequest, code: str) -> OfficeOut:
         code__iexact=code[:8],
     )
     return office_out(office)
+
+
+class AvailabilityQuery(Schema):
+    start: IsoDate | None = None
+    days: int = Field(default=14, ge=1, le=62)
+
+
+class SeatsOut(Schema):
+    start: str
+    end: str
+    capacity: int
+    remaining: int
+
+
+class DayOut(Schema):
+    date: dt.date
+    open: bool
+    full: bool
+    reason_code: str | None
+    reason: str | None
+    windows: list[SeatsOut]
+
+
+class AvailabilityOut(Schema):
+    office: str
+    timezone: str
+    days: list[DayOut]
+    next_available: dt.date | None
+
+
+@router.get("/{code}/availability", response=AvailabilityOut)
+def office_availability(request: HttpRequest, code: str, query: Query[AvailabilityQuery]) -> Any:
+    """Open days, windows and seats left, in the office's local days. May lag a few seconds (cache)."""
+    office = get_object_or_404(Office, code__iexact=code[:8])
+    return availability_for(office, query.start or office.local_today(), query.days)

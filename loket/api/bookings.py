@@ -1,0 +1,115 @@
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Header, Router, Schema
+from pydantic import Field
+
+from loket.accounts.nik import mask_nik
+from loket.api.schemas import IsoDate, Short
+from loket.api.security import VerifiedTokenAuth, current_user
+from loket.booking import services
+from loket.booking.codes import qr_payload
+from loket.booking.models import Booking
+from loket.booking.selectors import booking_of, bookings_of
+from loket.core.errors import NotFound
+from loket.core.ratelimit import hit
+
+router = Router(tags=["bookings"], auth=VerifiedTokenAuth())
+
+
+class BookingIn(Schema):
+    office: Short
+    date: IsoDate
+    start: dt.time
+    service: Literal["new", "replacement"]
+    passport_type: Literal["regular", "electronic"]
+    member: int | None = Field(default=None, ge=1)
+
+
+class RescheduleIn(Schema):
+    date: IsoDate
+    start: dt.time
+
+
+class BookingOut(Schema):
+    code: str
+    status: str
+    office: str
+    office_name: str
+    timezone: str
+    date: dt.date
+    start: str
+    end: str
+    service: str
+    passport_type: str
+    name: str
+    nik: str
+    member: int
+    reschedule_count: int
+    qr: str
+
+
+def booking_out(booking: Booking) -> BookingOut:
+    slot = booking.slot
+    return BookingOut(
+        code=booking.code,
+        status=booking.status,
+        office=booking.office.code,
+        office_name=booking.office.name,
+        timezone=booking.office.timezone,
+        date=slot.date,
+        start=f"{slot.start:%H:%M}",
+        end=f"{slot.end:%H:%M}",
+        service=booking.service,
+        passport_type=booking.passport_type,
+        name=booking.person_name,
+        nik=mask_nik(booking.person.nik),
+        member=booking.person_id,
+        reschedule_count=booking.reschedule_count,
+        qr=qr_payload(booking.code),
+    )
+
+
+@router.post("", response={200: BookingOut, 201: BookingOut})
+def booking_create(
+    request: HttpRequest,
+    payload: BookingIn,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
+) -> tuple[int, BookingOut]:
+    user = current_user(request)
+    hit(scope="book", key=str(user.pk), limit=20, window_seconds=60)
+    booking, created = services.booking_create(
+        user=user,
+        request=services.BookingRequest(**payload.dict()),
+        idempotency_key=idempotency_key,
+    )
+    return (201 if created else 200), booking_out(booking)
+
+
+@router.get("", response=list[BookingOut])
+def booking_list(request: HttpRequest) -> list[BookingOut]:
+    return [booking_out(b) for b in bookings_of(current_user(request))[:100]]
+
+
+def _mine(request: HttpRequest, code: str) -> Booking:
+    booking = booking_of(current_user(request), code)
+    if booking is None:
+        raise NotFound("not_found", "Pemesanan tidak ditemukan.")
+    return booking
+
+
+@router.get("/{code}", response=BookingOut)
+def booking_detail(request: HttpRequest, code: Short) -> BookingOut:
+    return booking_out(_mine(request, code))
+
+
+@router.post("/{code}/cancel", response=BookingOut)
+def booking_cancel(request: HttpRequest, code: Short) -> BookingOut:
+    return booking_out(services.booking_cancel(user=current_user(request), code=code))
+
+
+@router.post("/{code}/reschedule", response=BookingOut)
+def booking_reschedule(request: HttpRequest, code: Short, payload: RescheduleIn) -> BookingOut:
+    booking = services.booking_reschedule(user=current_user(request), code=code, date=payload.date, start=payload.start)
+    return booking_out(booking)

@@ -1,0 +1,117 @@
+"""Seats (one row per office, day and arrival window) and the bookings that take them."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from loket.accounts.models import Person
+from loket.offices.models import Office
+
+
+class Slot(models.Model):
+    """The seats of one arrival window on one local day.
+
+    Created from the office's weekly ArrivalWindow the first time someone books it.
+    `booked` is only ever changed by conditional UPDATEs (see services), and the CHECK
+    constraint makes an overbooking impossible even if a code path forgot the condition.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="slots")
+    date = models.DateField()
+    start = models.TimeField()
+    end = models.TimeField()
+    starts_at = models.DateTimeField(help_text="UTC instant the window opens")
+    capacity = models.PositiveIntegerField()
+    booked = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("slot")
+        verbose_name_plural = _("slot")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date", "start"], name="slot_unique_window_day"),
+            models.CheckConstraint(condition=Q(booked__gte=0), name="slot_booked_not_negative"),
+            models.CheckConstraint(condition=Q(booked__lte=F("capacity")), name="slot_never_overbooked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.date} {self.start:%H:%M} {self.booked}/{self.capacity}"
+
+    @property
+    def remaining(self) -> int:
+        return self.capacity - self.booked
+
+
+class BookingStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("Menunggu pembayaran")
+    CONFIRMED = "confirmed", _("Terkonfirmasi")
+    CHECKED_IN = "checked_in", _("Sudah hadir")
+    COMPLETED = "completed", _("Selesai")
+    CANCELLED = "cancelled", _("Dibatalkan")
+    EXPIRED = "expired", _("Kedaluwarsa")
+    NO_SHOW = "no_show", _("Tidak hadir")
+
+
+# A person may hold one booking in these states at a time (a database constraint).
+ACTIVE_STATUSES = [BookingStatus.AWAITING_PAYMENT, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN]
+
+
+class Service(models.TextChoices):
+    NEW = "new", _("Paspor baru")
+    REPLACEMENT = "replacement", _("Penggantian paspor")
+
+
+class PassportType(models.TextChoices):
+    REGULAR = "regular", _("Paspor biasa (polikarbonat)")
+    ELECTRONIC = "electronic", _("Paspor elektronik")
+
+
+class Booking(models.Model):
+    code = models.CharField(_("kode pemesanan"), max_length=8, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bookings")
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings_made")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="bookings")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
+    service = models.CharField(_("layanan"), max_length=12, choices=Service.choices)
+    passport_type = models.CharField(_("jenis paspor"), max_length=12, choices=PassportType.choices)
+    status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices)
+    person_name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # A cancelled seat returns to the pool only at this instant, so a broker cannot hand
+    # a seat to another account by cancelling at the right second.
+    seat_release_at = models.DateTimeField(null=True, blank=True)
+    seat_released = models.BooleanField(default=False)
+    reschedule_count = models.PositiveSmallIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 - NULL: no key, not unique
+    request_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("pemesanan")
+        verbose_name_plural = _("pemesanan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status__in=ACTIVE_STATUSES), name="booking_one_active_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["booked_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="booking_idempotency_key_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["seat_released", "seat_release_at"], name="booking_release_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def date(self) -> dt.date:
+        return self.slot.date

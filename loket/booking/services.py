@@ -1,0 +1,304 @@
+"""Writes for booking: take a seat, cancel, reschedule, release cancelled seats.
+
+Every seat is claimed the same way: one conditional UPDATE (`booked < capacity`) inside a
+short transaction, right before the booking row is written. Two requests for the last
+seat both run the UPDATE; the database lets exactly one of them change the row.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.accounts.models import Person, Relation, User
+from loket.booking.codes import new_code, normalize_code
+from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, PassportType, Service, Slot
+from loket.booking.selectors import day_plans, next_available
+from loket.core.errors import Conflict, DomainError, NotFound
+from loket.offices.models import Office
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    office: str
+    date: dt.date
+    start: dt.time
+    service: str
+    passport_type: str
+    member: int | None = None
+
+    def fingerprint(self) -> str:
+        body = {
+            "office": self.office.upper(),
+            "date": self.date.isoformat(),
+            "start": self.start.strftime("%H:%M"),
+            "service": self.service,
+            "passport_type": self.passport_type,
+            "member": self.member,
+        }
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _person_for(user: User, member: int | None) -> Person:
+    people = Person.objects.filter(account=user)
+    person = people.filter(relation=Relation.SELF).first() if member is None else people.filter(pk=member).first()
+    if person is None:
+        if member is None:
+            raise DomainError("no_holder", _("Akun ini tidak memiliki data pemohon (NIK)."), field="member")
+        raise DomainError("unknown_member", _("Anggota keluarga tidak ditemukan di akun ini."), field="member")
+    return person
+
+
+def _check_cooling_off(person: Person) -> None:
+    window_start = timezone.now() - dt.timedelta(days=settings.LOKET_NO_SHOW_WINDOW_DAYS)
+    no_shows = list(
+        Booking.objects.filter(person=person, status=BookingStatus.NO_SHOW, slot__starts_at__gte=window_start)
+        .order_by("-slot__starts_at")
+        .values_list("slot__starts_at", flat=True)[: settings.LOKET_NO_SHOW_LIMIT]
+    )
+    if len(no_shows) < settings.LOKET_NO_SHOW_LIMIT:
+        return
+    until = no_shows[0] + dt.timedelta(days=settings.LOKET_NO_SHOW_COOLDOWN_DAYS)
+    if until > timezone.now():
+        raise DomainError(
+            "cooling_off",
+            _("Pemohon ini beberapa kali tidak hadir dan baru dapat memesan lagi mulai %(day)s.")
+            % {"day": timezone.localdate(until).isoformat()},
+            status=403,
+            until=timezone.localdate(until).isoformat(),
+        )
+
+
+def _office(code: str) -> Office:
+    office = Office.objects.filter(code__iexact=code.strip()[:8]).first()
+    if office is None:
+        raise DomainError("unknown_office", _("Kantor tidak dikenal."), field="office")
+    return office
+
+
+def _window_full(office: Office) -> Conflict:
+    nearest = next_available(office)
+    return Conflict(
+        "window_full",
+        _("Jendela kedatangan ini sudah penuh."),
+        field="start",
+        next_available=nearest.isoformat() if nearest else None,
+    )
+
+
+def slot_for(office: Office, day: dt.date, start: dt.time) -> Slot:
+    """The seat counter of a bookable window on `day`; DomainError (422) when it is not bookable."""
+    plan = day_plans(office, day, 1)[0]
+    if not plan.open:
+        raise DomainError(
+            plan.reason_code or "closed", plan.reason or _("Tanggal ini tidak dapat dipesan."), field="date"
+        )
+    window = next((w for w in plan.windows if w.start == start), None)
+    if window is None:
+        raise DomainError(
+            "unknown_window", _("Tidak ada jendela kedatangan yang dapat dipesan pada jam ini."), field="start"
+        )
+    starts_at = timezone.make_aware(dt.datetime.combine(day, start), office.zone)
+    slot, _created = Slot.objects.get_or_create(
+        office=office,
+        date=day,
+        start=start,
+        defaults={"end": window.end, "capacity": window.capacity, "starts_at": starts_at},
+    )
+    return slot
+
+
+def _claim_seat(slot: Slot) -> bool:
+    """Take one seat of `slot` inside the caller's transaction. False when the window is full."""
+    if getattr(settings, "LOKET_UNSAFE_SEAT_CLAIM_FOR_TESTS", False):
+        # Test settings only: the read-then-write race the guard exists to prevent.
+        current = Slot.objects.get(pk=slot.pk)
+        if current.booked >= current.capacity:
+            return False
+        time.sleep(0.05)
+        Slot.objects.filter(pk=slot.pk).update(booked=current.booked + 1)
+        return True
+    return Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1) == 1
+
+
+class _WindowFull(Exception):
+    """Raised inside the seat transaction to roll it back; turned into a 409 outside it."""
+
+
+def _claim_or_roll_back(slot: Slot) -> None:
+    if not _claim_seat(slot):
+        raise _WindowFull
+
+
+def _free_seat(slot_id: int) -> None:
+    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+def _validate_choice(request: BookingRequest) -> None:
+    if request.service not in Service.values:
+        raise DomainError("invalid", _("Layanan tidak dikenal."), field="service")
+    if request.passport_type not in PassportType.values:
+        raise DomainError("invalid", _("Jenis paspor tidak dikenal."), field="passport_type")
+
+
+def _replay(user: User, key: str, request: BookingRequest) -> Booking | None:
+    existing = Booking.objects.filter(booked_by=user, idempotency_key=key).select_related("slot", "office").first()
+    if existing is None:
+        return None
+    if existing.request_hash != request.fingerprint():
+        raise DomainError(
+            "idempotency_key_reused",
+            _("Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda."),
+            field="Idempotency-Key",
+        )
+    return existing
+
+
+def _active_exists() -> Conflict:
+    return Conflict("active_booking_exists", _("Pemohon ini sudah memiliki pemesanan aktif."), field="member")
+
+
+def booking_create(*, user: User, request: BookingRequest, idempotency_key: str | None = None) -> tuple[Booking, bool]:
+    """Book a seat for the account holder or a household member. Returns (booking, created)."""
+    if idempotency_key:
+        replayed = _replay(user, idempotency_key, request)
+        if replayed:
+            return replayed, False
+    _validate_choice(request)
+    person = _person_for(user, request.member)
+    _check_cooling_off(person)
+    if Booking.objects.filter(person=person, status__in=ACTIVE_STATUSES).exists():
+        raise _active_exists()
+    office = _office(request.office)
+    slot = slot_for(office, request.date, request.start)
+    for attempt in range(2):
+        try:
+            return _book_seat(user, person, office, slot, request, idempotency_key), True
+        except _WindowFull:
+            # Seats of due cancellations may still wait for the worker: return them, try once more.
+            if attempt or not seats_release_due(slot=slot):
+                raise _window_full(office) from None
+        except IntegrityError:
+            # The seat claim was rolled back with the failed insert. Which constraint was it?
+            if idempotency_key:
+                replayed = _replay(user, idempotency_key, request)
+                if replayed:
+                    return replayed, False
+            if Booking.objects.filter(person=person, status__in=ACTIVE_STATUSES).exists():
+                raise _active_exists() from None
+            raise  # a booking-code collision (1 in 10^12): the client retries
+    raise AssertionError("unreachable")
+
+
+def _book_seat(
+    user: User, person: Person, office: Office, slot: Slot, request: BookingRequest, idempotency_key: str | None
+) -> Booking:
+    with transaction.atomic():
+        _claim_or_roll_back(slot)
+        return Booking.objects.create(
+            code=new_code(),
+            person=person,
+            booked_by=user,
+            office=office,
+            slot=slot,
+            service=request.service,
+            passport_type=request.passport_type,
+            status=BookingStatus.CONFIRMED,
+            person_name=person.full_name,
+            idempotency_key=idempotency_key or None,
+            request_hash=request.fingerprint(),
+        )
+
+
+def _own_active(user: User, code: str) -> Booking:
+    booking = (
+        Booking.objects.filter(person__account=user, code=normalize_code(code)).select_related("slot", "office").first()
+    )
+    if booking is None:
+        raise NotFound("not_found", _("Pemesanan tidak ditemukan."))
+    if not booking.is_active or booking.status == BookingStatus.CHECKED_IN:
+        raise DomainError("not_active", _("Pemesanan ini tidak aktif lagi."))
+    return booking
+
+
+def booking_cancel(*, user: User, code: str) -> Booking:
+    """Cancel; the seat returns to the pool after LOKET_CANCEL_RELEASE_MINUTES."""
+    booking = _own_active(user, code)
+    now = timezone.now()
+    if booking.slot.starts_at <= now:
+        raise DomainError("window_started", _("Jendela kedatangan sudah dimulai; pemesanan tidak dapat dibatalkan."))
+    release_at = now + dt.timedelta(minutes=settings.LOKET_CANCEL_RELEASE_MINUTES)
+    with transaction.atomic():
+        # Conditional on the status, so two parallel cancels free the seat once.
+        changed = Booking.objects.filter(pk=booking.pk, status__in=ACTIVE_STATUSES).update(
+            status=BookingStatus.CANCELLED, cancelled_at=now, seat_release_at=release_at
+        )
+        if changed != 1:
+            raise DomainError("not_active", _("Pemesanan ini tidak aktif lagi."))
+        if settings.LOKET_CANCEL_RELEASE_MINUTES == 0:
+            _release_one(booking.pk)
+    booking.refresh_from_db()
+    return booking
+
+
+def _release_one(booking_id: int) -> bool:
+    """Give a cancelled or expired booking's seat back, exactly once."""
+    booking = Booking.objects.filter(pk=booking_id).only("slot_id").first()
+    if booking is None:
+        return False
+    if Booking.objects.filter(pk=booking_id, seat_released=False).update(seat_released=True) != 1:
+        return False
+    _free_seat(booking.slot_id)
+    return True
+
+
+def seats_release_due(*, now: dt.datetime | None = None, slot: Slot | None = None) -> int:
+    """Return the seats of cancellations whose delay has passed. Run by the worker every minute."""
+    now = now or timezone.now()
+    due = Booking.objects.filter(status=BookingStatus.CANCELLED, seat_released=False, seat_release_at__lte=now)
+    if slot is not None:
+        due = due.filter(slot=slot)
+    released = 0
+    for booking_id in list(due.values_list("pk", flat=True)[:1000]):
+        with transaction.atomic():
+            released += _release_one(booking_id)
+    return released
+
+
+def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) -> Booking:
+    """Move to another window: the new seat is taken and the old freed in one transaction, or nothing changes."""
+    booking = _own_active(user, code)
+    office = booking.office
+    if booking.reschedule_count >= settings.LOKET_RESCHEDULE_MAX:
+        raise DomainError(
+            "reschedule_limit",
+            _("Jadwal pemesanan ini sudah diubah %(n)d kali (batas).") % {"n": settings.LOKET_RESCHEDULE_MAX},
+        )
+    if booking.slot.date <= office.local_today():
+        raise DomainError("too_late", _("Jadwal hanya dapat diubah paling lambat sehari sebelum kedatangan."))
+    new_slot = slot_for(office, date, start)
+    if new_slot.pk == booking.slot_id:
+        raise DomainError("same_window", _("Jadwal baru sama dengan jadwal sekarang."), field="start")
+    old_slot_id = booking.slot_id
+    with transaction.atomic():
+        # Lock the booking by a conditional UPDATE first: parallel reschedules of one
+        # booking serialise here, and only one of them moves it.
+        moved = Booking.objects.filter(
+            pk=booking.pk, slot_id=old_slot_id, status__in=ACTIVE_STATUSES, reschedule_count=booking.reschedule_count
+        ).update(slot=new_slot, reschedule_count=F("reschedule_count") + 1)
+        if moved != 1:
+            raise Conflict("changed", _("Pemesanan ini baru saja diubah. Muat ulang dan coba lagi."))
+        try:
+            _claim_or_roll_back(new_slot)
+        except _WindowFull:
+            raise _window_full(office) from None  # rolls back the move too
+        _free_seat(old_slot_id)
+    booking.refresh_from_db()
+    return booking

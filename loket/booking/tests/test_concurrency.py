@@ -1,0 +1,169 @@
+"""Real parallel HTTP requests against a live server, on PostgreSQL.
+
+Each test releases all its requests at once through a barrier. The control test switches
+the seat guard off (test settings only) and shows the race really happens without it.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from loket.accounts.models import ApiToken, Person, Relation, User
+from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, Slot
+from loket.booking.tests.conftest import make_office
+from loket.offices.models import Office
+
+# Django's test server listens with a backlog of 10: fifty simultaneous connects would be
+# refused by the kernel before they reach Loket. A production server listens with more.
+WSGIServer.request_queue_size = 256
+
+HOLDING_A_SEAT = Q(status__in=ACTIVE_STATUSES) | Q(status=BookingStatus.CANCELLED, seat_released=False)
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("real parallel transactions need PostgreSQL")
+
+
+def day_ahead() -> str:
+    # A weekday a week ahead that is no holiday in the test window (offices open all week here).
+    return (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+
+
+def applicants(n: int) -> list[str]:
+    """n verified applicants; returns their bearer tokens."""
+    tokens = []
+    for i in range(n):
+        user = User.objects.create_user(
+            f"race{i}@example.id", None, full_name=f"Pemohon {i}", email_verified_at=timezone.now()
+        )
+        Person.objects.create(
+            account=user,
+            relation=Relation.SELF,
+            full_name=user.full_name,
+            nik=f"3174011203{85:02d}{i + 1:04d}",
+            birth_date=dt.date(1985, 3, 12),
+            sex="M",
+        )
+        key = secrets.token_urlsafe(24)
+        ApiToken.objects.create(user=user, key_hash=hashlib.sha256(key.encode()).hexdigest())
+        tokens.append(key)
+    return tokens
+
+
+def all_at_once(calls: list[Callable[[httpx.Client], httpx.Response]]) -> list[httpx.Response]:
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[httpx.Client], httpx.Response]) -> httpx.Response:
+        with httpx.Client(timeout=30) as client:
+            barrier.wait()
+            return call(client)
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def booker(
+    base: str, token: str, office: str, day: str, start: str = "08:00", key: str | None = None
+) -> Callable[[httpx.Client], httpx.Response]:
+    headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
+    body = {"office": office, "date": day, "start": start, "service": "new", "passport_type": "regular", "member": None}
+    return lambda client: client.post(f"{base}/api/v1/bookings", json=body, headers=headers)
+
+
+def assert_counts_exact(office: Office) -> None:
+    """Every slot's counter equals the seats its bookings hold, and never exceeds capacity."""
+    for slot in Slot.objects.filter(office=office):
+        held = Booking.objects.filter(slot=slot).filter(HOLDING_A_SEAT).count()
+        assert slot.booked == held, f"{slot}: counter {slot.booked}, bookings holding a seat {held}"
+        assert slot.booked <= slot.capacity
+
+
+def test_fifty_applicants_for_the_last_seat_get_exactly_one_201(live_server: Any) -> None:
+    office = make_office("RACE", capacity=1)
+    tokens = applicants(50)
+    responses = all_at_once([booker(live_server.url, t, "RACE", day_ahead()) for t in tokens])
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 1, 409: 49}, statuses
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"window_full"}
+    assert Booking.objects.filter(office=office).count() == 1
+    assert_counts_exact(office)
+
+
+def test_one_applicant_twice_at_once_gets_one_booking(live_server: Any) -> None:
+    office = make_office("TWICE", capacity=20)
+    [token] = applicants(1)
+    responses = all_at_once([booker(live_server.url, token, "TWICE", day_ahead()) for _ in range(10)])
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses[201] == 1, statuses
+    assert statuses[409] == 9
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"active_booking_exists"}
+    assert Booking.objects.filter(office=office).count() == 1
+    assert_counts_exact(office)
+
+
+def test_same_idempotency_key_at_once_makes_one_booking(live_server: Any) -> None:
+    office = make_office("IDEM", capacity=20)
+    [token] = applicants(1)
+    responses = all_at_once([booker(live_server.url, token, "IDEM", day_ahead(), key="same-key") for _ in range(8)])
+    assert {r.status_code for r in responses} <= {200, 201}, [r.content for r in responses]
+    assert len({r.json()["code"] for r in responses}) == 1
+    assert Booking.objects.filter(office=office).count() == 1
+    assert_counts_exact(office)
+
+
+def test_racing_reschedules_and_cancels_keep_counts_exact(live_server: Any, settings: Any) -> None:
+    settings.LOKET_CANCEL_RELEASE_MINUTES = 0
+    office = make_office("MOVE", capacity=30)  # 08:00 has 30 seats, 09:00 has 1
+    tokens = applicants(30)
+    day = day_ahead()
+    codes = [r.json()["code"] for r in all_at_once([booker(live_server.url, t, "MOVE", day) for t in tokens])]
+
+    def reschedule(token: str, code: str) -> Callable[[httpx.Client], httpx.Response]:
+        return lambda c: c.post(
+            f"{live_server.url}/api/v1/bookings/{code}/reschedule",
+            json={"date": day, "start": "09:00"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    def cancel(token: str, code: str) -> Callable[[httpx.Client], httpx.Response]:
+        return lambda c: c.post(
+            f"{live_server.url}/api/v1/bookings/{code}/cancel", headers={"Authorization": f"Bearer {token}"}
+        )
+
+    # Everyone tries to move into the single 09:00 seat; ten of them also cancel at the same moment.
+    calls = [reschedule(t, c) for t, c in zip(tokens, codes, strict=True)]
+    calls += [cancel(t, c) for t, c in zip(tokens[:10], codes[:10], strict=True)]
+    responses = all_at_once(calls)
+    assert all(r.status_code < 500 for r in responses), [r.content for r in responses if r.status_code >= 500]
+    assert Slot.objects.get(office=office, start="09:00").booked <= 1
+    assert Booking.objects.filter(office=office, slot__start="09:00", status__in=ACTIVE_STATUSES).count() <= 1
+    assert_counts_exact(office)
+
+
+def test_control_without_the_guard_the_race_overbooks(live_server: Any, settings: Any) -> None:
+    settings.LOKET_UNSAFE_SEAT_CLAIM_FOR_TESTS = True
+    office = make_office("CTRL", capacity=1)
+    tokens = applicants(20)
+    responses = all_at_once([booker(live_server.url, t, "CTRL", day_ahead()) for t in tokens])
+    created = sum(r.status_code == 201 for r in responses)
+    assert created > 1, "the unguarded read-then-write should let several requests take the one seat"
+    assert (
+        Booking.objects.filter(office=office, status__in=ACTIVE_STATUSES).count()
+        > Slot.objects.get(office=office, start="08:00").capacity
+    )
