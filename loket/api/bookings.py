@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from loket.accounts.nik import mask_nik
@@ -76,7 +76,7 @@ def booking_create(
     request: HttpRequest,
     payload: BookingIn,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
-) -> tuple[int, BookingOut]:
+) -> Status[BookingOut]:
     user = current_user(request)
     hit(scope="book", key=str(user.pk), limit=20, window_seconds=60)
     booking, created = services.booking_create(
@@ -84,7 +84,7 @@ def booking_create(
         request=services.BookingRequest(**payload.dict()),
         idempotency_key=idempotency_key,
     )
-    return (201 if created else 200), booking_out(booking)
+    return Status(201 if created else 200, booking_out(booking))
 
 
 @router.get("", response=list[BookingOut])

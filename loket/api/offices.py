@@ -1,11 +1,11 @@
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Path, Query, Router, Schema
+from pydantic import Field, StringConstraints
 
 from loket.api.schemas import IsoDate, Short
 from loket.booking.selectors import availability_for
@@ -71,11 +71,14 @@ def office_list(request: HttpRequest, q: Short = "", province: Short = "") -> li
     return [office_out(o) for o in offices]
 
 
+OfficeCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2,8}$")]
+
+
 @router.get("/{code}", response=OfficeOut)
-def office_detail(request: HttpRequest, code: str) -> OfficeOut:
+def office_detail(request: HttpRequest, code: Path[OfficeCode]) -> OfficeOut:
     office = get_object_or_404(
         Office.objects.prefetch_related(Prefetch("windows", ArrivalWindow.objects.order_by("weekday", "start"))),
-        code__iexact=code[:8],
+        code__iexact=code,
     )
     return office_out(office)
 
@@ -109,7 +112,7 @@ class AvailabilityOut(Schema):
 
 
 @router.get("/{code}/availability", response=AvailabilityOut)
-def office_availability(request: HttpRequest, code: str, query: Query[AvailabilityQuery]) -> Any:
+def office_availability(request: HttpRequest, code: Path[OfficeCode], query: Query[AvailabilityQuery]) -> Any:
     """Open days, windows and seats left, in the office's local days. May lag a few seconds (cache)."""
-    office = get_object_or_404(Office, code__iexact=code[:8])
+    office = get_object_or_404(Office, code__iexact=code)
     return availability_for(office, query.start or office.local_today(), query.days)

@@ -22,6 +22,7 @@ from loket.booking.codes import new_code, normalize_code
 from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, PassportType, Service, Slot
 from loket.booking.selectors import day_plans, next_available
 from loket.core.errors import Conflict, DomainError, NotFound
+from loket.notify.events import notify
 from loket.offices.models import Office
 
 
@@ -197,12 +198,29 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
     raise AssertionError("unreachable")
 
 
+def _tell(event: str, booking: Booking, key: str) -> None:
+    slot = booking.slot
+    notify(
+        event=event,
+        user=booking.booked_by,
+        key=key,
+        context={
+            "code": booking.code,
+            "person": booking.person_name,
+            "office": booking.office.name,
+            "date": slot.date.isoformat(),
+            "start": f"{slot.start:%H:%M}",
+            "zone": booking.office.zone_abbreviation,
+        },
+    )
+
+
 def _book_seat(
     user: User, person: Person, office: Office, slot: Slot, request: BookingRequest, idempotency_key: str | None
 ) -> Booking:
     with transaction.atomic():
         _claim_or_roll_back(slot)
-        return Booking.objects.create(
+        booking = Booking.objects.create(
             code=new_code(),
             person=person,
             booked_by=user,
@@ -215,6 +233,8 @@ def _book_seat(
             idempotency_key=idempotency_key or None,
             request_hash=request.fingerprint(),
         )
+        _tell("booking_confirmed", booking, f"booking:{booking.pk}:confirmed")
+    return booking
 
 
 def _own_active(user: User, code: str) -> Booking:
@@ -244,7 +264,8 @@ def booking_cancel(*, user: User, code: str) -> Booking:
             raise DomainError("not_active", _("Pemesanan ini tidak aktif lagi."))
         if settings.LOKET_CANCEL_RELEASE_MINUTES == 0:
             _release_one(booking.pk)
-    booking.refresh_from_db()
+        booking.refresh_from_db()
+        _tell("booking_cancelled", booking, f"booking:{booking.pk}:cancelled")
     return booking
 
 
@@ -300,5 +321,6 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
         except _WindowFull:
             raise _window_full(office) from None  # rolls back the move too
         _free_seat(old_slot_id)
-    booking.refresh_from_db()
+        booking.refresh_from_db()
+        _tell("booking_rescheduled", booking, f"booking:{booking.pk}:rescheduled:{booking.reschedule_count}")
     return booking

@@ -1,16 +1,46 @@
 """Creates or updates offices from a JSON list (see `import_offices`). All or nothing."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from loket.offices.models import ArrivalWindow, Office, OfficeKind
 
 DAY_NAMES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    # PostgreSQL refuses NUL outright: reject it here, with the entry and field, not halfway through the write.
+    if _CONTROL.search(value):
+        raise ValueError("contains control characters")
+    return value
+
+
+def _local_time(value: dt.time) -> dt.time:
+    # Times are wall-clock times in the office's own zone; an offset would be dropped or crash the comparison.
+    if value.tzinfo is not None:
+        raise ValueError("must be a local time without a UTC offset (the office's zone applies)")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control_characters)]
+LocalTime = Annotated[dt.time, AfterValidator(_local_time)]
 
 
 class OfficeImportError(Exception):
@@ -21,9 +51,9 @@ class WindowSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     days: list[Day] = Field(min_length=1)
-    start: dt.time
-    end: dt.time
-    capacity: int = Field(ge=0, le=10_000)
+    start: LocalTime
+    end: LocalTime
+    capacity: StrictInt = Field(ge=0, le=10_000)
 
     @model_validator(mode="after")
     def _end_after_start(self) -> "WindowSpec":
@@ -33,19 +63,20 @@ class WindowSpec(BaseModel):
 
 
 class OfficeSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Whitespace around text is a typo, not data; and a name of three spaces must not pass min_length.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     code: str = Field(pattern=r"^[A-Z0-9]{2,8}$")
-    name: str = Field(min_length=3, max_length=120)
+    name: Text = Field(min_length=3, max_length=120)
     timezone: Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
-    horizon_days: int = Field(ge=1, le=366)
+    horizon_days: StrictInt = Field(ge=1, le=366)
     windows: list[WindowSpec]
     kind: OfficeKind = OfficeKind.KELAS_I_TPI
-    province: str = Field(default="", max_length=60)
-    city: str = Field(default="", max_length=60)
-    address: str = Field(default="", max_length=255)
-    online_booking: bool = True
-    release_time: dt.time = dt.time(0, 0)
+    province: Text = Field(default="", max_length=60)
+    city: Text = Field(default="", max_length=60)
+    address: Text = Field(default="", max_length=255)
+    online_booking: StrictBool = True
+    release_time: LocalTime = dt.time(0, 0)
 
     @field_validator("windows")
     @classmethod
