@@ -36,6 +36,53 @@ EVENTS: dict[str, tuple[str, str]] = {
             "pukul %(start)s %(zone)s."
         ),
     ),
+    "payment_due": (
+        N_("Bayar PNBP %(amount)s untuk pemesanan %(code)s"),
+        N_(
+            "Halo %(name)s,\n\nKursi Anda di %(office)s pada %(date)s pukul %(start)s %(zone)s kami tahan. "
+            "Bayar PNBP %(amount)s dengan kode billing %(billing_code)s sebelum %(deadline)s, "
+            "atau pemesanan %(code)s batal otomatis."
+        ),
+    ),
+    "payment_reminder": (
+        N_("Pengingat: bayar PNBP pemesanan %(code)s sebelum %(deadline)s"),
+        N_(
+            "Halo %(name)s,\n\nPembayaran PNBP %(amount)s dengan kode billing %(billing_code)s belum kami terima. "
+            "Batas waktunya %(deadline)s; setelah itu kursi Anda dilepas."
+        ),
+    ),
+    "booking_expired": (
+        N_("Pemesanan %(code)s kedaluwarsa"),
+        N_(
+            "Halo %(name)s,\n\nPembayaran untuk pemesanan %(code)s tidak kami terima sampai batas waktu, "
+            "sehingga kursinya dilepas. Silakan pesan ulang."
+        ),
+    ),
+    "paid_needs_rebooking": (
+        N_("Pembayaran %(code)s diterima, jadwal perlu dipilih ulang"),
+        N_(
+            "Halo %(name)s,\n\nPembayaran untuk pemesanan %(code)s kami terima setelah batas waktu dan kursinya "
+            "sudah terisi. Pembayaran Anda tetap berlaku: petugas akan membantu memilih jadwal baru."
+        ),
+    ),
+    "visit_reminder": (
+        N_("Besok: kedatangan Anda di %(office)s"),
+        N_(
+            "Halo %(name)s,\n\nPengingat: %(person)s dijadwalkan datang ke %(office)s besok, %(date)s pukul "
+            "%(start)s %(zone)s (kode %(code)s). Bawa KTP asli dan dokumen yang diminta."
+        ),
+    ),
+    "status_changed": (
+        N_("Permohonan %(code)s: %(status)s"),
+        N_("Halo %(name)s,\n\nStatus permohonan paspor %(code)s untuk %(person)s kini: %(status)s."),
+    ),
+    "passport_ready": (
+        N_("Paspor %(person)s siap diambil"),
+        N_(
+            "Halo %(name)s,\n\nPaspor untuk %(person)s (permohonan %(code)s) siap diambil di %(office)s. "
+            "Bawa KTP asli dan bukti pemesanan."
+        ),
+    ),
 }
 
 
