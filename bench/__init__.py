@@ -1,0 +1,1 @@
+"""Load benchmarks for Loket (see docs/benchmarks.md)."""
