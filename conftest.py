@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
@@ -13,6 +14,14 @@ from loket.accounts.models import Person, Relation, User
 from loket.accounts.services import token_issue
 
 PASSWORD = "Kuat-Sekali-2026"  # noqa: S105 - test fixture
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Still Argon2 (hashes start with "argon2"), but at a test cost: a suite hashes hundreds of passwords.
+    monkeypatch.setattr(Argon2PasswordHasher, "time_cost", 1)
+    monkeypatch.setattr(Argon2PasswordHasher, "memory_cost", 256)
+    monkeypatch.setattr(Argon2PasswordHasher, "parallelism", 1)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -23,7 +23,9 @@ from loket.accounts import lockout
 from loket.accounts.models import ApiToken, EmailVerification, Person, Relation, User
 from loket.accounts.nik import NikError, Sex, nik_check
 from loket.core.errors import Conflict, DomainError, NotFound, Throttled
-from loket.notify.services import message_queue
+from loket.notify.events import notify
+
+EMAIL_MAX_LENGTH = 254  # User.email
 
 
 def _nik_or_error(nik: object, *, birth_date: dt.date, sex: Sex, field: str = "nik") -> tuple[str, list[str]]:
@@ -53,6 +55,9 @@ def _normalize_email(raw: str) -> str:
         validate_email(email)
     except ValidationError:
         raise DomainError("invalid_email", _("Alamat email tidak valid."), field="email") from None
+    # The validator allows 320 characters; the column holds 254 and PostgreSQL refuses more.
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise DomainError("invalid_email", _("Alamat email tidak valid."), field="email")
     return email
 
 
@@ -131,17 +136,13 @@ def _send_code(user: User) -> None:
             "attempts": 0,
         },
     )
-    with translation.override(user.language):
-        message_queue(
-            recipient=user.email,
-            subject=_("Kode verifikasi Loket: %(code)s") % {"code": code},
-            body=_(
-                "Halo %(name)s,\n\nKode verifikasi akun Loket Anda: %(code)s\n"
-                "Kode ini berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun, "
-                "termasuk petugas.\n\nLoket"
-            )
-            % {"name": user.full_name, "code": code, "minutes": settings.LOKET_VERIFY_CODE_TTL_MINUTES},
-        )
+    # An email-only event (loket.notify.events.EMAIL_ONLY_EVENTS): the code proves the address.
+    notify(
+        event="account_verification",
+        user=user,
+        key=f"user:{user.pk}:verification:{now.timestamp():.6f}",
+        context={"code": code, "minutes": settings.LOKET_VERIFY_CODE_TTL_MINUTES},
+    )
 
 
 def verification_resend(*, email: str) -> None:
@@ -166,10 +167,10 @@ def _bad_code() -> DomainError:
 
 def email_verify(*, email: str, code: str) -> User:
     user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
+    # An account that is already verified has no code left to check: answering it with the
+    # account would hand anybody's NIK and address to whoever knows the email.
+    if user is None or user.is_verified:
         raise _bad_code()
-    if user.is_verified:
-        return user
     pending = EmailVerification.objects.filter(user=user, expires_at__gt=timezone.now()).first()
     if pending is None:
         raise _bad_code()
@@ -197,12 +198,13 @@ def _token_hash(key: str) -> str:
 
 def token_issue(*, login: str, password: str, ip: str) -> str:
     """Check the credentials and return a new bearer token (shown once; only its hash is kept)."""
-    lockout.login_allowed(login=login, ip=ip)
+    who = lockout.login_key(login)
+    lockout.login_allowed(who=who, ip=ip)
     user = authenticate(None, username=login, password=password)
     if user is None:
-        lockout.login_failed(login=login, ip=ip)
+        lockout.login_failed(who=who, ip=ip)
         raise DomainError("invalid_credentials", _("Email/NIK atau kata sandi salah."), status=401)
-    lockout.login_succeeded(login=login, ip=ip)
+    lockout.login_succeeded(who=who, ip=ip)
     assert isinstance(user, User)
     if not user.is_verified:
         raise DomainError("unverified", _("Verifikasi email Anda terlebih dahulu."), status=401)
@@ -232,17 +234,13 @@ def password_reset_request(*, email: str) -> None:
         return
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    with translation.override(user.language):
-        message_queue(
-            recipient=user.email,
-            subject=_("Atur ulang kata sandi Loket"),
-            body=_(
-                "Halo %(name)s,\n\nSeseorang meminta pengaturan ulang kata sandi akun Loket Anda.\n"
-                "Kode pengaturan ulang: %(uid)s.%(token)s\nBerlaku %(minutes)d menit. Abaikan email ini "
-                "jika Anda tidak memintanya.\n\nLoket"
-            )
-            % {"name": user.full_name, "uid": uid, "token": token, "minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
-        )
+    # Email only, whatever the chosen channels; the key holds a hash, not the token itself.
+    notify(
+        event="password_reset",
+        user=user,
+        key=f"user:{user.pk}:password_reset:{hashlib.sha256(token.encode()).hexdigest()[:16]}",
+        context={"uid": uid, "token": token, "minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+    )
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from loket.accounts import services
 from loket.accounts.models import User
@@ -83,10 +83,10 @@ def account_out(user: User) -> AccountOut:
 
 
 @router.post("/register", response={201: AccountOut})
-def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, AccountOut]:
+def register(request: HttpRequest, payload: RegisterIn) -> Status[AccountOut]:
     hit(scope="register", key=client_ip(request), limit=20, window_seconds=3600)
     user = services.applicant_register(**payload.dict())
-    return 201, account_out(user)
+    return Status(201, account_out(user))
 
 
 @router.post("/verify", response=AccountOut)
@@ -96,10 +96,10 @@ def verify(request: HttpRequest, payload: VerifyIn) -> AccountOut:
 
 
 @router.post("/verify/resend", response={202: Done})
-def verify_resend(request: HttpRequest, payload: EmailIn) -> tuple[int, Done]:
+def verify_resend(request: HttpRequest, payload: EmailIn) -> Status[Done]:
     hit(scope="resend", key=client_ip(request), limit=10, window_seconds=3600)
     services.verification_resend(email=payload.email)
-    return 202, Done()
+    return Status(202, Done())
 
 
 @router.post("/token", response=TokenOut)
@@ -110,10 +110,10 @@ def token(request: HttpRequest, payload: TokenIn) -> TokenOut:
 
 
 @router.post("/logout", response={204: None}, auth=TokenAuth())
-def logout(request: HttpRequest) -> tuple[int, None]:
+def logout(request: HttpRequest) -> Status[None]:
     header = request.headers.get("Authorization", "")
     services.token_revoke(key=header.partition(" ")[2].strip())
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=AccountOut, auth=TokenAuth())
@@ -122,10 +122,10 @@ def me(request: HttpRequest) -> AccountOut:
 
 
 @router.post("/password-reset", response={202: Done})
-def password_reset(request: HttpRequest, payload: EmailIn) -> tuple[int, Done]:
+def password_reset(request: HttpRequest, payload: EmailIn) -> Status[Done]:
     hit(scope="reset", key=client_ip(request), limit=10, window_seconds=3600)
     services.password_reset_request(email=payload.email)
-    return 202, Done()
+    return Status(202, Done())
 
 
 @router.post("/password-reset/confirm", response=Done)

@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from loket.accounts import services
 from loket.accounts.models import Person
@@ -49,12 +49,12 @@ def household_list(request: HttpRequest) -> list[MemberOut]:
 
 
 @router.post("", response={201: MemberOut})
-def household_add(request: HttpRequest, payload: MemberIn) -> tuple[int, MemberOut]:
+def household_add(request: HttpRequest, payload: MemberIn) -> Status[MemberOut]:
     person = services.household_add(user=current_user(request), **payload.dict())
-    return 201, member_out(person)
+    return Status(201, member_out(person))
 
 
 @router.delete("/{member_id}", response={204: None})
-def household_remove(request: HttpRequest, member_id: int) -> tuple[int, None]:
+def household_remove(request: HttpRequest, member_id: int) -> Status[None]:
     services.household_remove(user=current_user(request), person_id=member_id)
-    return 204, None
+    return Status(204, None)

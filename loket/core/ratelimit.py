@@ -33,9 +33,14 @@ def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> None:
 
 
 def client_ip(request: object) -> str:
+    """The client's address. Behind our load balancer, the entry it appended to X-Forwarded-For.
+
+    The leftmost entries are whatever the client sent and would let anyone pick a fresh
+    address per request; the rightmost one was written by our own proxy.
+    """
     meta = getattr(request, "META", {})
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",") if part.strip()]
         if forwarded:
-            return str(forwarded.split(",")[0].strip())
+            return forwarded[-1]
     return str(meta.get("REMOTE_ADDR", "unknown"))
