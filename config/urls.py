@@ -1,9 +1,11 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from loket.api.main import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # The demo payment provider; answers 404 unless LOKET_PAYMENT_SIMULATOR is on.
+    path("simulator/", include("loket.payments.simulator.urls")),
 ]

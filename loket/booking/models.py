@@ -52,6 +52,8 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Dibatalkan")
     EXPIRED = "expired", _("Kedaluwarsa")
     NO_SHOW = "no_show", _("Tidak hadir")
+    # Paid after its payment deadline when the seat was gone: holds no seat, staff rebook it.
+    PAID_NEEDS_REBOOKING = "paid_needs_rebooking", _("Sudah dibayar, perlu jadwal ulang")
 
 
 # A person may hold one booking in these states at a time (a database constraint).

@@ -162,7 +162,7 @@ def bookings_of(user: User) -> QuerySet[Booking]:
     """Bookings for the account holder and their household, newest first."""
     return (
         Booking.objects.filter(person__account=user)
-        .select_related("office", "slot", "person")
+        .select_related("office", "slot", "person", "payment")
         .order_by("-created_at", "-id")
     )
 

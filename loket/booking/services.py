@@ -1,4 +1,5 @@
-"""Writes for booking: take a seat, cancel, reschedule, release cancelled seats.
+"""Writes for booking: take a seat, cancel, reschedule, release cancelled seats, expire
+unpaid bookings and seat paid ones (called by loket/payments).
 
 Every seat is claimed the same way: one conditional UPDATE (`booked < capacity`) inside a
 short transaction, right before the booking row is written. Two requests for the last
@@ -22,8 +23,10 @@ from loket.booking.codes import new_code, normalize_code
 from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, PassportType, Service, Slot
 from loket.booking.selectors import day_plans, next_available
 from loket.core.errors import Conflict, DomainError, NotFound
+from loket.dossier.services import application_open, replacement_validate
 from loket.notify.events import notify
 from loket.offices.models import Office
+from loket.payments.billing import payment_context, payment_open
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class BookingRequest:
     service: str
     passport_type: str
     member: int | None = None
+    replacement_reason: str | None = None
+    old_passport_number: str | None = None
 
     def fingerprint(self) -> str:
         body = {
@@ -44,6 +49,11 @@ class BookingRequest:
             "passport_type": self.passport_type,
             "member": self.member,
         }
+        # Only when given, so the fingerprints of requests stored before these fields existed still match.
+        if self.replacement_reason:
+            body["replacement_reason"] = self.replacement_reason
+        if self.old_passport_number:
+            body["old_passport_number"] = self.old_passport_number
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -147,6 +157,9 @@ def _validate_choice(request: BookingRequest) -> None:
         raise DomainError("invalid", _("Layanan tidak dikenal."), field="service")
     if request.passport_type not in PassportType.values:
         raise DomainError("invalid", _("Jenis paspor tidak dikenal."), field="passport_type")
+    replacement_validate(
+        service=request.service, reason=request.replacement_reason, old_passport_number=request.old_passport_number
+    )
 
 
 def _replay(user: User, key: str, request: BookingRequest) -> Booking | None:
@@ -198,7 +211,7 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
     raise AssertionError("unreachable")
 
 
-def _tell(event: str, booking: Booking, key: str) -> None:
+def _tell(event: str, booking: Booking, key: str, extra: dict[str, str] | None = None) -> None:
     slot = booking.slot
     notify(
         event=event,
@@ -211,6 +224,7 @@ def _tell(event: str, booking: Booking, key: str) -> None:
             "date": slot.date.isoformat(),
             "start": f"{slot.start:%H:%M}",
             "zone": booking.office.zone_abbreviation,
+            **(extra or {}),
         },
     )
 
@@ -228,12 +242,23 @@ def _book_seat(
             slot=slot,
             service=request.service,
             passport_type=request.passport_type,
-            status=BookingStatus.CONFIRMED,
+            # With the fee due up front the seat is held, unpaid, until the payment deadline.
+            status=BookingStatus.AWAITING_PAYMENT if settings.LOKET_PAYMENT_REQUIRED else BookingStatus.CONFIRMED,
             person_name=person.full_name,
             idempotency_key=idempotency_key or None,
             request_hash=request.fingerprint(),
         )
-        _tell("booking_confirmed", booking, f"booking:{booking.pk}:confirmed")
+        application_open(
+            booking=booking,
+            person=person,
+            replacement_reason=request.replacement_reason or "",
+            old_passport_number=request.old_passport_number or "",
+        )
+        if settings.LOKET_PAYMENT_REQUIRED:
+            payment = payment_open(booking=booking)
+            _tell("payment_due", booking, f"booking:{booking.pk}:payment_due", payment_context(payment))
+        else:
+            _tell("booking_confirmed", booking, f"booking:{booking.pk}:confirmed")
     return booking
 
 
@@ -291,6 +316,70 @@ def seats_release_due(*, now: dt.datetime | None = None, slot: Slot | None = Non
         with transaction.atomic():
             released += _release_one(booking_id)
     return released
+
+
+def booking_expire(*, booking_id: int) -> bool:
+    """Expire an unpaid booking and return its seat to the pool at once (no cancel delay:
+    nobody chose the moment, so no broker can time it). True only for the call that did it."""
+    with transaction.atomic():
+        expired = Booking.objects.filter(pk=booking_id, status=BookingStatus.AWAITING_PAYMENT).update(
+            status=BookingStatus.EXPIRED, seat_release_at=timezone.now()
+        )
+        if expired != 1:
+            return False  # paid, cancelled or expired by another worker first
+        _release_one(booking_id)
+        booking = Booking.objects.select_related("slot", "office", "booked_by").get(pk=booking_id)
+        _tell("booking_expired", booking, f"booking:{booking_id}:expired")
+    return True
+
+
+def booking_confirm_paid(*, booking_id: int) -> str:
+    """Give a paid booking its seat and return its new status.
+
+    Still holding its seat: confirmed. Expired meanwhile: it takes the same seat again with
+    the same conditional UPDATE as any booking; when the seat is gone it becomes
+    paid_needs_rebooking (no seat, listed for staff). Never an overbooking.
+    """
+    with transaction.atomic():
+        held = Booking.objects.filter(pk=booking_id, status=BookingStatus.AWAITING_PAYMENT)
+        if held.update(status=BookingStatus.CONFIRMED) == 1:
+            event = "booking_confirmed"
+        else:
+            booking = Booking.objects.select_related("slot").get(pk=booking_id)
+            if booking.status != BookingStatus.EXPIRED:
+                return booking.status  # cancelled, or settled by an earlier notification
+            if _retake_seat(booking):
+                event = "booking_confirmed"
+            else:
+                Booking.objects.filter(pk=booking_id, status=BookingStatus.EXPIRED).update(
+                    status=BookingStatus.PAID_NEEDS_REBOOKING
+                )
+                event = "paid_needs_rebooking"
+        booking = Booking.objects.select_related("slot", "office", "booked_by").get(pk=booking_id)
+        # The same key as a confirmation at booking time: one "confirmed" message per booking.
+        _tell(event, booking, f"booking:{booking_id}:{event.removeprefix('booking_')}")
+    return booking.status
+
+
+def _retake_seat(booking: Booking) -> bool:
+    """Put an expired booking back on its own seat if that seat is still free and still useful."""
+    if booking.slot.starts_at <= timezone.now():
+        return False
+    if Booking.objects.filter(person_id=booking.person_id, status__in=ACTIVE_STATUSES).exists():
+        return False  # the person booked again meanwhile: one active booking per person
+    try:
+        with transaction.atomic():  # a savepoint: a lost race undoes the revival and the claim together
+            revived = Booking.objects.filter(pk=booking.pk, status=BookingStatus.EXPIRED, seat_released=True).update(
+                status=BookingStatus.CONFIRMED, seat_released=False, seat_release_at=None
+            )
+            if revived != 1:
+                return False
+            _claim_or_roll_back(booking.slot)
+    except _WindowFull:
+        return False
+    except IntegrityError:
+        return False  # a booking for the same person won the race to the active-booking index
+    return True
 
 
 def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) -> Booking:

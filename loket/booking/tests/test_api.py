@@ -44,12 +44,22 @@ def test_booking_takes_a_seat_and_returns_the_proof(api: Client, office: Office,
     response = book(api, auth_headers)
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["status"] == "confirmed"
+    assert body["status"] == "awaiting_payment"  # the seat is held; the PNBP fee is due first
+    assert (body["payment"]["amount"], body["payment"]["status"]) == (350_000, "pending")
     assert (body["office"], body["date"], body["start"], body["end"]) == ("TST", DAY, "08:00", "09:00")
     assert body["name"] == "Ani Lestari"
     assert body["nik"] == "1671********0002"
     assert len(body["code"]) == 8 and set(body["code"]) <= set(ALPHABET)
     assert code_from_qr(body["qr"]) == body["code"]
+    assert Slot.objects.get(office=office, date=DAY, start="08:00").booked == 1
+
+
+def test_without_payment_required_the_booking_is_confirmed_at_once(
+    api: Client, office: Office, auth_headers: dict[str, str], settings: Any
+) -> None:
+    settings.LOKET_PAYMENT_REQUIRED = False
+    body = book(api, auth_headers).json()
+    assert (body["status"], body["payment"]) == ("confirmed", None)
     assert Slot.objects.get(office=office, date=DAY, start="08:00").booked == 1
 
 

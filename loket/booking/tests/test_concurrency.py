@@ -31,7 +31,9 @@ WSGIServer.request_queue_size = 256
 
 HOLDING_A_SEAT = Q(status__in=ACTIVE_STATUSES) | Q(status=BookingStatus.CANCELLED, seat_released=False)
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: each test starts from the migrated data; a booking needs the seeded
+# fee table (loket/payments), which the flush after a transactional test would remove.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from lokal import format_rupiah
+
+from loket.payments.models import FeeRate, Payment, PaymentEvent
+from loket.payments.selectors import payments_needing_rebooking
+
+
+@admin.register(FeeRate)
+class FeeRateAdmin(admin.ModelAdmin):
+    """New regulation, new row: a bill keeps the amount it was opened with."""
+
+    list_display = ["passport_type", "amount_rupiah", "effective_from", "legal_basis"]
+    list_filter = ["passport_type"]
+    ordering = ["passport_type", "-effective_from"]
+
+    @admin.display(description=_("tarif"), ordering="amount")
+    def amount_rupiah(self, rate: FeeRate) -> str:
+        return format_rupiah(rate.amount)
+
+
+class NeedsRebookingFilter(admin.SimpleListFilter):
+    title = _("tindak lanjut petugas")
+    parameter_name = "tindak_lanjut"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("jadwal_ulang", str(_("Sudah dibayar, perlu jadwal ulang")))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Payment]) -> QuerySet[Payment]:
+        if self.value() == "jadwal_ulang":
+            return queryset.filter(pk__in=payments_needing_rebooking().values("pk"))
+        return queryset
+
+
+class PaymentEventInline(admin.TabularInline):
+    model = PaymentEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "received_at",
+        "source",
+        "reported_status",
+        "reported_amount",
+        "provider_ref",
+        "outcome",
+    )
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["billing_code", "booking", "amount_rupiah", "status", "deadline", "paid_at"]
+    list_filter = [NeedsRebookingFilter, "status"]
+    search_fields = ["billing_code", "booking__code"]
+    readonly_fields = [f.name for f in Payment._meta.fields]
+    inlines = [PaymentEventInline]
+
+    @admin.display(description=_("jumlah"), ordering="amount")
+    def amount_rupiah(self, payment: Payment) -> str:
+        return format_rupiah(payment.amount)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.core import checks
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    name = "loket.payments"
+    label = "payments"
+    verbose_name = _("Pembayaran PNBP")
+
+    def ready(self) -> None:
+        from loket.payments.checks import simulator_off_in_production
+
+        checks.register(simulator_off_in_production, checks.Tags.security, deploy=True)

@@ -1,0 +1,50 @@
+"""Opening the bill of a new booking. Called by booking services inside the seat transaction.
+
+Kept apart from services.py (which calls back into booking services) so that booking can
+import it without an import cycle.
+"""
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from lokal import format_rupiah
+
+from loket.booking.models import Booking
+from loket.payments.models import Payment
+from loket.payments.selectors import fee_for
+
+BILLING_CODE_LENGTH = 15  # the length of a SIMPONI billing code
+
+
+def new_billing_code() -> str:
+    # 9·10^14 codes: a guessed code almost surely belongs to nobody, and a collision
+    # (unique constraint) fails the booking transaction like a booking-code collision.
+    return str(secrets.choice("123456789")) + "".join(secrets.choice("0123456789") for _ in range(14))
+
+
+def payment_open(*, booking: Booking) -> Payment:
+    """The bill for `booking` at today's fee, payable until the deadline (never after the visit)."""
+    now = timezone.now()
+    office = booking.office
+    rate = fee_for(booking.passport_type, on=office.local_today())
+    # A seat held unpaid past the window's start would be a seat nobody can use.
+    deadline = min(now + dt.timedelta(minutes=settings.LOKET_PAYMENT_DEADLINE_MINUTES), booking.slot.starts_at)
+    lead = dt.timedelta(minutes=settings.LOKET_PAYMENT_REMINDER_MINUTES)
+    remind_at = deadline - lead if lead and deadline - lead > now else None
+    return Payment.objects.create(
+        booking=booking, billing_code=new_billing_code(), amount=rate.amount, deadline=deadline, remind_at=remind_at
+    )
+
+
+def payment_context(payment: Payment) -> dict[str, Any]:
+    """The fields the payment_due and payment_reminder messages need, in the office's time zone."""
+    office = payment.booking.office
+    local = payment.deadline.astimezone(office.zone)
+    return {
+        "amount": format_rupiah(payment.amount),
+        "billing_code": payment.billing_code,
+        "deadline": f"{local:%Y-%m-%d %H:%M} {office.zone_abbreviation}",
+    }

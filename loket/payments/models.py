@@ -1,0 +1,110 @@
+"""The state fee (PNBP, Penerimaan Negara Bukan Pajak: non-tax state revenue) and its payment.
+
+Amounts are whole rupiah in integer columns: there are no sen on a passport fee, and a
+float would turn Rp350.000 into 349999.99999 somewhere between the bank and the report.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from loket.booking.models import Booking, PassportType
+
+
+class FeeRate(models.Model):
+    """The fee for one passport type from `effective_from` (office-local day) until the next rate.
+
+    Rates are never edited in place once in force: a new regulation is a new row, so
+    every past booking keeps the amount it was billed (stored on its Payment anyway).
+    """
+
+    passport_type = models.CharField(_("jenis paspor"), max_length=12, choices=PassportType.choices)
+    amount = models.PositiveBigIntegerField(_("tarif (rupiah)"))
+    effective_from = models.DateField(_("berlaku mulai"))
+    legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("tarif PNBP")
+        verbose_name_plural = _("tarif PNBP")
+        ordering = ["passport_type", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["passport_type", "effective_from"], name="feerate_one_per_type_and_day"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="feerate_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.passport_type} {self.amount} @ {self.effective_from}"
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu pembayaran")
+    PAID = "paid", _("Lunas")
+    FAILED = "failed", _("Gagal")
+    EXPIRED = "expired", _("Kedaluwarsa")
+
+
+# Payment state only moves forward: a notification can raise the rank, never lower it.
+# FAILED and EXPIRED share a rank: the bill is still payable (a late payment is honoured).
+RANK = {PaymentStatus.PENDING: 0, PaymentStatus.FAILED: 1, PaymentStatus.EXPIRED: 1, PaymentStatus.PAID: 2}
+
+
+class Payment(models.Model):
+    """The bill of one booking: the billing code the applicant pays at a bank, ATM or app."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="payment")
+    billing_code = models.CharField(_("kode billing"), max_length=15, unique=True)
+    amount = models.PositiveBigIntegerField(_("jumlah (rupiah)"))
+    status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
+    deadline = models.DateTimeField(_("batas waktu bayar"))
+    # When to remind; NULL when the deadline is too close for a reminder to help.
+    remind_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
+    provider_ref = models.CharField(_("referensi penyedia"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pembayaran PNBP")
+        verbose_name_plural = _("pembayaran PNBP")
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="payment_status_deadline"),
+            models.Index(fields=["reminded_at", "remind_at"], name="payment_remind_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.billing_code} {self.amount} {self.status}"
+
+
+class PaymentEventSource(models.TextChoices):
+    WEBHOOK = "webhook", _("Notifikasi penyedia")
+    RECONCILE = "reconcile", _("Rekonsiliasi")
+
+
+class PaymentEventOutcome(models.TextChoices):
+    APPLIED = "applied", _("Diterapkan")
+    IGNORED = "ignored", _("Diabaikan (status tidak maju)")
+    AMOUNT_MISMATCH = "amount_mismatch", _("Jumlah tidak cocok")
+
+
+class PaymentEvent(models.Model):
+    """Every authenticated word from the provider, kept for audit and to make replays no-ops.
+
+    `fingerprint` is a hash of what was said (the raw webhook body, or the status answer):
+    the same notification delivered twice finds its row and changes nothing.
+    """
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
+    source = models.CharField(max_length=10, choices=PaymentEventSource.choices)
+    fingerprint = models.CharField(max_length=64, unique=True)
+    reported_status = models.CharField(max_length=10)
+    reported_amount = models.BigIntegerField()
+    provider_ref = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=16, choices=PaymentEventOutcome.choices)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notifikasi pembayaran")
+        verbose_name_plural = _("notifikasi pembayaran")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.reported_status} {self.outcome}"

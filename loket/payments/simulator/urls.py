@@ -1,0 +1,6 @@
+from django.urls import path
+
+from loket.payments.simulator import views
+
+app_name = "simulator"
+urlpatterns = [path("bills/<str:billing_code>", views.bill_status, name="bill-status")]

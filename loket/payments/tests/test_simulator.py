@@ -1,0 +1,82 @@
+"""The demo provider: its status API and `simulate_payment`, which calls the real webhook over HTTP."""
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from loket.booking.models import BookingStatus
+from loket.payments.models import Payment, PaymentEvent, PaymentStatus
+from loket.payments.simulator.models import SimulatedBill
+from loket.payments.tests.conftest import NOW, applicant, book, messages
+
+
+@pytest.fixture(autouse=True)
+def _clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+def loket_url(live_server: Any, settings: Any) -> str:
+    settings.LOKET_PAYMENT_SIMULATOR = True
+    settings.LOKET_BASE_URL = live_server.url
+    return str(live_server.url)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simulate_payment_pays_through_the_real_webhook(loket_url: str, office: Any, capsys: Any) -> None:
+    booking = book(applicant(1))
+    code = booking.payment.billing_code
+
+    call_command("simulate_payment", code)
+
+    assert '"booking_status": "confirmed"' in capsys.readouterr().out.replace('":"', '": "')
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert PaymentEvent.objects.get().source == "webhook"
+    assert messages(booking, "confirmed") == 1
+    answer = httpx.get(f"{loket_url}/simulator/bills/{code}").json()
+    assert (answer["status"], answer["amount"]) == ("paid", 350_000)
+    assert answer["provider_ref"] == Payment.objects.get(booking=booking).provider_ref
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simulated_wrong_amount_is_refused(loket_url: str, office: Any) -> None:
+    booking = book(applicant(1))
+    with pytest.raises(CommandError, match="422"):
+        call_command("simulate_payment", booking.payment.billing_code, "--amount", "300000")
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.PENDING
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simulator_off_is_not_there(live_server: Any, settings: Any, office: Any) -> None:
+    settings.LOKET_PAYMENT_SIMULATOR = False
+    booking = book(applicant(1))
+    SimulatedBill.objects.create(billing_code=booking.payment.billing_code, amount=1, status="paid", provider_ref="x")
+    assert httpx.get(f"{live_server.url}/simulator/bills/{booking.payment.billing_code}").status_code == 404
+    with pytest.raises(CommandError, match="off"):
+        call_command("simulate_payment", booking.payment.billing_code)
+
+
+def test_webhook_secret_is_required_in_production() -> None:
+    env = {"LOKET_DEV": "off", "SECRET_KEY": "x" * 50, "PATH": "/usr/bin:/bin"}
+    run = subprocess.run(
+        [sys.executable, "-c", "import config.settings"], env=env, capture_output=True, text=True, check=False
+    )
+    assert run.returncode != 0
+    assert "PAYMENT_WEBHOOK_SECRET must be set" in run.stderr
+    env["PAYMENT_WEBHOOK_SECRET"] = "s" * 40
+    ok = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.LOKET_PAYMENT_SIMULATOR)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.stdout.strip() == "False"  # and the simulator is off by default in production
