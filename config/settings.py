@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "loket.accounts",
     "loket.notify",
     "loket.booking",
+    "loket.dossier",
+    "loket.payments",
+    "loket.payments.simulator",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +129,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -196,6 +202,97 @@ LOKET_NO_SHOW_LIMIT = env_int("LOKET_NO_SHOW_LIMIT", 2, minimum=1)
 LOKET_NO_SHOW_WINDOW_DAYS = env_int("LOKET_NO_SHOW_WINDOW_DAYS", 180, minimum=1)
 LOKET_NO_SHOW_COOLDOWN_DAYS = env_int("LOKET_NO_SHOW_COOLDOWN_DAYS", 30, minimum=0)
 
+# Payments (loket/payments): the PNBP fee is paid up front; an unpaid booking holds its seat until the deadline.
+LOKET_PAYMENT_REQUIRED = env_bool("LOKET_PAYMENT_REQUIRED", default=True)
+LOKET_PAYMENT_DEADLINE_MINUTES = env_int("LOKET_PAYMENT_DEADLINE_MINUTES", 120, minimum=1)
+LOKET_PAYMENT_REMINDER_MINUTES = env_int("LOKET_PAYMENT_REMINDER_MINUTES", 30, minimum=0)  # 0: no reminder
+PAYMENT_WEBHOOK_SECRET = env_str("PAYMENT_WEBHOOK_SECRET")
+if not PAYMENT_WEBHOOK_SECRET:
+    if not env_bool("LOKET_DEV", default=True):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("PAYMENT_WEBHOOK_SECRET must be set in production (LOKET_DEV=off)")
+    # Like the dev SECRET_KEY: only for development, the demo simulator and tests.
+    PAYMENT_WEBHOOK_SECRET = "dev-only-payment-webhook-secret"  # noqa: S105
+# The secret being rotated out: notifications signed with it are still accepted until it is removed.
+PAYMENT_WEBHOOK_SECRET_PREVIOUS = env_str("PAYMENT_WEBHOOK_SECRET_PREVIOUS")
+# The demo provider under /simulator/ (and `simulate_payment`); never on in production.
+LOKET_PAYMENT_SIMULATOR = env_bool("LOKET_PAYMENT_SIMULATOR", default=env_bool("LOKET_DEV", default=True))
+LOKET_BASE_URL = env_str("LOKET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PAYMENT_PROVIDER_URL = env_str("PAYMENT_PROVIDER_URL", f"{LOKET_BASE_URL}/simulator").rstrip("/")
+PAYMENT_PROVIDER_TIMEOUT_SECONDS = env_float("PAYMENT_PROVIDER_TIMEOUT_SECONDS", 10.0, minimum=0.1)
+PAYMENT_PROVIDER_RETRIES = env_int("PAYMENT_PROVIDER_RETRIES", 2, minimum=0)
+
+# Notifications (loket/notify): SMS and WhatsApp gateways (dotted paths), delivery retries, reminders.
+LOKET_SMS_BACKEND = env_str("LOKET_SMS_BACKEND", "loket.notify.gateways.ConsoleGateway")
+LOKET_WHATSAPP_BACKEND = env_str("LOKET_WHATSAPP_BACKEND", "loket.notify.gateways.ConsoleGateway")
+LOKET_SMS_GATEWAY_URL = env_str("LOKET_SMS_GATEWAY_URL")
+LOKET_SMS_GATEWAY_TOKEN = env_str("LOKET_SMS_GATEWAY_TOKEN")
+LOKET_WHATSAPP_GATEWAY_URL = env_str("LOKET_WHATSAPP_GATEWAY_URL")
+LOKET_WHATSAPP_GATEWAY_TOKEN = env_str("LOKET_WHATSAPP_GATEWAY_TOKEN")
+LOKET_GATEWAY_TIMEOUT_SECONDS = env_float("LOKET_GATEWAY_TIMEOUT_SECONDS", 10.0, minimum=0.1)
+LOKET_NOTIFY_MAX_ATTEMPTS = env_int("LOKET_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+LOKET_NOTIFY_RETRY_BASE_SECONDS = env_int("LOKET_NOTIFY_RETRY_BASE_SECONDS", 60, minimum=1)
+LOKET_NOTIFY_RETRY_MAX_SECONDS = env_int("LOKET_NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
+# Longer than the worker's task timeout (Q_CLUSTER "timeout"), so a slow send is not taken for a dead one.
+LOKET_NOTIFY_SENDING_TIMEOUT_SECONDS = env_int("LOKET_NOTIFY_SENDING_TIMEOUT_SECONDS", 300, minimum=120)
+LOKET_VISIT_REMINDER_HOUR = env_int("LOKET_VISIT_REMINDER_HOUR", 9, minimum=0)
+if LOKET_VISIT_REMINDER_HOUR > 23:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOKET_VISIT_REMINDER_HOUR must be 0-23; got {LOKET_VISIT_REMINDER_HOUR}")
+if LOKET_SMS_BACKEND.endswith(".HttpGateway") and not LOKET_SMS_GATEWAY_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOKET_SMS_GATEWAY_URL must be set when LOKET_SMS_BACKEND is the HTTP gateway")
+if LOKET_WHATSAPP_BACKEND.endswith(".HttpGateway") and not LOKET_WHATSAPP_GATEWAY_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOKET_WHATSAPP_GATEWAY_URL must be set when LOKET_WHATSAPP_BACKEND is the HTTP gateway")
+
+# Dossier: uploaded documents (checked by content, see loket/dossier/uploads.py).
+LOKET_UPLOAD_MAX_BYTES = env_int("LOKET_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+LOKET_UPLOAD_MAX_PIXELS = env_int("LOKET_UPLOAD_MAX_PIXELS", 25_000_000, minimum=10_000)
+LOKET_UPLOAD_MAX_FILES = env_int("LOKET_UPLOAD_MAX_FILES", 20, minimum=1)
+# The size limit is applied before Django stores a byte of a multipart body (no big temp files).
+FILE_UPLOAD_HANDLERS = [
+    "loket.dossier.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Documents in S3-compatible storage when a bucket is named; boto3 reads AWS_ACCESS_KEY_ID
+# and AWS_SECRET_ACCESS_KEY from the environment itself.
+LOKET_S3_BUCKET = env_str("LOKET_S3_BUCKET")
+if LOKET_S3_BUCKET:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_STORAGE_BUCKET_NAME = LOKET_S3_BUCKET
+    AWS_S3_ENDPOINT_URL = env_str("LOKET_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = env_str("LOKET_S3_REGION") or None
+    AWS_DEFAULT_ACL = "private"
+    AWS_S3_FILE_OVERWRITE = False
+
+# Registry checks: Dukcapil (civil registry) and the passport registry; "file" reads the demo data.
+LOKET_DUKCAPIL_ADAPTER = env_choice("LOKET_DUKCAPIL_ADAPTER", "file", ["file", "http"])
+LOKET_DUKCAPIL_FILE = env_str("LOKET_DUKCAPIL_FILE", str(BASE_DIR / "loket" / "dossier" / "demo" / "dukcapil.json"))
+LOKET_DUKCAPIL_URL = env_str("LOKET_DUKCAPIL_URL")
+LOKET_DUKCAPIL_TOKEN = env_str("LOKET_DUKCAPIL_TOKEN")
+LOKET_PASSPORT_REGISTRY_ADAPTER = env_choice("LOKET_PASSPORT_REGISTRY_ADAPTER", "file", ["file", "http"])
+LOKET_PASSPORT_REGISTRY_FILE = env_str(
+    "LOKET_PASSPORT_REGISTRY_FILE", str(BASE_DIR / "loket" / "dossier" / "demo" / "passports.json")
+)
+LOKET_PASSPORT_REGISTRY_URL = env_str("LOKET_PASSPORT_REGISTRY_URL")
+LOKET_PASSPORT_REGISTRY_TOKEN = env_str("LOKET_PASSPORT_REGISTRY_TOKEN")
+LOKET_REGISTRY_TIMEOUT_SECONDS = env_float("LOKET_REGISTRY_TIMEOUT_SECONDS", 5.0, minimum=0.1)
+LOKET_REGISTRY_RETRIES = env_int("LOKET_REGISTRY_RETRIES", 2, minimum=0)
+if LOKET_DUKCAPIL_ADAPTER == "http" and not LOKET_DUKCAPIL_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOKET_DUKCAPIL_URL must be set when LOKET_DUKCAPIL_ADAPTER=http")
+if LOKET_PASSPORT_REGISTRY_ADAPTER == "http" and not LOKET_PASSPORT_REGISTRY_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOKET_PASSPORT_REGISTRY_URL must be set when LOKET_PASSPORT_REGISTRY_ADAPTER=http")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -204,6 +301,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # 4xx answers (a full window, a bad code) are outcomes, not faults: log 5xx only.
+        "django.request": {"level": "ERROR"},
         "loket.security": {"level": "INFO"},
     },
 }

@@ -25,11 +25,21 @@ class BookingIn(Schema):
     service: Literal["new", "replacement"]
     passport_type: Literal["regular", "electronic"]
     member: int | None = Field(default=None, ge=1)
+    # Replacement only; required there (422 naming the field, checked by the service).
+    replacement_reason: Literal["expired", "pages_full", "lost", "damaged", "data_changed"] | None = None
+    old_passport_number: Short | None = None
 
 
 class RescheduleIn(Schema):
     date: IsoDate
     start: dt.time
+
+
+class PaymentOut(Schema):
+    billing_code: str
+    amount: int  # whole rupiah
+    deadline: dt.datetime
+    status: str
 
 
 class BookingOut(Schema):
@@ -48,10 +58,12 @@ class BookingOut(Schema):
     member: int
     reschedule_count: int
     qr: str
+    payment: PaymentOut | None  # null when no fee was due (LOKET_PAYMENT_REQUIRED off)
 
 
 def booking_out(booking: Booking) -> BookingOut:
     slot = booking.slot
+    payment = getattr(booking, "payment", None)  # the reverse one-to-one raises when there is none
     return BookingOut(
         code=booking.code,
         status=booking.status,
@@ -68,6 +80,11 @@ def booking_out(booking: Booking) -> BookingOut:
         member=booking.person_id,
         reschedule_count=booking.reschedule_count,
         qr=qr_payload(booking.code),
+        payment=PaymentOut(
+            billing_code=payment.billing_code, amount=payment.amount, deadline=payment.deadline, status=payment.status
+        )
+        if payment
+        else None,
     )
 
 

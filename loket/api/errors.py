@@ -12,7 +12,9 @@ from loket.core.errors import DomainError, Throttled
 
 
 def _field_of(loc: list[Any] | tuple[Any, ...]) -> str | None:
-    # ("body", "payload", "nik") -> "nik"; ("query", "days") -> "days"
+    # ("body", "payload", "nik") -> "nik"; ("query", "days") -> "days"; ("file", "file") -> "file"
+    if len(loc) > 1 and loc[0] == "file":
+        loc = loc[1:]
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form", "payload")]
     return ".".join(parts) or None
 

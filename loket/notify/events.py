@@ -3,82 +3,107 @@
 Each event has a subject and a body written in Indonesian (translated to English in the
 locale files); they are rendered in the person's language and queued in the outbox for
 each channel the person chose. `key` identifies the occurrence ("booking:42:confirmed"):
-the same key never sends twice, whatever retries or replays happen upstream.
+the same key never sends twice on a channel, whatever retries or replays happen upstream.
 """
 
+import hashlib
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_  # noqa: N812 - the gettext convention
+from django.utils.translation import gettext_noop
 
 from loket.accounts.models import User
-from loket.notify.models import Channel
+from loket.notify.gateways import address_for
+from loket.notify.models import EVENT_KEY_MAX, Channel
+from loket.notify.selectors import preference_for
 from loket.notify.services import message_queue
+
+# Account-critical messages go by email only, whatever the person chose: the verification
+# code proves the email address, and a reset code sent to a phone number that was never
+# verified would let whoever holds that number take the account.
+EMAIL_ONLY_EVENTS = frozenset({"account_verification", "password_reset"})
 
 # event -> (subject, body); %(name)s-style fields come from the context.
 EVENTS: dict[str, tuple[str, str]] = {
+    "account_verification": (
+        gettext_noop("Kode verifikasi Loket: %(code)s"),
+        gettext_noop(
+            "Halo %(name)s,\n\nKode verifikasi akun Loket Anda: %(code)s\n"
+            "Kode ini berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas."
+        ),
+    ),
+    "password_reset": (
+        gettext_noop("Atur ulang kata sandi Loket"),
+        gettext_noop(
+            "Halo %(name)s,\n\nSeseorang meminta pengaturan ulang kata sandi akun Loket Anda.\n"
+            "Kode pengaturan ulang: %(uid)s.%(token)s\nBerlaku %(minutes)d menit. Abaikan email ini "
+            "jika Anda tidak memintanya."
+        ),
+    ),
     "booking_confirmed": (
-        N_("Pemesanan %(code)s terkonfirmasi"),
-        N_(
+        gettext_noop("Pemesanan %(code)s terkonfirmasi"),
+        gettext_noop(
             "Halo %(name)s,\n\nPemesanan %(code)s untuk %(person)s di %(office)s pada %(date)s pukul "
             "%(start)s %(zone)s terkonfirmasi. Tunjukkan kode atau QR pemesanan beserta KTP asli di kantor."
         ),
     ),
     "booking_cancelled": (
-        N_("Pemesanan %(code)s dibatalkan"),
-        N_("Halo %(name)s,\n\nPemesanan %(code)s untuk %(person)s di %(office)s pada %(date)s telah dibatalkan."),
+        gettext_noop("Pemesanan %(code)s dibatalkan"),
+        gettext_noop(
+            "Halo %(name)s,\n\nPemesanan %(code)s untuk %(person)s di %(office)s pada %(date)s telah dibatalkan."
+        ),
     ),
     "booking_rescheduled": (
-        N_("Jadwal pemesanan %(code)s diubah"),
-        N_(
+        gettext_noop("Jadwal pemesanan %(code)s diubah"),
+        gettext_noop(
             "Halo %(name)s,\n\nJadwal pemesanan %(code)s untuk %(person)s diubah ke %(office)s pada %(date)s "
             "pukul %(start)s %(zone)s."
         ),
     ),
     "payment_due": (
-        N_("Bayar PNBP %(amount)s untuk pemesanan %(code)s"),
-        N_(
+        gettext_noop("Bayar PNBP %(amount)s untuk pemesanan %(code)s"),
+        gettext_noop(
             "Halo %(name)s,\n\nKursi Anda di %(office)s pada %(date)s pukul %(start)s %(zone)s kami tahan. "
             "Bayar PNBP %(amount)s dengan kode billing %(billing_code)s sebelum %(deadline)s, "
             "atau pemesanan %(code)s batal otomatis."
         ),
     ),
     "payment_reminder": (
-        N_("Pengingat: bayar PNBP pemesanan %(code)s sebelum %(deadline)s"),
-        N_(
+        gettext_noop("Pengingat: bayar PNBP pemesanan %(code)s sebelum %(deadline)s"),
+        gettext_noop(
             "Halo %(name)s,\n\nPembayaran PNBP %(amount)s dengan kode billing %(billing_code)s belum kami terima. "
             "Batas waktunya %(deadline)s; setelah itu kursi Anda dilepas."
         ),
     ),
     "booking_expired": (
-        N_("Pemesanan %(code)s kedaluwarsa"),
-        N_(
+        gettext_noop("Pemesanan %(code)s kedaluwarsa"),
+        gettext_noop(
             "Halo %(name)s,\n\nPembayaran untuk pemesanan %(code)s tidak kami terima sampai batas waktu, "
             "sehingga kursinya dilepas. Silakan pesan ulang."
         ),
     ),
     "paid_needs_rebooking": (
-        N_("Pembayaran %(code)s diterima, jadwal perlu dipilih ulang"),
-        N_(
+        gettext_noop("Pembayaran %(code)s diterima, jadwal perlu dipilih ulang"),
+        gettext_noop(
             "Halo %(name)s,\n\nPembayaran untuk pemesanan %(code)s kami terima setelah batas waktu dan kursinya "
             "sudah terisi. Pembayaran Anda tetap berlaku: petugas akan membantu memilih jadwal baru."
         ),
     ),
     "visit_reminder": (
-        N_("Besok: kedatangan Anda di %(office)s"),
-        N_(
+        gettext_noop("Besok: kedatangan Anda di %(office)s"),
+        gettext_noop(
             "Halo %(name)s,\n\nPengingat: %(person)s dijadwalkan datang ke %(office)s besok, %(date)s pukul "
             "%(start)s %(zone)s (kode %(code)s). Bawa KTP asli dan dokumen yang diminta."
         ),
     ),
     "status_changed": (
-        N_("Permohonan %(code)s: %(status)s"),
-        N_("Halo %(name)s,\n\nStatus permohonan paspor %(code)s untuk %(person)s kini: %(status)s."),
+        gettext_noop("Permohonan %(code)s: %(status)s"),
+        gettext_noop("Halo %(name)s,\n\nStatus permohonan paspor %(code)s untuk %(person)s kini: %(status)s."),
     ),
     "passport_ready": (
-        N_("Paspor %(person)s siap diambil"),
-        N_(
+        gettext_noop("Paspor %(person)s siap diambil"),
+        gettext_noop(
             "Halo %(name)s,\n\nPaspor untuk %(person)s (permohonan %(code)s) siap diambil di %(office)s. "
             "Bawa KTP asli dan bukti pemesanan."
         ),
@@ -88,11 +113,36 @@ EVENTS: dict[str, tuple[str, str]] = {
 
 def notify(*, event: str, user: User, key: str, context: dict[str, Any] | None = None) -> None:
     """Queue the event's message for `user` on their channels; a repeated `key` is ignored."""
+    subject, body = render(event=event, language=user.language, fields={"name": user.full_name, **(context or {})})
+    for channel in channels_for(event=event, user=user):
+        message_queue(
+            recipient=user.email if channel == Channel.EMAIL else address_for(channel=channel, phone=user.phone),
+            subject=subject,
+            body=body,
+            channel=channel,
+            event_key=event_key(key=key, channel=channel),
+        )
+
+
+def event_key(*, key: str, channel: str) -> str:
+    """The outbox key of one occurrence on one channel; a key too long for the column is hashed, not cut,
+    so two long keys that share a prefix stay two messages."""
+    full = f"{key}:{channel}"
+    if len(full) <= EVENT_KEY_MAX:
+        return full
+    return f"sha256:{hashlib.sha256(full.encode()).hexdigest()}"
+
+
+def render(*, event: str, language: str, fields: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) of `event` in `language`; lazy values in `fields` render in it too."""
     subject_template, body_template = EVENTS[event]
-    fields = {"name": user.full_name, **(context or {})}
-    with translation.override(user.language):
-        subject = _(subject_template) % fields
-        body = _(body_template) % fields + "\n\nLoket"
-    message_queue(
-        recipient=user.email, subject=subject, body=body, channel=Channel.EMAIL, event_key=f"{key}:{Channel.EMAIL}"
-    )
+    with translation.override(language):
+        return _(subject_template) % fields, _(body_template) % fields + "\n\nLoket"
+
+
+def channels_for(*, event: str, user: User) -> list[str]:
+    if event in EMAIL_ONLY_EVENTS:
+        return [Channel.EMAIL]
+    channels = preference_for(user).channels()
+    # A number removed after SMS/WhatsApp were chosen: those channels have nobody to reach.
+    return [c for c in channels if c == Channel.EMAIL or user.phone]

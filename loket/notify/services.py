@@ -1,8 +1,22 @@
-"""Queue messages in the outbox; the background worker delivers them after commit."""
+"""Writes for notifications: queue messages in the outbox, record attempts, set channels.
 
+A message is queued inside the caller's transaction and handed to the worker only after
+that transaction commits, so a rolled-back booking never sends "confirmed".
+"""
+
+import datetime as dt
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from loket.notify.models import Channel, Message
+from loket.accounts.models import User
+from loket.core.errors import DomainError
+from loket.notify.models import Channel, Message, MessageStatus, NotificationPreference
+
+SUBJECT_MAX = 200  # Message.subject
 
 
 def message_queue(
@@ -15,17 +29,112 @@ def message_queue(
     try:
         with transaction.atomic():
             message = Message.objects.create(
-                channel=channel, recipient=recipient, subject=subject, body=body, event_key=event_key
+                # A long office or person name must not fail the caller's transaction on PostgreSQL.
+                channel=channel,
+                recipient=recipient,
+                subject=subject[:SUBJECT_MAX],
+                body=body,
+                event_key=event_key,
             )
     except IntegrityError:
         if event_key and Message.objects.filter(event_key=event_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: _enqueue(message.pk))
+    transaction.on_commit(lambda: message_enqueue(message_id=message.pk))
     return message
 
 
-def _enqueue(message_id: int) -> None:
+def message_enqueue(*, message_id: int) -> None:
+    """Hand a message to the worker. Enqueuing one twice is harmless: delivery claims it first."""
     from django_q.tasks import async_task
 
-    async_task("loket.notify.tasks.message_deliver", message_id, task_name=f"deliver-{message_id}")
+    # ack_failure: a task that raised is not redelivered by the queue itself; our retry
+    # job owns the retries (with backoff and a limit), so the two never pile up.
+    async_task("loket.notify.tasks.message_deliver", message_id, task_name=f"deliver-{message_id}", ack_failure=True)
+
+
+def message_claim(*, message_id: int, now: dt.datetime) -> Message | None:
+    """Take a message for one delivery attempt, or None when it is not ours to send.
+
+    One conditional UPDATE: of two workers holding the same id (a re-queued task, a replay),
+    exactly one changes the row. The attempt is counted here, before sending, so a worker
+    that dies mid-send still used up an attempt.
+    """
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    claimed = (
+        Message.objects.filter(due, pk=message_id, status__in=[MessageStatus.PENDING, MessageStatus.RETRY])
+        .filter(attempts__lt=settings.LOKET_NOTIFY_MAX_ATTEMPTS)
+        .update(status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return None
+    return Message.objects.get(pk=message_id)
+
+
+def message_sent(*, message: Message, now: dt.datetime) -> None:
+    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at).update(
+        status=MessageStatus.SENT, sent_at=now, next_attempt_at=None, last_error=""
+    )
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential backoff: base, 2×base, 4×base… capped at LOKET_NOTIFY_RETRY_MAX_SECONDS."""
+    seconds = settings.LOKET_NOTIFY_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, settings.LOKET_NOTIFY_RETRY_MAX_SECONDS))
+
+
+def message_failed(*, message: Message, error: str, now: dt.datetime) -> str:
+    """Record a failed attempt: retry later with backoff, or give up after the last attempt."""
+    if message.attempts >= settings.LOKET_NOTIFY_MAX_ATTEMPTS:
+        status, next_attempt_at = MessageStatus.FAILED, None
+    else:
+        status, next_attempt_at = MessageStatus.RETRY, now + retry_delay(message.attempts)
+    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at).update(
+        status=status, next_attempt_at=next_attempt_at, last_error=error[:2000]
+    )
+    return status
+
+
+def messages_recover_stuck(*, now: dt.datetime) -> int:
+    """Take back messages whose worker died mid-send (still "sending" after the timeout).
+
+    This is the at-least-once edge: the dead worker may have handed the message to the mail
+    server or gateway before dying, and we cannot know. Retrying it may deliver it twice;
+    the stable Message-ID / Idempotency-Key let the channel drop that duplicate if it can.
+    """
+    stale = now - dt.timedelta(seconds=settings.LOKET_NOTIFY_SENDING_TIMEOUT_SECONDS)
+    stuck = Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=stale)
+    interrupted = "interrupted: the worker stopped while sending"
+    given_up = stuck.filter(attempts__gte=settings.LOKET_NOTIFY_MAX_ATTEMPTS).update(
+        status=MessageStatus.FAILED, next_attempt_at=None, last_error=interrupted
+    )
+    retried = stuck.update(status=MessageStatus.RETRY, next_attempt_at=now, last_error=interrupted)
+    return given_up + retried
+
+
+def messages_give_up_exhausted() -> int:
+    """Messages waiting for a retry they may no longer have (LOKET_NOTIFY_MAX_ATTEMPTS was lowered)."""
+    return Message.objects.filter(status=MessageStatus.RETRY, attempts__gte=settings.LOKET_NOTIFY_MAX_ATTEMPTS).update(
+        status=MessageStatus.FAILED, next_attempt_at=None
+    )
+
+
+def preference_update(*, user: User, email: bool, sms: bool, whatsapp: bool) -> NotificationPreference:
+    """Set the channels `user` is told on. At least one; SMS and WhatsApp need a phone number."""
+    if not (email or sms or whatsapp):
+        raise DomainError("no_channel", _("Pilih setidaknya satu saluran notifikasi."), field="email")
+    if (sms or whatsapp) and not user.phone:
+        raise DomainError(
+            "no_phone", _("Tambahkan nomor HP untuk menerima SMS atau WhatsApp."), field="sms" if sms else "whatsapp"
+        )
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email": email, "sms": sms, "whatsapp": whatsapp}
+    )
+    return preference
+
+
+def messages_retry_now(*, message_ids: list[int]) -> int:
+    """Staff give messages that failed for good a fresh set of attempts (e.g. after fixing a gateway)."""
+    return Message.objects.filter(pk__in=message_ids, status=MessageStatus.FAILED).update(
+        status=MessageStatus.RETRY, attempts=0, next_attempt_at=timezone.now()
+    )

@@ -1,0 +1,104 @@
+"""Every event renders in the person's language, on the channels they chose."""
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils.translation import gettext_lazy
+
+from loket.accounts.models import User
+from loket.notify.events import EMAIL_ONLY_EVENTS, EVENTS, notify, render
+from loket.notify.models import Message
+from loket.notify.services import preference_update
+
+# Every field any event uses, as the booking, payment and dossier services pass them.
+CONTEXT: dict[str, Any] = {
+    "name": "Ani Lestari",
+    "code": "AB12CD34",
+    "person": "Sari Lestari",
+    "office": "Kantor Imigrasi Palembang",
+    "date": "2026-12-02",
+    "start": "08:00",
+    "zone": "WIB",
+    "amount": "Rp350.000",
+    "billing_code": "820261124000001",
+    "deadline": "2026-11-24 12:00 WIB",
+    "status": "Disetujui",
+    "minutes": 15,
+    "uid": "MQ",
+    "token": "cz7k2a-5f0e",
+}
+LIFE_EVENTS = sorted(set(EVENTS) - EMAIL_ONLY_EVENTS)
+
+
+@pytest.mark.parametrize("event", sorted(EVENTS))
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_event_renders_with_its_context(event: str, language: str) -> None:
+    subject, body = render(event=event, language=language, fields=CONTEXT)
+    assert subject and "%(" not in subject and "\n" not in subject
+    assert body.startswith(("Halo Ani Lestari,", "Hello Ani Lestari,")) and "%(" not in body
+    assert body.endswith("\n\nLoket")
+
+
+@pytest.mark.parametrize("event", sorted(EVENTS))
+def test_every_event_has_an_english_translation(event: str) -> None:
+    indonesian = render(event=event, language="id", fields=CONTEXT)
+    english = render(event=event, language="en", fields=CONTEXT)
+    assert english[0] != indonesian[0]
+    assert english[1] != indonesian[1]
+    assert english[1].startswith("Hello Ani Lestari,")
+
+
+def test_an_english_speaker_gets_english(applicant: User, django_capture_on_commit_callbacks: Any) -> None:
+    User.objects.filter(pk=applicant.pk).update(language="en")
+    applicant.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(event="passport_ready", user=applicant, key="application:7:ready", context=CONTEXT)
+    assert mail.outbox[0].subject == "Sari Lestari's passport is ready for pickup"
+    assert mail.outbox[0].body.startswith("Hello Ani Lestari,")
+
+
+def test_lazy_context_values_render_in_the_recipients_language(
+    applicant: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The dossier passes the stage label lazily, so it follows the recipient's language too.
+    User.objects.filter(pk=applicant.pk).update(language="en")
+    applicant.refresh_from_db()
+    context = {**CONTEXT, "status": gettext_lazy("Siap diambil")}
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(event="status_changed", user=applicant, key="application:7:ready_for_pickup", context=context)
+    assert "Ready for pickup" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("event", LIFE_EVENTS)
+def test_each_event_goes_to_every_chosen_channel(
+    applicant: User, django_capture_on_commit_callbacks: Any, event: str
+) -> None:
+    preference_update(user=applicant, email=True, sms=True, whatsapp=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(event=event, user=applicant, key=f"test:{event}", context=CONTEXT)
+    assert sorted(Message.objects.values_list("channel", "status")) == [
+        ("email", "sent"),
+        ("sms", "sent"),
+        ("whatsapp", "sent"),
+    ]
+
+
+@pytest.mark.parametrize("event", sorted(EMAIL_ONLY_EVENTS))
+def test_account_critical_messages_always_go_by_email(
+    applicant: User, django_capture_on_commit_callbacks: Any, event: str
+) -> None:
+    preference_update(user=applicant, email=False, sms=True, whatsapp=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(event=event, user=applicant, key=f"test:{event}", context=CONTEXT)
+    assert list(Message.objects.values_list("channel", flat=True)) == ["email"]
+    assert [m.to for m in mail.outbox] == [["ani@example.id"]]
+
+
+def test_without_a_phone_number_only_email_is_used(applicant: User, django_capture_on_commit_callbacks: Any) -> None:
+    preference_update(user=applicant, email=True, sms=True, whatsapp=False)
+    User.objects.filter(pk=applicant.pk).update(phone="")
+    applicant.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(event="booking_expired", user=applicant, key="booking:1:expired", context=CONTEXT)
+    assert list(Message.objects.values_list("channel", flat=True)) == ["email"]
