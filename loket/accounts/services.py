@@ -11,7 +11,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes, force_str
@@ -209,7 +209,7 @@ def token_issue(*, login: str, password: str, ip: str) -> str:
     if not user.is_verified:
         raise DomainError("unverified", _("Verifikasi email Anda terlebih dahulu."), status=401)
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=_token_hash(key))
+    ApiToken.objects.create(user=user, key_hash=_token_hash(key), last_used_at=timezone.now())
     return key
 
 
@@ -218,7 +218,8 @@ def user_for_token(key: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+    # Recorded coarsely (hourly): a write on every request would cost a rush dearly.
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(hours=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
@@ -293,6 +294,14 @@ def household_add(*, user: User, full_name: str, nik: str, birth_date: dt.date, 
 
 
 def household_remove(*, user: User, person_id: int) -> None:
-    deleted, _detail = user.people.exclude(relation=Relation.SELF).filter(pk=person_id).delete()
-    if not deleted:
+    member = user.people.exclude(relation=Relation.SELF).filter(pk=person_id).first()
+    if member is None:
         raise NotFound("not_found", _("Anggota keluarga tidak ditemukan."))
+    try:
+        member.delete()
+    except ProtectedError:
+        # Bookings keep their person: the office's records of a visit must not vanish.
+        raise Conflict(
+            "member_has_bookings",
+            _("Anggota keluarga ini memiliki riwayat pemesanan dan tidak dapat dihapus."),
+        ) from None

@@ -6,7 +6,9 @@ booking decision itself never reads it (see services.booking_create).
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,8 +19,10 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import User
 from loket.booking.codes import normalize_code
 from loket.booking.models import Booking, Slot
-from loket.offices.calendar import closures_between
+from loket.offices.calendar import closure_reason, closures_between
 from loket.offices.models import ArrivalWindow, Office
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,49 +56,72 @@ def _closed(day: dt.date, code: str, reason: str) -> DayPlan:
     return DayPlan(date=day, open=False, reason_code=code, reason=reason)
 
 
+def _day_closed(
+    office: Office, day: dt.date, *, now_local: dt.datetime, closed: dict[dt.date, str]
+) -> tuple[str, str] | None:
+    """(reason_code, reason) when the whole day cannot be booked; None when its windows decide."""
+    today = now_local.date()
+    if not office.online_booking:
+        return "online_booking_off", _("pemesanan online tidak tersedia di kantor ini")
+    if day < today:
+        return "past", _("tanggal sudah lewat")
+    if day > today + dt.timedelta(days=office.horizon_days):
+        return "beyond_horizon", _("di luar jangkauan pemesanan")
+    if day > released_until(office, now_local):
+        return "not_released", _("kuota belum dirilis")
+    if day in closed:
+        return "closed", closed[day]
+    return None
+
+
+def day_check(office: Office, day: dt.date, *, now_local: dt.datetime | None = None) -> tuple[str, str] | None:
+    """The day rules of day_plans for one day, with one query at most (for the booking path)."""
+    now_local = now_local or office.local_now()
+    early = _day_closed(office, day, now_local=now_local, closed={})
+    if early:
+        return early
+    reason = closure_reason(office, day)
+    return ("closed", reason) if reason else None
+
+
 def day_plans(office: Office, start: dt.date, days: int, *, now_local: dt.datetime | None = None) -> list[DayPlan]:
     """Day by day: open or not (and why), and the bookable windows with the seats left."""
     now_local = now_local or office.local_now()
     today = now_local.date()
     end = start + dt.timedelta(days=days - 1)
-    horizon_end = today + dt.timedelta(days=office.horizon_days)
-    release_end = released_until(office, now_local)
 
     weekly: dict[int, list[ArrivalWindow]] = defaultdict(list)
     for window in ArrivalWindow.objects.filter(office=office).order_by("start"):
         weekly[window.weekday].append(window)
-    booked = {
-        (row["date"], row["start"]): row["booked"]
-        for row in Slot.objects.filter(office=office, date__range=(start, end)).values("date", "start", "booked")
+    # A day's seats, once someone booked it, are its Slot rows (capacity fixed at that time).
+    slots = {
+        (row["date"], row["start"]): (row["capacity"], row["booked"])
+        for row in Slot.objects.filter(office=office, date__range=(start, end)).values(
+            "date", "start", "capacity", "booked"
+        )
     }
     closed = closures_between(office, start, end)
 
     plans: list[DayPlan] = []
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
-        if not office.online_booking:
-            plans.append(_closed(day, "online_booking_off", _("pemesanan online tidak tersedia di kantor ini")))
-        elif day < today:
-            plans.append(_closed(day, "past", _("tanggal sudah lewat")))
-        elif day > horizon_end:
-            plans.append(_closed(day, "beyond_horizon", _("di luar jangkauan pemesanan")))
-        elif day > release_end:
-            plans.append(_closed(day, "not_released", _("kuota belum dirilis")))
-        elif day in closed:
-            plans.append(_closed(day, "closed", closed[day]))
-        elif not weekly.get(day.weekday()):
+        shut = _day_closed(office, day, now_local=now_local, closed=closed)
+        if shut:
+            plans.append(_closed(day, *shut))
+            continue
+        if not weekly.get(day.weekday()):
             plans.append(_closed(day, "no_service", _("tidak ada layanan pada hari ini")))
+            continue
+        seats = []
+        for w in weekly[day.weekday()]:
+            if day == today and w.start <= now_local.time():
+                continue  # a window that has started can no longer be booked
+            capacity, booked = slots.get((day, w.start), (w.capacity, 0))
+            seats.append(Seats(w.start, w.end, capacity, max(capacity - booked, 0)))
+        if seats:
+            plans.append(DayPlan(date=day, open=True, windows=seats))
         else:
-            seats = [
-                Seats(w.start, w.end, w.capacity, max(w.capacity - booked.get((day, w.start), 0), 0))
-                for w in weekly[day.weekday()]
-                # A window that has already started can no longer be booked.
-                if day > today or w.start > now_local.time()
-            ]
-            if seats:
-                plans.append(DayPlan(date=day, open=True, windows=seats))
-            else:
-                plans.append(_closed(day, "day_over", _("semua jendela hari ini sudah dimulai")))
+            plans.append(_closed(day, "day_over", _("semua jendela hari ini sudah dimulai")))
     return plans
 
 
@@ -111,13 +138,21 @@ def next_available(office: Office, *, now_local: dt.datetime | None = None) -> d
     return None
 
 
-def _cached(key: str, compute: object) -> object:
+def next_available_cached(office: Office) -> dt.date | None:
+    """next_available from the short cache: what a "window full" answer suggests."""
+    return _cached(f"next:{office.pk}", lambda: next_available(office))
+
+
+_MISSING = object()
+
+
+def _cached(key: str, compute: Callable[[], T]) -> T:
     seconds = settings.LOKET_AVAILABILITY_CACHE_SECONDS
     if seconds <= 0:
-        return compute()  # type: ignore[operator]
-    value = cache.get(key)
-    if value is None:
-        value = compute()  # type: ignore[operator]
+        return compute()
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
         cache.set(key, value, seconds)
     return value
 
@@ -127,7 +162,7 @@ def availability_for(office: Office, start: dt.date, days: int) -> dict[str, obj
     key = f"avail:{office.pk}:{start.isoformat()}:{days}:{get_language()}"
 
     def compute() -> dict[str, object]:
-        nearest = next_available(office)
+        nearest = next_available_cached(office)
         return {
             "office": office.code,
             "timezone": office.timezone,
@@ -153,9 +188,7 @@ def availability_for(office: Office, start: dt.date, days: int) -> dict[str, obj
             "next_available": nearest,
         }
 
-    result = _cached(key, compute)
-    assert isinstance(result, dict)
-    return result
+    return _cached(key, compute)
 
 
 def bookings_of(user: User) -> QuerySet[Booking]:

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import Person, Relation, User
 from loket.booking.codes import new_code, normalize_code
 from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, PassportType, Service, Slot
-from loket.booking.selectors import day_plans, next_available
+from loket.booking.selectors import day_check, next_available_cached
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.dossier.services import application_open, replacement_validate
 from loket.notify.events import notify
-from loket.offices.models import Office
+from loket.offices.models import ArrivalWindow, Office
 from loket.payments.billing import payment_context, payment_open
 
 
@@ -95,7 +95,7 @@ def _office(code: str) -> Office:
 
 
 def _window_full(office: Office) -> Conflict:
-    nearest = next_available(office)
+    nearest = next_available_cached(office)
     return Conflict(
         "window_full",
         _("Jendela kedatangan ini sudah penuh."),
@@ -105,23 +105,36 @@ def _window_full(office: Office) -> Conflict:
 
 
 def slot_for(office: Office, day: dt.date, start: dt.time) -> Slot:
-    """The seat counter of a bookable window on `day`; DomainError (422) when it is not bookable."""
-    plan = day_plans(office, day, 1)[0]
-    if not plan.open:
-        raise DomainError(
-            plan.reason_code or "closed", plan.reason or _("Tanggal ini tidak dapat dipesan."), field="date"
-        )
-    window = next((w for w in plan.windows if w.start == start), None)
+    """The seat counter of a bookable window on `day`; DomainError (422) when it is not bookable.
+
+    The same rules as the availability calendar (day_check), but only the one window is
+    read: this runs on every booking request of a rush.
+    """
+    now_local = office.local_now()
+    closed = day_check(office, day, now_local=now_local)
+    if closed:
+        code, reason = closed
+        raise DomainError(code, reason, field="date")
+    unknown = DomainError(
+        "unknown_window", _("Tidak ada jendela kedatangan yang dapat dipesan pada jam ini."), field="start"
+    )
+    if day == now_local.date() and start <= now_local.time():
+        raise unknown  # the window has started
+    slot = Slot.objects.filter(office=office, date=day, start=start).first()
+    if slot is not None:
+        return slot
+    window = ArrivalWindow.objects.filter(office=office, weekday=day.weekday(), start=start).first()
     if window is None:
-        raise DomainError(
-            "unknown_window", _("Tidak ada jendela kedatangan yang dapat dipesan pada jam ini."), field="start"
-        )
-    starts_at = timezone.make_aware(dt.datetime.combine(day, start), office.zone)
+        raise unknown
     slot, _created = Slot.objects.get_or_create(
         office=office,
         date=day,
         start=start,
-        defaults={"end": window.end, "capacity": window.capacity, "starts_at": starts_at},
+        defaults={
+            "end": window.end,
+            "capacity": window.capacity,
+            "starts_at": timezone.make_aware(dt.datetime.combine(day, start), office.zone),
+        },
     )
     return slot
 
@@ -192,6 +205,10 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
         raise _active_exists()
     office = _office(request.office)
     slot = slot_for(office, request.date, request.start)
+    if slot.booked >= slot.capacity and not seats_release_due(slot=slot):
+        # Fast path for the many who come after the last seat: no transaction to open.
+        # Only a hint - the decision is still the conditional UPDATE below.
+        raise _window_full(office)
     for attempt in range(2):
         try:
             return _book_seat(user, person, office, slot, request, idempotency_key), True
@@ -408,8 +425,14 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
         try:
             _claim_or_roll_back(new_slot)
         except _WindowFull:
-            raise _window_full(office) from None  # rolls back the move too
-        _free_seat(old_slot_id)
-        booking.refresh_from_db()
-        _tell("booking_rescheduled", booking, f"booking:{booking.pk}:rescheduled:{booking.reschedule_count}")
+            full = True  # raised below, once the move is rolled back
+        else:
+            full = False
+            _free_seat(old_slot_id)
+            booking.refresh_from_db()
+            _tell("booking_rescheduled", booking, f"booking:{booking.pk}:rescheduled:{booking.reschedule_count}")
+        if full:
+            transaction.set_rollback(True)
+    if full:
+        raise _window_full(office)
     return booking

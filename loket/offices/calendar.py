@@ -4,6 +4,7 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+from django.db.models import F, Q
 from django.utils.translation import get_language
 
 from loket.offices.models import ArrivalWindow, Closure, Office
@@ -28,8 +29,12 @@ def closure_reason(office: Office, day: dt.date) -> str | None:
     name = holiday_name(day)
     if name:
         return name
-    closure = Closure.objects.filter(date=day).filter(office__isnull=True).first() or (
-        Closure.objects.filter(date=day, office=office).first()
+    # One query for both kinds; a nationwide closure (office NULL) speaks first.
+    closure = (
+        Closure.objects.filter(date=day)
+        .filter(Q(office__isnull=True) | Q(office=office))
+        .order_by(F("office").asc(nulls_first=True))
+        .first()
     )
     return closure.reason if closure else None
 

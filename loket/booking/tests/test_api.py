@@ -329,3 +329,20 @@ def test_repeated_no_shows_cool_off(api: Client, office: Office, applicant: User
     assert response.status_code == 403
     assert response.json()["code"] == "cooling_off"
     assert response.json()["until"] == "2026-12-20"
+
+
+def test_member_with_a_booking_cannot_be_deleted(api: Client, office: Office, applicant: User) -> None:
+    child = Person.objects.create(
+        account=applicant,
+        relation=Relation.CHILD,
+        full_name="Rina",
+        nik="1671015003150003",
+        birth_date=dt.date(2015, 3, 10),
+        sex="F",
+    )
+    headers = bearer(applicant)
+    assert book(api, headers, member=child.pk).status_code == 201
+    response = api.delete(f"/api/v1/household/{child.pk}", headers=headers)
+    assert response.status_code == 409
+    assert response.json()["code"] == "member_has_bookings"
+    assert Person.objects.filter(pk=child.pk).exists()
