@@ -303,6 +303,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # 4xx answers (a full window, a bad code) are outcomes, not faults: log 5xx only.
         "django.request": {"level": "ERROR"},
+        # django-q logs every enqueued task at INFO: one line per booking in a rush.
+        "django-q": {"level": "WARNING"},
         "loket.security": {"level": "INFO"},
     },
 }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,7 +58,18 @@ class BookingRequest:
 
 
 def _person_for(user: User, member: int | None) -> Person:
-    people = Person.objects.filter(account=user)
+    """The person to book for, with what the booking rules need, in one query.
+
+    Annotated: `has_active` (an active booking anywhere) and the recent no-shows
+    (`no_shows`, `last_no_show`) for the cooling-off rule.
+    """
+    recent = timezone.now() - dt.timedelta(days=settings.LOKET_NO_SHOW_WINDOW_DAYS)
+    no_show = Q(bookings__status=BookingStatus.NO_SHOW, bookings__slot__starts_at__gte=recent)
+    people = Person.objects.filter(account=user).annotate(
+        has_active=Exists(Booking.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_STATUSES)),
+        no_shows=Count("bookings", filter=no_show),
+        last_no_show=Max("bookings__slot__starts_at", filter=no_show),
+    )
     person = people.filter(relation=Relation.SELF).first() if member is None else people.filter(pk=member).first()
     if person is None:
         if member is None:
@@ -68,15 +79,12 @@ def _person_for(user: User, member: int | None) -> Person:
 
 
 def _check_cooling_off(person: Person) -> None:
-    window_start = timezone.now() - dt.timedelta(days=settings.LOKET_NO_SHOW_WINDOW_DAYS)
-    no_shows = list(
-        Booking.objects.filter(person=person, status=BookingStatus.NO_SHOW, slot__starts_at__gte=window_start)
-        .order_by("-slot__starts_at")
-        .values_list("slot__starts_at", flat=True)[: settings.LOKET_NO_SHOW_LIMIT]
-    )
-    if len(no_shows) < settings.LOKET_NO_SHOW_LIMIT:
+    """Repeated no-shows (LOKET_NO_SHOW_LIMIT within the window) block booking for a while."""
+    no_shows: int = getattr(person, "no_shows", 0)
+    last: dt.datetime | None = getattr(person, "last_no_show", None)
+    if no_shows < settings.LOKET_NO_SHOW_LIMIT or last is None:
         return
-    until = no_shows[0] + dt.timedelta(days=settings.LOKET_NO_SHOW_COOLDOWN_DAYS)
+    until = last + dt.timedelta(days=settings.LOKET_NO_SHOW_COOLDOWN_DAYS)
     if until > timezone.now():
         raise DomainError(
             "cooling_off",
@@ -199,16 +207,17 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
         if replayed:
             return replayed, False
     _validate_choice(request)
-    person = _person_for(user, request.member)
-    _check_cooling_off(person)
-    if Booking.objects.filter(person=person, status__in=ACTIVE_STATUSES).exists():
-        raise _active_exists()
     office = _office(request.office)
     slot = slot_for(office, request.date, request.start)
-    if slot.booked >= slot.capacity and not seats_release_due(slot=slot):
-        # Fast path for the many who come after the last seat: no transaction to open.
-        # Only a hint - the decision is still the conditional UPDATE below.
+    if slot.booked >= slot.capacity:
+        # Fast path for the many who come after the last seat: three reads, no transaction.
+        # The counter read a moment ago can only be stale towards "full" by seats that
+        # cancellations are about to return, which the worker does within a minute.
         raise _window_full(office)
+    person = _person_for(user, request.member)
+    _check_cooling_off(person)
+    if getattr(person, "has_active", False):
+        raise _active_exists()
     for attempt in range(2):
         try:
             return _book_seat(user, person, office, slot, request, idempotency_key), True

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import Person, User
 from loket.booking.models import ACTIVE_STATUSES, Booking, Service
 from loket.core.errors import Conflict, DomainError, NotFound
+from loket.core.tasks import task_enqueue
 from loket.dossier import registry
 from loket.dossier.models import Application, CheckState, Document, DocumentKind, ReplacementReason, Stage
 from loket.dossier.selectors import application_of, document_of, required_documents
@@ -80,16 +81,10 @@ def application_open(
     )
     application.timeline.create(stage=Stage.SUBMITTED, at=timezone.now())
     pk = application.pk
-    transaction.on_commit(lambda: _enqueue_checks(pk, passport=needs_passport_check))
+    task_enqueue("loket.dossier.tasks.identity_check", pk, task_name=f"dukcapil-{pk}")
+    if needs_passport_check:
+        task_enqueue("loket.dossier.tasks.passport_check", pk, task_name=f"passport-{pk}")
     return application
-
-
-def _enqueue_checks(application_id: int, *, passport: bool) -> None:
-    from django_q.tasks import async_task
-
-    async_task("loket.dossier.tasks.identity_check", application_id, task_name=f"dukcapil-{application_id}")
-    if passport:
-        async_task("loket.dossier.tasks.passport_check", application_id, task_name=f"passport-{application_id}")
 
 
 def application_identity_check(*, application_id: int) -> str:

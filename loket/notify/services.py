@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from loket.accounts.models import User
 from loket.core.errors import DomainError
+from loket.core.tasks import task_enqueue
 from loket.notify.models import Channel, Message, MessageStatus, NotificationPreference
 
 SUBJECT_MAX = 200  # Message.subject
@@ -40,17 +41,24 @@ def message_queue(
         if event_key and Message.objects.filter(event_key=event_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: message_enqueue(message_id=message.pk))
+    # Bound to the caller's transaction: no message goes out for a booking that rolled back.
+    task_enqueue(DELIVER, message.pk, task_name=f"deliver-{message.pk}", ack_failure=True)
     return message
 
 
+# Queued with ack_failure: a task that raised is not redelivered by the queue itself; our
+# retry job owns the retries (with backoff and a limit), so the two never pile up.
+DELIVER = "loket.notify.tasks.message_deliver"
+
+
 def message_enqueue(*, message_id: int) -> None:
-    """Hand a message to the worker. Enqueuing one twice is harmless: delivery claims it first."""
+    """Hand an already saved message to the worker again (the retry job).
+
+    Enqueuing one twice is harmless: delivery claims it first.
+    """
     from django_q.tasks import async_task
 
-    # ack_failure: a task that raised is not redelivered by the queue itself; our retry
-    # job owns the retries (with backoff and a limit), so the two never pile up.
-    async_task("loket.notify.tasks.message_deliver", message_id, task_name=f"deliver-{message_id}", ack_failure=True)
+    async_task(DELIVER, message_id, task_name=f"deliver-{message_id}", ack_failure=True)
 
 
 def message_claim(*, message_id: int, now: dt.datetime) -> Message | None:

@@ -1,0 +1,31 @@
+import pytest
+from django.db import transaction
+from django_q.conf import Conf
+from django_q.models import OrmQ
+
+from loket.core.tasks import task_enqueue
+
+
+class _Boom(Exception):
+    pass
+
+
+@pytest.fixture
+def database_broker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Conf, "SYNC", False)  # as in production: a real queue, not inline
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_queued_task_commits_with_the_data(database_broker: None) -> None:
+    with transaction.atomic():
+        task_enqueue("loket.booking.tasks.release_cancelled_seats")
+        assert OrmQ.objects.count() == 1  # written in the transaction itself
+    assert OrmQ.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_queued_task_vanishes_with_a_rolled_back_transaction(database_broker: None) -> None:
+    with pytest.raises(_Boom), transaction.atomic():
+        task_enqueue("loket.booking.tasks.release_cancelled_seats")
+        raise _Boom
+    assert OrmQ.objects.count() == 0
