@@ -191,6 +191,19 @@ def availability_for(office: Office, start: dt.date, days: int) -> dict[str, obj
     return _cached(key, compute)
 
 
+def booking_message_context(booking: Booking) -> dict[str, str]:
+    """What every message about a booking may mention: code, person, office and local time."""
+    slot = booking.slot
+    return {
+        "code": booking.code,
+        "person": booking.person_name,
+        "office": booking.office.name,
+        "date": slot.date.isoformat(),
+        "start": f"{slot.start:%H:%M}",
+        "zone": booking.office.zone_abbreviation,
+    }
+
+
 def bookings_of(user: User) -> QuerySet[Booking]:
     """Bookings for the account holder and their household, newest first."""
     return (

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import Person, Relation, User
 from loket.booking.codes import new_code, normalize_code
 from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, PassportType, Service, Slot
-from loket.booking.selectors import day_check, next_available_cached
+from loket.booking.selectors import booking_message_context, day_check, next_available_cached
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.dossier.services import application_open, replacement_validate
 from loket.notify.events import notify
@@ -238,21 +238,7 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
 
 
 def _tell(event: str, booking: Booking, key: str, extra: dict[str, str] | None = None) -> None:
-    slot = booking.slot
-    notify(
-        event=event,
-        user=booking.booked_by,
-        key=key,
-        context={
-            "code": booking.code,
-            "person": booking.person_name,
-            "office": booking.office.name,
-            "date": slot.date.isoformat(),
-            "start": f"{slot.start:%H:%M}",
-            "zone": booking.office.zone_abbreviation,
-            **(extra or {}),
-        },
-    )
+    notify(event=event, user=booking.booked_by, key=key, context={**booking_message_context(booking), **(extra or {})})
 
 
 def _book_seat(

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from loket.booking.models import Booking, BookingStatus
+from loket.booking.selectors import booking_message_context
 from loket.notify.events import notify
 from loket.notify.models import Channel, Message
 from loket.offices.models import TIMEZONES
@@ -61,19 +62,11 @@ def visit_reminders_send(*, now: dt.datetime) -> int:
     """Queue the visit reminders that are due; returns how many bookings were reminded."""
     reminded = 0
     for booking in bookings_to_remind(now=now):
-        slot = booking.slot
         notify(
             event="visit_reminder",
             user=booking.booked_by,
             key=visit_reminder_key(booking),
-            context={
-                "code": booking.code,
-                "person": booking.person_name,
-                "office": booking.office.name,
-                "date": slot.date.isoformat(),
-                "start": f"{slot.start:%H:%M}",
-                "zone": booking.office.zone_abbreviation,
-            },
+            context=booking_message_context(booking),
         )
         reminded += 1
     return reminded

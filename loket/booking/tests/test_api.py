@@ -25,6 +25,18 @@ def _frozen() -> Any:
         yield
 
 
+def add_child(parent: User) -> Person:
+    """Rina, Ani's daughter (born 2015), a household member."""
+    return Person.objects.create(
+        account=parent,
+        relation=Relation.CHILD,
+        full_name="Rina",
+        nik="1671015003150003",
+        birth_date=dt.date(2015, 3, 10),
+        sex="F",
+    )
+
+
 def book(api: Client, headers: dict[str, str], **overrides: Any) -> Any:
     body = {
         "office": "TST",
@@ -105,14 +117,7 @@ def test_second_active_booking_for_same_person_is_409(
 
 
 def test_member_can_be_booked_beside_the_holder(api: Client, office: Office, applicant: User) -> None:
-    child = Person.objects.create(
-        account=applicant,
-        relation=Relation.CHILD,
-        full_name="Rina",
-        nik="1671015003150003",
-        birth_date=dt.date(2015, 3, 10),
-        sex="F",
-    )
+    child = add_child(applicant)
     headers = bearer(applicant)
     assert book(api, headers).status_code == 201
     response = book(api, headers, member=child.pk)
@@ -332,14 +337,7 @@ def test_repeated_no_shows_cool_off(api: Client, office: Office, applicant: User
 
 
 def test_member_with_a_booking_cannot_be_deleted(api: Client, office: Office, applicant: User) -> None:
-    child = Person.objects.create(
-        account=applicant,
-        relation=Relation.CHILD,
-        full_name="Rina",
-        nik="1671015003150003",
-        birth_date=dt.date(2015, 3, 10),
-        sex="F",
-    )
+    child = add_child(applicant)
     headers = bearer(applicant)
     assert book(api, headers, member=child.pk).status_code == 201
     response = api.delete(f"/api/v1/household/{child.pk}", headers=headers)
