@@ -29,6 +29,11 @@ def _quiet_defaults(settings: Any) -> Iterator[None]:
     # Rate limits are tested on purpose where they matter; elsewhere one client IP makes many calls.
     settings.LOKET_RATE_LIMITS = False
     settings.LOKET_AVAILABILITY_CACHE_SECONDS = 0  # tests read fresh seat counts
+    # No collectstatic in a fresh clone: pages (admin) must not need the hashed-name manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     from django_q.conf import Conf
 
     sync = Conf.SYNC
