@@ -217,6 +217,10 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
     person = _person_for(user, request.member)
     _check_cooling_off(person)
     if getattr(person, "has_active", False):
+        # Perhaps our own twin: the same Idempotency-Key sent in parallel, committed meanwhile.
+        replayed = _replay(user, idempotency_key, request) if idempotency_key else None
+        if replayed:
+            return replayed, False
         raise _active_exists()
     for attempt in range(2):
         try:
