@@ -200,6 +200,16 @@ def _active_exists() -> Conflict:
     return Conflict("active_booking_exists", _("Pemohon ini sudah memiliki pemesanan aktif."), field="member")
 
 
+def _twin_or_raise(
+    user: User, request: BookingRequest, idempotency_key: str | None, error: DomainError
+) -> tuple[Booking, bool]:
+    """Perhaps our own twin (the same Idempotency-Key sent in parallel) took the seat meanwhile."""
+    replayed = _replay(user, idempotency_key, request) if idempotency_key else None
+    if replayed is None:
+        raise error
+    return replayed, False
+
+
 def booking_create(*, user: User, request: BookingRequest, idempotency_key: str | None = None) -> tuple[Booking, bool]:
     """Book a seat for the account holder or a household member. Returns (booking, created)."""
     if idempotency_key:
@@ -211,17 +221,13 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
     slot = slot_for(office, request.date, request.start)
     if slot.booked >= slot.capacity:
         # Fast path for the many who come after the last seat: three reads, no transaction.
-        # The counter read a moment ago can only be stale towards "full" by seats that
-        # cancellations are about to return, which the worker does within a minute.
-        raise _window_full(office)
+        # Only a hint (the conditional UPDATE decides); due cancellations return their
+        # seats through the worker within a minute.
+        return _twin_or_raise(user, request, idempotency_key, _window_full(office))
     person = _person_for(user, request.member)
     _check_cooling_off(person)
     if getattr(person, "has_active", False):
-        # Perhaps our own twin: the same Idempotency-Key sent in parallel, committed meanwhile.
-        replayed = _replay(user, idempotency_key, request) if idempotency_key else None
-        if replayed:
-            return replayed, False
-        raise _active_exists()
+        return _twin_or_raise(user, request, idempotency_key, _active_exists())
     for attempt in range(2):
         try:
             return _book_seat(user, person, office, slot, request, idempotency_key), True
