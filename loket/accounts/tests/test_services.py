@@ -5,10 +5,11 @@ import re
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import PASSWORD, make_applicant
 from loket.accounts import services
 from loket.accounts.models import ApiToken, EmailVerification, Person, Relation, User
 from loket.core.errors import Conflict, DomainError, NotFound, Throttled
@@ -405,3 +406,18 @@ def test_nobody_removes_a_holder_or_a_strangers_member(applicant: User, other_ap
         with pytest.raises(NotFound):
             services.household_remove(user=applicant, person_id=person_id)
     assert Person.objects.count() == 3
+
+
+def test_unverified_registrations_are_purged_and_free_their_nik(db: None, settings: Any) -> None:
+    settings.LOKET_UNVERIFIED_TTL_HOURS = 48
+    t0 = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
+    with time_machine.travel(t0, tick=False):
+        squatter = make_applicant(email="calo@example.id", nik="3174011203850009", verified=False)
+        kept = make_applicant(email="real@example.id", nik="3174011203850010", verified=True)
+    with time_machine.travel(t0 + dt.timedelta(hours=47), tick=False):
+        assert services.unverified_accounts_purge() == 0
+    with time_machine.travel(t0 + dt.timedelta(hours=49), tick=False):
+        assert services.unverified_accounts_purge() == 1
+    assert not User.objects.filter(pk=squatter.pk).exists()
+    assert not Person.objects.filter(nik="3174011203850009").exists()  # the NIK can be registered again
+    assert User.objects.filter(pk=kept.pk).exists()

@@ -5,13 +5,14 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from loket.accounts.models import User
+from loket.core.testing.http import LocalHTTPServer
 from loket.dossier.models import Application, CheckState
 from loket.dossier.registry import FileDukcapil, FilePassports, HttpDukcapil, HttpPassports, same_name
 from loket.dossier.tests.conftest import application_for
@@ -105,7 +106,7 @@ class FakeRegistry(BaseHTTPRequestHandler):
 def server() -> Iterator[str]:
     FakeRegistry.calls = {}
     FakeRegistry.bodies = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), FakeRegistry)
+    httpd = LocalHTTPServer(("127.0.0.1", 0), FakeRegistry)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"

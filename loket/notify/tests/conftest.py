@@ -7,13 +7,14 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from loket.accounts.models import Person, Relation, User
 from loket.booking.models import Booking, BookingStatus, Slot
+from loket.core.testing.http import LocalHTTPServer
 from loket.offices.models import Office
 
 
@@ -55,7 +56,7 @@ def _handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def gateway() -> Iterator[Gateway]:
     gateway = Gateway(url="")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(gateway))
+    server = LocalHTTPServer(("127.0.0.1", 0), _handler(gateway))
     gateway.url = f"http://127.0.0.1:{server.server_address[1]}/send"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -4,7 +4,7 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from loket.booking.models import BookingStatus, Slot
 from loket.booking.tests.conftest import make_office
+from loket.core.testing.http import LocalHTTPServer
 from loket.payments.models import Payment, PaymentEvent, PaymentStatus
 from loket.payments.provider import BillReport, HttpProvider, ProviderError
 from loket.payments.services import payments_reconcile
@@ -109,7 +110,7 @@ class _Flaky(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def flaky_provider() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    server = LocalHTTPServer(("127.0.0.1", 0), _Flaky)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
