@@ -76,3 +76,19 @@ def test_window_closes_for_booking_at_its_local_start(zone: str, offset: int) ->
         assert [w.start for w in day_plans(office, day, 1)[0].windows] == [dt.time(8), dt.time(9)]
     with time_machine.travel(utc(dt.datetime(2026, 12, 1, 8, 0, 0), offset), tick=False):
         assert [w.start for w in day_plans(office, day, 1)[0].windows] == [dt.time(9)]
+
+
+@pytest.mark.django_db
+def test_closed_day_reasons_in_english_read_as_the_api_documents_them(client: object) -> None:
+    office = released_office("Asia/Jakarta")
+    with time_machine.travel(utc(dt.datetime(2026, 12, 1, 7, 0), 7), tick=False):
+        body = client.get(  # type: ignore[attr-defined]
+            f"/api/v1/offices/{office.code}/availability",
+            {"start": "2026-12-14", "days": 3},
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).json()
+    assert [(d["date"], d["reason_code"], d["reason"]) for d in body["days"]] == [
+        ("2026-12-14", None, None),
+        ("2026-12-15", "not_released", "not released yet"),
+        ("2026-12-16", "beyond_horizon", "beyond horizon"),
+    ]
