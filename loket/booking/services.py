@@ -1,15 +1,10 @@
-"""Writes for booking: take a seat, cancel, reschedule, release cancelled seats, expire
-unpaid bookings and seat paid ones (called by loket/payments).
-
-Every seat is claimed the same way: one conditional UPDATE (`booked < capacity`) inside a
-short transaction, right before the booking row is written. Two requests for the last
-seat both run the UPDATE; the database lets exactly one of them change the row.
+"""Writes for booking: book, cancel, reschedule, expire unpaid bookings and seat paid ones
+(called by loket/payments). Seats themselves are claimed and freed only in seats.py.
 """
 
 import datetime as dt
 import hashlib
 import json
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,11 +16,12 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import Person, Relation, User
 from loket.booking.codes import new_code, normalize_code
 from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, PassportType, Service, Slot
-from loket.booking.selectors import booking_message_context, day_check, next_available_cached
+from loket.booking.seats import WindowFull, claim_or_roll_back, free_seat, release_one, seats_release_due, slot_for
+from loket.booking.selectors import booking_message_context, next_available_cached
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.dossier.services import application_open, replacement_validate
 from loket.notify.events import notify
-from loket.offices.models import ArrivalWindow, Office
+from loket.offices.models import Office
 from loket.payments.billing import payment_context, payment_open
 
 
@@ -112,67 +108,6 @@ def _window_full(office: Office) -> Conflict:
     )
 
 
-def slot_for(office: Office, day: dt.date, start: dt.time) -> Slot:
-    """The seat counter of a bookable window on `day`; DomainError (422) when it is not bookable.
-
-    The same rules as the availability calendar (day_check), but only the one window is
-    read: this runs on every booking request of a rush.
-    """
-    now_local = office.local_now()
-    closed = day_check(office, day, now_local=now_local)
-    if closed:
-        code, reason = closed
-        raise DomainError(code, reason, field="date")
-    unknown = DomainError(
-        "unknown_window", _("Tidak ada jendela kedatangan yang dapat dipesan pada jam ini."), field="start"
-    )
-    if day == now_local.date() and start <= now_local.time():
-        raise unknown  # the window has started
-    slot = Slot.objects.filter(office=office, date=day, start=start).first()
-    if slot is not None:
-        return slot
-    window = ArrivalWindow.objects.filter(office=office, weekday=day.weekday(), start=start).first()
-    if window is None:
-        raise unknown
-    slot, _created = Slot.objects.get_or_create(
-        office=office,
-        date=day,
-        start=start,
-        defaults={
-            "end": window.end,
-            "capacity": window.capacity,
-            "starts_at": timezone.make_aware(dt.datetime.combine(day, start), office.zone),
-        },
-    )
-    return slot
-
-
-def _claim_seat(slot: Slot) -> bool:
-    """Take one seat of `slot` inside the caller's transaction. False when the window is full."""
-    if getattr(settings, "LOKET_UNSAFE_SEAT_CLAIM_FOR_TESTS", False):
-        # Test settings only: the read-then-write race the guard exists to prevent.
-        current = Slot.objects.get(pk=slot.pk)
-        if current.booked >= current.capacity:
-            return False
-        time.sleep(0.05)
-        Slot.objects.filter(pk=slot.pk).update(booked=current.booked + 1)
-        return True
-    return Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1) == 1
-
-
-class _WindowFull(Exception):
-    """Raised inside the seat transaction to roll it back; turned into a 409 outside it."""
-
-
-def _claim_or_roll_back(slot: Slot) -> None:
-    if not _claim_seat(slot):
-        raise _WindowFull
-
-
-def _free_seat(slot_id: int) -> None:
-    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
-
-
 def _validate_choice(request: BookingRequest) -> None:
     if request.service not in Service.values:
         raise DomainError("invalid", _("Layanan tidak dikenal."), field="service")
@@ -231,7 +166,7 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
     for attempt in range(2):
         try:
             return _book_seat(user, person, office, slot, request, idempotency_key), True
-        except _WindowFull:
+        except WindowFull:
             # Seats of due cancellations may still wait for the worker: return them, try once more.
             if attempt or not seats_release_due(slot=slot):
                 raise _window_full(office) from None
@@ -255,7 +190,7 @@ def _book_seat(
     user: User, person: Person, office: Office, slot: Slot, request: BookingRequest, idempotency_key: str | None
 ) -> Booking:
     with transaction.atomic():
-        _claim_or_roll_back(slot)
+        claim_or_roll_back(slot)
         booking = Booking.objects.create(
             code=new_code(),
             person=person,
@@ -310,34 +245,10 @@ def booking_cancel(*, user: User, code: str) -> Booking:
         if changed != 1:
             raise DomainError("not_active", _("Pemesanan ini tidak aktif lagi."))
         if settings.LOKET_CANCEL_RELEASE_MINUTES == 0:
-            _release_one(booking.pk)
+            release_one(booking.pk)
         booking.refresh_from_db()
         _tell("booking_cancelled", booking, f"booking:{booking.pk}:cancelled")
     return booking
-
-
-def _release_one(booking_id: int) -> bool:
-    """Give a cancelled or expired booking's seat back, exactly once."""
-    booking = Booking.objects.filter(pk=booking_id).only("slot_id").first()
-    if booking is None:
-        return False
-    if Booking.objects.filter(pk=booking_id, seat_released=False).update(seat_released=True) != 1:
-        return False
-    _free_seat(booking.slot_id)
-    return True
-
-
-def seats_release_due(*, now: dt.datetime | None = None, slot: Slot | None = None) -> int:
-    """Return the seats of cancellations whose delay has passed. Run by the worker every minute."""
-    now = now or timezone.now()
-    due = Booking.objects.filter(status=BookingStatus.CANCELLED, seat_released=False, seat_release_at__lte=now)
-    if slot is not None:
-        due = due.filter(slot=slot)
-    released = 0
-    for booking_id in list(due.values_list("pk", flat=True)[:1000]):
-        with transaction.atomic():
-            released += _release_one(booking_id)
-    return released
 
 
 def booking_expire(*, booking_id: int) -> bool:
@@ -349,7 +260,7 @@ def booking_expire(*, booking_id: int) -> bool:
         )
         if expired != 1:
             return False  # paid, cancelled or expired by another worker first
-        _release_one(booking_id)
+        release_one(booking_id)
         booking = Booking.objects.select_related("slot", "office", "booked_by").get(pk=booking_id)
         _tell("booking_expired", booking, f"booking:{booking_id}:expired")
     return True
@@ -396,8 +307,8 @@ def _retake_seat(booking: Booking) -> bool:
             )
             if revived != 1:
                 return False
-            _claim_or_roll_back(booking.slot)
-    except _WindowFull:
+            claim_or_roll_back(booking.slot)
+    except WindowFull:
         return False
     except IntegrityError:
         return False  # a booking for the same person won the race to the active-booking index
@@ -428,12 +339,12 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
         if moved != 1:
             raise Conflict("changed", _("Pemesanan ini baru saja diubah. Muat ulang dan coba lagi."))
         try:
-            _claim_or_roll_back(new_slot)
-        except _WindowFull:
+            claim_or_roll_back(new_slot)
+        except WindowFull:
             full = True  # raised below, once the move is rolled back
         else:
             full = False
-            _free_seat(old_slot_id)
+            free_seat(old_slot_id)
             booking.refresh_from_db()
             _tell("booking_rescheduled", booking, f"booking:{booking.pk}:rescheduled:{booking.reschedule_count}")
         if full:

@@ -1,6 +1,6 @@
 """Periodic jobs of the booking engine, run by the background worker."""
 
-from loket.booking.services import seats_release_due
+from loket.booking.seats import seats_release_due
 
 
 def release_cancelled_seats() -> int:

@@ -12,7 +12,7 @@ from conftest import bearer, make_applicant
 from loket.accounts.models import ApiToken, Person, Relation, User
 from loket.booking.codes import ALPHABET, code_from_qr
 from loket.booking.models import Booking, BookingStatus, Slot
-from loket.booking.services import seats_release_due
+from loket.booking.seats import seats_release_due
 from loket.offices.models import Closure, Office
 
 NOW = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)  # 07:30 in Jakarta
