@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from loket.accounts.models import User
 from loket.booking.tests.conftest import make_office
 from loket.offices.models import Office
 
@@ -23,3 +24,10 @@ def browser() -> Client:
 @pytest.fixture
 def office(db: None) -> Office:
     return make_office("PLB", city="Palembang", province="Sumatera Selatan")
+
+
+@pytest.fixture
+def signed_in(browser: Client, applicant: User, office: Office) -> Client:
+    """Ani, logged in, with an office to find."""
+    browser.force_login(applicant)
+    return browser

@@ -30,12 +30,6 @@ TEXTS = {
 STATIC_ROOT = Path(settings.BASE_DIR) / "loket" / "web" / "static"
 
 
-@pytest.fixture
-def signed_in(browser: Client, applicant: User, office: Office) -> Client:
-    browser.force_login(applicant)
-    return browser
-
-
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("url", PUBLIC + PRIVATE)
 def test_every_page_answers_in_both_languages(signed_in: Client, url: str, language: str) -> None:

@@ -82,6 +82,7 @@ def login(request: HttpRequest) -> HttpResponse:
         next_url = ""
     if request.method == "POST" and form.is_valid():
         try:
+            hit(scope="login", key=client_ip(request), limit=60, window_seconds=60)
             user = services.credentials_check(
                 login=form.cleaned_data["login"], password=form.cleaned_data["password"], ip=client_ip(request)
             )
