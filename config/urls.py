@@ -8,6 +8,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # The demo payment provider; answers 404 unless LOKET_PAYMENT_SIMULATOR is on.
     path("simulator/", include("loket.payments.simulator.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch on every page
     path("", include("loket.web.urls")),
 ]

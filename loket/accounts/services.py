@@ -311,3 +311,12 @@ def household_remove(*, user: User, person_id: int) -> None:
             "member_has_bookings",
             _("Anggota keluarga ini memiliki riwayat pemesanan dan tidak dapat dihapus."),
         ) from None
+
+
+def account_language_set(*, user: User, language: str) -> None:
+    """The language the account's messages are written in (the pages' language switch sets it too)."""
+    if language not in ("id", "en"):
+        raise DomainError("invalid", _("Bahasa tidak dikenal."), field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -1,12 +1,13 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from loket.web.views import account, home, profile
+from loket.web.views import account, home, language, profile
 
 app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("bahasa/", language.switch, name="language"),
     path("daftar/", account.register, name="register"),
     path("verifikasi/", account.verify, name="verify"),
     path("verifikasi/kirim-ulang/", account.verify_resend, name="verify_resend"),

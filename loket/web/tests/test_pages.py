@@ -2,6 +2,7 @@
 
 import gzip
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def test_every_page_answers_in_both_languages(signed_in: Client, url: str, langu
     assert f'<html lang="{language}">' in html
     indonesian, english = TEXTS[url]
     assert (english if language == "en" else indonesian) in html
-    assert 'action="/i18n/setlang/"' in html  # the language switch
+    assert 'action="/bahasa/"' in html  # the language switch
     assert 'href="#main"' in html  # the skip link
 
 
@@ -52,7 +53,7 @@ def test_private_pages_ask_to_log_in(browser: Client, db: None) -> None:
 
 def test_the_language_switch_remembers_english(browser: Client, db: None) -> None:
     browser.get("/")
-    answer = browser.post("/i18n/setlang/", {"language": "en", "next": "/daftar/"})
+    answer = browser.post("/bahasa/", {"language": "en", "next": "/daftar/"})
     assert answer.status_code == 302
     assert answer["Location"] == "/daftar/"
     assert '<html lang="en">' in browser.get("/daftar/").content.decode()
@@ -120,3 +121,42 @@ def test_the_password_fixture_logs_in_through_the_form(browser: Client, applican
     answer = browser.post("/masuk/", {"login": applicant.email, "password": PASSWORD})
     assert answer.status_code == 302
     assert answer["Location"] == "/akun/"
+
+
+def test_the_language_switch_sets_the_language_of_the_accounts_mail(signed_in: Client, applicant: User) -> None:
+    assert signed_in.post("/bahasa/", {"language": "en", "next": "/akun/"})["Location"] == "/akun/"
+    applicant.refresh_from_db()
+    assert applicant.language == "en"
+    assert '<html lang="en">' in signed_in.get("/akun/").content.decode()
+
+
+class Inputs(HTMLParser):
+    """Collects the form controls of a page and the ids its labels point at."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict[str, str | None]] = []
+        self.labelled: set[str] = set()
+        self.in_label = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "label":
+            self.in_label += 1
+            if found.get("for"):
+                self.labelled.add(str(found["for"]))
+        elif tag in ("input", "select", "textarea") and found.get("type") not in ("hidden", "submit"):
+            self.controls.append({**found, "wrapped": "yes" if self.in_label else None})
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.in_label -= 1
+
+
+@pytest.mark.parametrize("url", PUBLIC + PRIVATE)
+def test_every_input_has_a_label(signed_in: Client, url: str) -> None:
+    page = Inputs()
+    page.feed(signed_in.get(url).content.decode())
+    assert page.controls
+    for control in page.controls:
+        assert control["wrapped"] or control.get("id") in page.labelled, control
