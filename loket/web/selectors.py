@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from lokal import format_rupiah
 
 from loket.booking.models import PassportType
@@ -78,7 +79,8 @@ def document_guide(service: str) -> list[DocumentLine]:
         if first.age_group != AgeGroup.ANY:
             conditions.append(str(first.get_age_group_display()))
         if first.reasons:
-            conditions.append(", ".join(str(ReplacementReason(r).label) for r in first.reasons))
+            reasons = ", ".join(str(ReplacementReason(r).label).lower() for r in first.reasons)
+            conditions.append(_("bila alasannya: %(reasons)s") % {"reasons": reasons})
         lines.append(DocumentLine(label=" / ".join(kinds), condition="; ".join(conditions)))
     return lines
 

@@ -46,3 +46,21 @@ def test_an_office_notice_shows_beside_its_office(browser: Client, office: Offic
     )
     assert "Loket PLB buka" not in browser.get("/daftar/").content.decode()
     assert "Loket PLB buka" in browser.get("/", {"q": "PLB"}).content.decode()
+
+
+def test_staff_write_notices_in_the_admin(admin_client: Client, office: Office) -> None:
+    assert admin_client.get("/admin/web/servicenotice/").status_code == 200
+    answer = admin_client.post(
+        "/admin/web/servicenotice/add/",
+        {
+            "office": office.pk,
+            "text_id": "Antrean dibuka pukul 07.30.",
+            "text_en": "",
+            "starts_at_0": "2026-12-01",
+            "starts_at_1": "07:00:00",
+            "ends_at_0": "2026-12-02",
+            "ends_at_1": "07:00:00",
+        },
+    )
+    assert answer.status_code == 302
+    assert ServiceNotice.objects.get().office == office
