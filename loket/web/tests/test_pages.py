@@ -160,3 +160,12 @@ def test_every_input_has_a_label(signed_in: Client, url: str) -> None:
     assert page.controls
     for control in page.controls:
         assert control["wrapped"] or control.get("id") in page.labelled, control
+
+
+@pytest.mark.parametrize(("language", "text"), [("id", "Halaman tidak ditemukan"), ("en", "Page not found")])
+def test_an_unknown_address_gets_the_pages_own_404(browser: Client, db: None, language: str, text: str) -> None:
+    answer = in_language(browser, language).get("/tidak-ada/")
+    assert answer.status_code == 404
+    html = answer.content.decode()
+    assert text in html
+    assert f'<html lang="{language}">' in html
