@@ -129,9 +129,33 @@ def test_an_unverified_account_cannot_log_in(
     browser: Client, db: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     register(browser, django_capture_on_commit_callbacks)
-    html = browser.post("/masuk/", {"login": "ani@example.id", "password": PASSWORD}).content.decode()
+    fresh = Client()
+    answer = fresh.post("/masuk/", {"login": NIK, "password": PASSWORD}, follow=True)
+    assert answer.redirect_chain[-1][0] == "/verifikasi/"
+    html = answer.content.decode()
     assert "Verifikasi email Anda terlebih dahulu" in html
-    assert browser.get("/akun/").status_code == 302
+    assert 'value="ani@example.id"' in html  # the code form is ready for the account's email
+    assert fresh.get("/akun/").status_code == 302
+
+
+def test_a_wrong_password_on_an_unverified_account_says_nothing_more(
+    browser: Client, db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    register(browser, django_capture_on_commit_callbacks)
+    fresh = Client()
+    html = fresh.post("/masuk/", {"login": NIK, "password": "salah-sekali"}).content.decode()
+    assert "Email/NIK atau kata sandi salah" in html
+    assert "ani@example.id" not in html
+
+
+def test_a_new_code_waits_for_the_cooldown(
+    browser: Client, db: None, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    register(browser, django_capture_on_commit_callbacks)
+    answer = browser.post("/verifikasi/kirim-ulang/", {"email": "ani@example.id"}, follow=True)
+    assert answer.redirect_chain[-1][0] == "/verifikasi/"
+    assert "Tunggu" in answer.content.decode()
+    assert len(mailoutbox) == 1
 
 
 def test_the_login_form_locks_a_guesser_out(browser: Client, applicant: User, settings: Any) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from loket.accounts import services
+from loket.accounts.selectors import user_by_login
 from loket.core.errors import DomainError
 from loket.core.ratelimit import client_ip, hit
 from loket.web.forms import EmailForm, LoginForm, RegisterForm, ResetConfirmForm, VerifyForm, add_domain_error
@@ -87,11 +88,22 @@ def login(request: HttpRequest) -> HttpResponse:
                 login=form.cleaned_data["login"], password=form.cleaned_data["password"], ip=client_ip(request)
             )
         except DomainError as error:
+            if error.code == "unverified":
+                return _to_verification(request, login=form.cleaned_data["login"], message=error.message)
             add_domain_error(form, error)
         else:
             session_login(request, user)
             return redirect(next_url or "web:profile")
     return render(request, "web/login.html", {"form": form, "next": next_url})
+
+
+def _to_verification(request: HttpRequest, *, login: str, message: str) -> HttpResponse:
+    """The password was right but the email is unverified: on to the code, the email remembered."""
+    user = user_by_login(login)
+    if user is not None:
+        request.session[PENDING_EMAIL] = user.email
+    messages.error(request, message)
+    return redirect("web:verify")
 
 
 @require_http_methods(["GET", "POST"])
