@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "loket.dossier",
     "loket.payments",
     "loket.payments.simulator",
+    "loket.web",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "loket.web.context_processors.notices",
             ],
         },
     },
@@ -139,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:profile"
 
 # --- Language and time --------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # The demo payment provider; answers 404 unless LOKET_PAYMENT_SIMULATOR is on.
     path("simulator/", include("loket.payments.simulator.urls")),
+    path("", include("loket.web.urls")),
 ]

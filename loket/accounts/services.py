@@ -196,8 +196,8 @@ def _token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def token_issue(*, login: str, password: str, ip: str) -> str:
-    """Check the credentials and return a new bearer token (shown once; only its hash is kept)."""
+def credentials_check(*, login: str, password: str, ip: str) -> User:
+    """The verified account behind these credentials, under the login lock-out (API token and web session alike)."""
     who = lockout.login_key(login)
     lockout.login_allowed(who=who, ip=ip)
     user = authenticate(None, username=login, password=password)
@@ -208,6 +208,12 @@ def token_issue(*, login: str, password: str, ip: str) -> str:
     assert isinstance(user, User)
     if not user.is_verified:
         raise DomainError("unverified", _("Verifikasi email Anda terlebih dahulu."), status=401)
+    return user
+
+
+def token_issue(*, login: str, password: str, ip: str) -> str:
+    """Check the credentials and return a new bearer token (shown once; only its hash is kept)."""
+    user = credentials_check(login=login, password=password, ip=ip)
     key = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, key_hash=_token_hash(key), last_used_at=timezone.now())
     return key
@@ -322,3 +328,12 @@ def unverified_accounts_purge(*, now: dt.datetime | None = None) -> int:
         count, _detail = User.objects.filter(pk=user_id, email_verified_at__isnull=True).delete()
         deleted += 1 if count else 0
     return deleted
+
+
+def account_language_set(*, user: User, language: str) -> None:
+    """The language the account's messages are written in (the pages' language switch sets it too)."""
+    if language not in ("id", "en"):
+        raise DomainError("invalid", _("Bahasa tidak dikenal."), field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -1,0 +1,93 @@
+"""The citizen pages' forms: they only parse; the account services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loket.accounts.models import Relation, Sex
+from loket.core.errors import DomainError
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal next to the field it names, else above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class RegisterForm(forms.Form):
+    full_name = forms.CharField(label=_("Nama lengkap (sesuai KTP)"), max_length=120)
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=32,
+        help_text=_("16 angka pada KTP atau Kartu Keluarga."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
+    phone = forms.CharField(
+        label=_("Nomor HP"),
+        max_length=32,
+        help_text=_("Contoh: 0812 3456 7890"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    address = forms.CharField(label=_("Alamat"), max_length=255)
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        max_length=128,
+        help_text=_("Paling sedikit 8 karakter, bukan hanya angka."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class VerifyForm(forms.Form):
+    email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    code = forms.CharField(
+        label=_("Kode verifikasi"),
+        max_length=12,
+        help_text=_("6 angka dari email kami."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class EmailForm(forms.Form):
+    email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class LoginForm(forms.Form):
+    login = forms.CharField(
+        label=_("Email atau NIK"), max_length=254, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("Kata sandi"), max_length=128, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class ResetConfirmForm(forms.Form):
+    reset_code = forms.CharField(
+        label=_("Kode pengaturan ulang"),
+        max_length=200,
+        help_text=_("Salin kode dari email kami."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    password = forms.CharField(
+        label=_("Kata sandi baru"),
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class HouseholdForm(forms.Form):
+    full_name = forms.CharField(label=_("Nama lengkap (sesuai KK)"), max_length=120)
+    nik = forms.CharField(
+        label=_("NIK"), max_length=32, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    )
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
+    relation = forms.ChoiceField(
+        label=_("Hubungan"), choices=[(v, label) for v, label in Relation.choices if v != Relation.SELF]
+    )
+
+
+class OfficeSearchForm(forms.Form):
+    q = forms.CharField(label=_("Kota, provinsi atau nama kantor"), max_length=60, required=False)

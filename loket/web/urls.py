@@ -1,0 +1,22 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from loket.web.views import account, home, language, profile
+
+app_name = "web"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("bahasa/", language.switch, name="language"),
+    path("daftar/", account.register, name="register"),
+    path("verifikasi/", account.verify, name="verify"),
+    path("verifikasi/kirim-ulang/", account.verify_resend, name="verify_resend"),
+    path("masuk/", account.login, name="login"),
+    # Django's LogoutView answers POST only (a link or an image cannot log anyone out).
+    path("keluar/", LogoutView.as_view(next_page="web:home"), name="logout"),
+    path("lupa-sandi/", account.password_reset, name="password_reset"),
+    path("lupa-sandi/kode/", account.password_reset_confirm, name="password_reset_confirm"),
+    path("akun/", profile.profile, name="profile"),
+    path("akun/keluarga/", profile.household, name="household"),
+    path("akun/keluarga/hapus/", profile.household_remove, name="household_remove"),
+]

@@ -1,0 +1,55 @@
+"""The signed-in applicant's own pages: profile and household."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from loket.accounts import services
+from loket.accounts.models import User
+from loket.accounts.selectors import holder_of, household_of
+from loket.core.errors import DomainError
+from loket.web.forms import HouseholdForm, add_domain_error
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(request, "web/profile.html", {"account": user, "holder": holder_of(user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = HouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.household_add(user=user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("%(name)s ditambahkan.") % {"name": member.full_name})
+            return redirect("web:household")
+    return render(request, "web/household.html", {"form": form, "members": household_of(user)})
+
+
+@login_required
+@require_POST
+def household_remove(request: HttpRequest) -> HttpResponse:
+    try:
+        services.household_remove(user=_user(request), person_id=int(request.POST.get("person", "")))
+    except ValueError:
+        messages.error(request, _("Anggota keluarga tidak ditemukan."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Anggota keluarga dihapus."))
+    return redirect("web:household")
