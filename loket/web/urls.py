@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from loket.web.views import account, home, language, profile
+from loket.web.views import account, bookings, home, language, profile
 
 app_name = "web"
 
@@ -18,5 +18,7 @@ urlpatterns = [
     path("lupa-sandi/kode/", account.password_reset_confirm, name="password_reset_confirm"),
     path("akun/", profile.profile, name="profile"),
     path("akun/keluarga/", profile.household, name="household"),
+    path("pemesanan/", bookings.my_bookings, name="bookings"),
+    path("pemesanan/batal/", bookings.cancel, name="booking_cancel"),
     path("akun/keluarga/hapus/", profile.household_remove, name="household_remove"),
 ]

@@ -15,7 +15,7 @@ from loket.offices.models import Office
 from loket.web.tests.conftest import in_language
 
 PUBLIC = ["/", "/?q=Palembang", "/daftar/", "/verifikasi/", "/masuk/", "/lupa-sandi/", "/lupa-sandi/kode/"]
-PRIVATE = ["/akun/", "/akun/keluarga/"]
+PRIVATE = ["/akun/", "/akun/keluarga/", "/pemesanan/"]
 # (page, Indonesian text, its English translation)
 TEXTS = {
     "/": ("Cari kantor imigrasi", "Find an immigration office"),
@@ -27,6 +27,7 @@ TEXTS = {
     "/lupa-sandi/kode/": ("Kata sandi baru", "New password"),
     "/akun/": ("Akun saya", "My account"),
     "/akun/keluarga/": ("Tambah anggota keluarga", "Add a household member"),
+    "/pemesanan/": ("Belum ada pemesanan.", "No bookings yet."),
 }
 STATIC_ROOT = Path(settings.BASE_DIR) / "loket" / "web" / "static"
 

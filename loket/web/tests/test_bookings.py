@@ -1,0 +1,72 @@
+"""My bookings: only the account's and household's, with payment state and a cancel button."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+
+from loket.accounts.models import User
+from loket.booking.models import Booking, BookingStatus
+from loket.booking.services import BookingRequest, booking_create
+from loket.offices.models import Office
+from loket.web.tests.conftest import in_language
+
+NOW = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)  # Tuesday 07:30 WIB
+DAY = dt.date(2026, 12, 2)
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def book(user: User, office: Office, *, day: dt.date = DAY) -> Booking:
+    request = BookingRequest(office=office.code, date=day, start=dt.time(8), service="new", passport_type="regular")
+    return booking_create(user=user, request=request)[0]
+
+
+@pytest.mark.parametrize(("language", "text"), [("id", "Pemesanan saya"), ("en", "My bookings")])
+def test_my_bookings_lists_own_bookings_with_payment(
+    signed_in: Client, applicant: User, other_applicant: User, office: Office, language: str, text: str
+) -> None:
+    mine = book(applicant, office)
+    theirs = book(other_applicant, office)
+    html = in_language(signed_in, language).get("/pemesanan/").content.decode()
+    assert text in html
+    assert mine.code[:4] in html
+    assert theirs.code[:4] not in html
+    assert "WIB" in html
+    assert mine.payment.billing_code in html
+    assert "Rp350.000" in html
+
+
+def test_my_bookings_asks_to_log_in(browser: Client, db: None) -> None:
+    assert browser.get("/pemesanan/")["Location"].startswith("/masuk/?next=")
+
+
+def test_cancel_a_booking(signed_in: Client, applicant: User, office: Office) -> None:
+    booking = book(applicant, office)
+    page = signed_in.post("/pemesanan/batal/", {"code": booking.code}, follow=True)
+    assert f"Pemesanan {booking.code} dibatalkan." in page.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+
+
+def test_cancel_after_the_window_started_is_refused(signed_in: Client, applicant: User, office: Office) -> None:
+    booking = book(applicant, office, day=dt.date(2026, 12, 1))  # 08:00 today
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):  # 08:30 WIB
+        page = in_language(signed_in, "en").post("/pemesanan/batal/", {"code": booking.code}, follow=True)
+    assert "cannot be cancelled" in page.content.decode()
+    booking.refresh_from_db()
+    assert booking.is_active
+
+
+def test_cancel_someone_elses_booking_is_not_found(signed_in: Client, other_applicant: User, office: Office) -> None:
+    theirs = book(other_applicant, office)
+    page = signed_in.post("/pemesanan/batal/", {"code": theirs.code}, follow=True)
+    assert "Pemesanan tidak ditemukan." in page.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.is_active
