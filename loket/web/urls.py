@@ -20,5 +20,6 @@ urlpatterns = [
     path("akun/keluarga/", profile.household, name="household"),
     path("pemesanan/", bookings.my_bookings, name="bookings"),
     path("pemesanan/batal/", bookings.cancel, name="booking_cancel"),
+    path("pemesanan/<str:code>/", bookings.proof, name="proof"),
     path("akun/keluarga/hapus/", profile.household_remove, name="household_remove"),
 ]

@@ -1,6 +1,8 @@
 """My bookings: only the account's and household's, with payment state and a cancel button."""
 
 import datetime as dt
+import gzip
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +13,8 @@ from loket.accounts.models import User
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import BookingRequest, booking_create
 from loket.offices.models import Office
-from loket.web.tests.conftest import in_language
+from loket.web.tests.conftest import NIK, in_language
+from loket.web.tests.test_pages import STATIC_ROOT
 
 NOW = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)  # Tuesday 07:30 WIB
 DAY = dt.date(2026, 12, 2)
@@ -70,3 +73,34 @@ def test_cancel_someone_elses_booking_is_not_found(signed_in: Client, other_appl
     assert "Pemesanan tidak ditemukan." in page.content.decode()
     theirs.refresh_from_db()
     assert theirs.is_active
+
+
+@pytest.mark.parametrize(("language", "text"), [("id", "Bukti pemesanan"), ("en", "Booking proof")])
+def test_the_proof_shows_code_qr_masked_nik_and_zone(
+    signed_in: Client, applicant: User, office: Office, language: str, text: str
+) -> None:
+    booking = book(applicant, office)
+    html = in_language(signed_in, language).get(f"/pemesanan/{booking.code}/").content.decode()
+    assert text in html
+    assert f"{booking.code[:4]} {booking.code[4:]}" in html
+    assert "<svg" in html
+    assert NIK not in html
+    assert booking.person.masked_nik in html
+    assert "WIB" in html
+    assert booking.payment.billing_code in html
+    assert "https://www.openstreetmap.org/search?query=" in html
+    assert ("Dokumen yang dibawa" if language == "id" else "Documents to bring") in html
+
+
+def test_the_proof_of_someone_else_is_not_found(signed_in: Client, other_applicant: User, office: Office) -> None:
+    theirs = book(other_applicant, office)
+    assert signed_in.get(f"/pemesanan/{theirs.code}/").status_code == 404
+    assert signed_in.get("/pemesanan/ZZZZZZZZ/").status_code == 404
+
+
+def test_the_proof_weighs_at_most_30_kb_without_the_qr(signed_in: Client, applicant: User, office: Office) -> None:
+    booking = book(applicant, office)
+    html = signed_in.get(f"/pemesanan/{booking.code}/").content.decode()
+    without_qr = re.sub(r"<svg.*?</svg>", "", html, flags=re.DOTALL).encode()
+    css = STATIC_ROOT / "web" / "loket.css"
+    assert len(gzip.compress(without_qr)) + len(gzip.compress(css.read_bytes())) <= 30 * 1024
