@@ -1,10 +1,14 @@
 """The citizen pages' forms: they only parse; the account services decide."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import Relation, Sex
+from loket.booking.models import PassportType, Service
 from loket.core.errors import DomainError
+from loket.dossier.models import ReplacementReason
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -91,3 +95,33 @@ class HouseholdForm(forms.Form):
 
 class OfficeSearchForm(forms.Form):
     q = forms.CharField(label=_("Kota, provinsi atau nama kantor"), max_length=60, required=False)
+
+
+class BookingDetailsForm(forms.Form):
+    """Who, which service and which passport; the booking service checks the combination."""
+
+    member = forms.ChoiceField(label=_("Untuk siapa"), required=False)
+    service = forms.ChoiceField(label=_("Layanan"), choices=Service.choices, widget=forms.RadioSelect)
+    replacement_reason = forms.ChoiceField(
+        label=_("Alasan penggantian"),
+        choices=[("", "–"), *ReplacementReason.choices],
+        required=False,
+        help_text=_("Hanya untuk penggantian paspor."),
+    )
+    old_passport_number = forms.CharField(
+        label=_("Nomor paspor lama"), max_length=20, required=False, help_text=_("Hanya untuk penggantian paspor.")
+    )
+    passport_type = forms.ChoiceField(label=_("Jenis paspor"), choices=PassportType.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        member = self.fields["member"]
+        assert isinstance(member, forms.ChoiceField)
+        member.choices = people
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("service") == Service.NEW:  # details left over from a change of mind
+            data["replacement_reason"] = ""
+            data["old_passport_number"] = ""
+        return data

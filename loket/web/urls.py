@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from loket.web.views import account, bookings, home, language, profile
+from loket.web.views import account, booking_flow, bookings, home, language, profile
 
 app_name = "web"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("lupa-sandi/kode/", account.password_reset_confirm, name="password_reset_confirm"),
     path("akun/", profile.profile, name="profile"),
     path("akun/keluarga/", profile.household, name="household"),
+    path("pesan/", booking_flow.offices, name="book"),
+    path("pesan/<str:office>/", booking_flow.dates, name="book_date"),
+    path("pesan/<str:office>/<str:date>/", booking_flow.windows, name="book_window"),
+    path("pesan/<str:office>/<str:date>/<str:start>/", booking_flow.details, name="book_details"),
     path("pemesanan/", bookings.my_bookings, name="bookings"),
     path("pemesanan/batal/", bookings.cancel, name="booking_cancel"),
     path("pemesanan/<str:code>/", bookings.proof, name="proof"),

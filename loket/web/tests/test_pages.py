@@ -15,7 +15,7 @@ from loket.offices.models import Office
 from loket.web.tests.conftest import in_language
 
 PUBLIC = ["/", "/?q=Palembang", "/daftar/", "/verifikasi/", "/masuk/", "/lupa-sandi/", "/lupa-sandi/kode/"]
-PRIVATE = ["/akun/", "/akun/keluarga/", "/pemesanan/"]
+PRIVATE = ["/akun/", "/akun/keluarga/", "/pemesanan/", "/pesan/?q=Palembang", "/pesan/PLB/"]
 # (page, Indonesian text, its English translation)
 TEXTS = {
     "/": ("Cari kantor imigrasi", "Find an immigration office"),
@@ -28,6 +28,8 @@ TEXTS = {
     "/akun/": ("Akun saya", "My account"),
     "/akun/keluarga/": ("Tambah anggota keluarga", "Add a household member"),
     "/pemesanan/": ("Belum ada pemesanan.", "No bookings yet."),
+    "/pesan/?q=Palembang": ("Pesan: pilih kantor", "Book: choose an office"),
+    "/pesan/PLB/": ("Pesan: pilih tanggal", "Book: choose a date"),
 }
 STATIC_ROOT = Path(settings.BASE_DIR) / "loket" / "web" / "static"
 

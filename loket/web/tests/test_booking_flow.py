@@ -1,0 +1,81 @@
+"""Booking in steps with the test client: office, date, window, details, confirm, proof."""
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+
+from loket.accounts.models import User
+from loket.booking.models import Booking
+from loket.booking.tests.conftest import make_office
+from loket.offices.models import Office
+from loket.web.tests.conftest import in_language
+
+NOW = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)  # Tuesday 07:30 WIB
+DETAILS = "/pesan/PLB/2026-12-02/09:00/"
+CHOICE = {"member": "", "service": "new", "passport_type": "regular"}
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.mark.parametrize(("language", "text"), [("id", "Langkah 2 dari 4"), ("en", "Step 2 of 4")])
+def test_the_steps_answer_in_both_languages(signed_in: Client, language: str, text: str) -> None:
+    in_language(signed_in, language)
+    assert "Kantor Imigrasi PLB" in signed_in.get("/pesan/", {"q": "Palembang"}).content.decode()
+    assert text in signed_in.get("/pesan/PLB/").content.decode()
+    assert "09:00" in signed_in.get("/pesan/PLB/2026-12-02/").content.decode()
+    assert signed_in.get(DETAILS).status_code == 200
+
+
+def test_booking_end_to_end(signed_in: Client, applicant: User, office: Office) -> None:
+    dates = signed_in.get("/pesan/PLB/").content.decode()
+    assert 'href="/pesan/PLB/2026-12-02/"' in dates
+    windows = signed_in.get("/pesan/PLB/2026-12-02/").content.decode()
+    assert f'href="{DETAILS}"' in windows
+    confirm = signed_in.post(DETAILS, CHOICE).content.decode()
+    key = re.search(r'name="key" value="([^"]+)"', confirm)
+    assert key
+    posted = {**CHOICE, "key": key.group(1), "confirm": "1"}
+    answer = signed_in.post(DETAILS, posted)
+    booking = Booking.objects.get(person__account=applicant)
+    assert answer["Location"] == f"/pemesanan/{booking.code}/"
+    assert booking.slot.start == dt.time(9)
+    assert signed_in.post(DETAILS, posted)["Location"] == answer["Location"]  # the same key: no second booking
+    assert Booking.objects.count() == 1
+    proof = signed_in.get(answer["Location"]).content.decode()
+    assert booking.payment.billing_code in proof
+
+
+def test_a_replacement_needs_its_reason(signed_in: Client) -> None:
+    page = signed_in.post(DETAILS, {**CHOICE, "service": "replacement", "confirm": "1"}).content.decode()
+    assert "Pilih alasan penggantian paspor." in page
+    assert not Booking.objects.exists()
+
+
+def test_a_full_window_offers_other_dates_and_offices(
+    signed_in: Client, other_applicant: User, office: Office, browser: Client
+) -> None:
+    make_office("PLM", city="Prabumulih", province="Sumatera Selatan")
+    browser.force_login(other_applicant)
+    first = browser.post(DETAILS, {**CHOICE, "confirm": "1", "key": "a"})
+    assert first.status_code == 302
+    signed_in.force_login(User.objects.get(email="ani@example.id"))
+    page = signed_in.post(DETAILS, {**CHOICE, "confirm": "1", "key": "b"})
+    html = page.content.decode()
+    assert page.status_code == 409
+    assert "Jendela kedatangan ini sudah penuh." in html
+    assert "Kantor Imigrasi PLM" in html
+    assert "Tanggal tersedia terdekat" in html
+
+
+def test_an_unverified_account_is_sent_to_verify(signed_in: Client, applicant: User) -> None:
+    applicant.email_verified_at = None
+    applicant.save()
+    assert signed_in.get("/pesan/")["Location"].startswith("/verifikasi/")
