@@ -11,7 +11,7 @@ from django.test import Client
 from loket.accounts.models import User
 from loket.booking.models import Booking
 from loket.booking.tests.conftest import make_office
-from loket.offices.models import Office
+from loket.offices.models import Closure, Office
 from loket.web.tests.conftest import in_language
 
 NOW = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)  # Tuesday 07:30 WIB
@@ -59,14 +59,15 @@ def test_a_replacement_needs_its_reason(signed_in: Client) -> None:
     assert not Booking.objects.exists()
 
 
-def test_a_full_window_offers_other_dates_and_offices(
-    signed_in: Client, other_applicant: User, office: Office, browser: Client
-) -> None:
+def _dedi_takes_the_nine_oclock_seat(other_applicant: User) -> None:
+    dedi = Client()
+    dedi.force_login(other_applicant)
+    assert dedi.post(DETAILS, {**CHOICE, "confirm": "1", "key": "a"}).status_code == 302
+
+
+def test_a_full_window_offers_other_dates_and_offices(signed_in: Client, other_applicant: User, office: Office) -> None:
     make_office("PLM", city="Prabumulih", province="Sumatera Selatan")
-    browser.force_login(other_applicant)
-    first = browser.post(DETAILS, {**CHOICE, "confirm": "1", "key": "a"})
-    assert first.status_code == 302
-    signed_in.force_login(User.objects.get(email="ani@example.id"))
+    _dedi_takes_the_nine_oclock_seat(other_applicant)
     page = signed_in.post(DETAILS, {**CHOICE, "confirm": "1", "key": "b"})
     html = page.content.decode()
     assert page.status_code == 409
@@ -79,3 +80,19 @@ def test_an_unverified_account_is_sent_to_verify(signed_in: Client, applicant: U
     applicant.email_verified_at = None
     applicant.save()
     assert signed_in.get("/pesan/")["Location"].startswith("/verifikasi/")
+
+
+def test_the_window_list_marks_a_full_window(signed_in: Client, other_applicant: User, office: Office) -> None:
+    _dedi_takes_the_nine_oclock_seat(other_applicant)
+    html = in_language(signed_in, "en").get("/pesan/PLB/2026-12-02/").content.decode()
+    assert f'href="{DETAILS}"' not in html
+    assert "09:00–10:00 WIB · full" in html
+    assert "Seats left: 2" in html  # 08:00–09:00
+
+
+def test_the_date_list_says_why_a_day_is_closed(signed_in: Client, office: Office) -> None:
+    Closure.objects.create(office=office, date=dt.date(2026, 12, 3), reason="Pemadaman listrik")
+    html = signed_in.get("/pesan/PLB/").content.decode()
+    assert "tutup: Pemadaman listrik" in html
+    assert 'href="/pesan/PLB/2026-12-03/"' not in html
+    assert signed_in.get("/pesan/PLB/2026-12-03/").status_code == 409
