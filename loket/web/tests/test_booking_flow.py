@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from loket.accounts.models import User
+from loket.accounts.models import Person, Relation, User
 from loket.booking.models import Booking
 from loket.booking.tests.conftest import make_office
 from loket.offices.models import Closure, Office
@@ -40,6 +40,7 @@ def test_booking_end_to_end(signed_in: Client, applicant: User, office: Office) 
     windows = signed_in.get("/pesan/PLB/2026-12-02/").content.decode()
     assert f'href="{DETAILS}"' in windows
     confirm = signed_in.post(DETAILS, CHOICE).content.decode()
+    assert "Saya sendiri" in confirm
     key = re.search(r'name="key" value="([^"]+)"', confirm)
     assert key
     posted = {**CHOICE, "key": key.group(1), "confirm": "1"}
@@ -96,3 +97,18 @@ def test_the_date_list_says_why_a_day_is_closed(signed_in: Client, office: Offic
     assert "tutup: Pemadaman listrik" in html
     assert 'href="/pesan/PLB/2026-12-03/"' not in html
     assert signed_in.get("/pesan/PLB/2026-12-03/").status_code == 409
+
+
+def test_booking_for_a_household_member(signed_in: Client, applicant: User, office: Office) -> None:
+    rina = Person.objects.create(
+        account=applicant,
+        relation=Relation.CHILD,
+        full_name="Rina",
+        nik="1671015003150003",
+        birth_date=dt.date(2015, 3, 10),
+        sex="F",
+    )
+    assert "Rina" in signed_in.get(DETAILS).content.decode()
+    answer = signed_in.post(DETAILS, {**CHOICE, "member": str(rina.pk), "confirm": "1", "key": "k"})
+    assert answer.status_code == 302
+    assert Booking.objects.get().person == rina
