@@ -15,7 +15,14 @@ from loket.offices.models import Office
 from loket.web.tests.conftest import in_language
 
 PUBLIC = ["/", "/?q=Palembang", "/daftar/", "/verifikasi/", "/masuk/", "/lupa-sandi/", "/lupa-sandi/kode/"]
-PRIVATE = ["/akun/", "/akun/keluarga/", "/pemesanan/", "/pesan/?q=Palembang", "/pesan/PLB/"]
+PRIVATE = [
+    "/akun/",
+    "/akun/keluarga/",
+    "/pemesanan/",
+    "/pesan/?q=Palembang",
+    "/pesan/PLB/",
+    "/pesan/PLB/2026-12-02/09:00/",
+]
 # (page, Indonesian text, its English translation)
 TEXTS = {
     "/": ("Cari kantor imigrasi", "Find an immigration office"),
@@ -30,6 +37,7 @@ TEXTS = {
     "/pemesanan/": ("Belum ada pemesanan.", "No bookings yet."),
     "/pesan/?q=Palembang": ("Pesan: pilih kantor", "Book: choose an office"),
     "/pesan/PLB/": ("Pesan: pilih tanggal", "Book: choose a date"),
+    "/pesan/PLB/2026-12-02/09:00/": ("Pesan: data pemohon", "Book: the applicant"),
 }
 STATIC_ROOT = Path(settings.BASE_DIR) / "loket" / "web" / "static"
 
