@@ -1,7 +1,9 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
+from loket.offices.calendar import holiday_name
 from loket.offices.models import ArrivalWindow, Office
 
 
@@ -16,6 +18,15 @@ def make_office(code: str = "TST", *, timezone: str = "Asia/Jakarta", capacity: 
         )
         ArrivalWindow.objects.create(office=office, weekday=weekday, start=dt.time(9), end=dt.time(10), capacity=1)
     return office
+
+
+def open_day_ahead(days: int = 7) -> dt.date:
+    """A day about a week ahead that is no national holiday: for tests that cannot freeze time
+    (a live server in other threads), so they pass whatever day they run."""
+    day = timezone.localdate() + dt.timedelta(days=days)
+    while holiday_name(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 @pytest.fixture

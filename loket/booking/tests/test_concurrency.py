@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from loket.accounts.models import ApiToken, Person, Relation, User
 from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, Slot
-from loket.booking.tests.conftest import make_office
+from loket.booking.tests.conftest import make_office, open_day_ahead
 from loket.offices.models import Office
 
 # Django's test server listens with a backlog of 10: fifty simultaneous connects would be
@@ -43,8 +43,7 @@ def _postgres_only() -> None:
 
 
 def day_ahead() -> str:
-    # A weekday a week ahead that is no holiday in the test window (offices open all week here).
-    return (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    return open_day_ahead().isoformat()  # the offices here are open all week
 
 
 def applicants(n: int) -> list[str]:

@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from loket.booking.models import Booking, BookingStatus, Slot
-from loket.booking.tests.conftest import make_office
+from loket.booking.tests.conftest import make_office, open_day_ahead
 from loket.payments.models import PaymentEvent
 from loket.payments.services import payment_expire
 from loket.payments.tests.conftest import applicant, book, messages, report, signed
@@ -59,7 +59,7 @@ def payment_expire_now(booking: Booking) -> None:
 
 
 def test_late_payments_racing_for_three_free_seats_confirm_exactly_three(live_server: Any) -> None:
-    day = timezone.localdate() + dt.timedelta(days=7)
+    day = open_day_ahead()
     make_office(capacity=3)
     late = expired_bookings(12, capacity=3, day=day)
     assert Slot.objects.get(date=day, start="08:00").booked == 0
@@ -75,7 +75,7 @@ def test_late_payments_racing_for_three_free_seats_confirm_exactly_three(live_se
 
 def test_one_notification_delivered_ten_times_at_once_settles_once(live_server: Any) -> None:
     make_office()
-    booking = book(applicant(1), day=timezone.localdate() + dt.timedelta(days=7))
+    booking = book(applicant(1), day=open_day_ahead())
     body = report(booking)
 
     responses = all_at_once(live_server.url, [body] * 10)
