@@ -51,6 +51,7 @@ def test_an_uploaded_png_is_listed_and_no_longer_missing(signed_in: Client, book
     assert before.count("Kartu Keluarga (KK)") >= 2  # in the kind select and in the missing list
     assert 'accept=".jpg,.jpeg,.png,.pdf"' in before
     assert 'enctype="multipart/form-data"' in before
+    assert "Salah satu: Akta kelahiran / Ijazah" in before  # a one-of group
     html = send(signed_in, booking.code, files.png()).content.decode()
     assert "Dokumen diunggah." in html
     document = Document.objects.get()
@@ -69,6 +70,12 @@ def test_a_text_file_named_jpg_is_refused_next_to_the_field(signed_in: Client, b
     assert 'aria-invalid="true"' in html
     assert not Document.objects.exists()
     assert not [p for p in media.rglob("*") if p.is_file()]
+
+
+def test_a_post_without_a_file_says_so_next_to_the_field(signed_in: Client, booking: Booking) -> None:
+    html = signed_in.post(f"/pemesanan/{booking.code}/dokumen/", {"kind": "kk"}).content.decode()
+    assert 'id="id_file-error"' in html
+    assert not Document.objects.exists()
 
 
 def test_a_kind_this_application_does_not_need_is_not_offered(signed_in: Client, booking: Booking) -> None:

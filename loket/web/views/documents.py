@@ -46,8 +46,9 @@ def _kinds(application: Application) -> list[tuple[str, str]]:
 def documents(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     application = _application(request, code)
-    form = DocumentForm(request.POST or None, request.FILES or None, kinds=_kinds(application))
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = DocumentForm(request.POST if posted else None, request.FILES if posted else None, kinds=_kinds(application))
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             hit(scope="upload", key=str(user.pk), limit=30, window_seconds=60)
