@@ -125,3 +125,20 @@ class BookingDetailsForm(forms.Form):
             data["replacement_reason"] = ""
             data["old_passport_number"] = ""
         return data
+
+
+class DocumentForm(forms.Form):
+    """One supporting document: which kind (only those this application needs) and the file."""
+
+    kind = forms.ChoiceField(label=_("Jenis dokumen"))
+    file = forms.FileField(
+        label=_("Berkas"),
+        help_text=_("JPG, PNG atau PDF."),
+        widget=forms.FileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = kinds

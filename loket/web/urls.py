@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from loket.web.views import account, booking_flow, bookings, home, language, profile
+from loket.web.views import account, booking_flow, bookings, documents, home, language, profile
 
 app_name = "web"
 
@@ -25,5 +25,8 @@ urlpatterns = [
     path("pemesanan/", bookings.my_bookings, name="bookings"),
     path("pemesanan/batal/", bookings.cancel, name="booking_cancel"),
     path("pemesanan/<str:code>/", bookings.proof, name="proof"),
+    path("pemesanan/<str:code>/dokumen/", documents.documents, name="documents"),
+    path("pemesanan/<str:code>/dokumen/<int:document_id>/", documents.document_file, name="document_file"),
+    path("pemesanan/<str:code>/dokumen/<int:document_id>/hapus/", documents.document_delete, name="document_delete"),
     path("akun/keluarga/hapus/", profile.household_remove, name="household_remove"),
 ]

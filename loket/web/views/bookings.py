@@ -15,6 +15,7 @@ from loket.booking import services
 from loket.booking.codes import qr_payload
 from loket.booking.selectors import booking_of, bookings_of
 from loket.core.errors import DomainError
+from loket.dossier.models import CheckState
 from loket.dossier.selectors import application_of, required_documents
 from loket.web.views.profile import _user
 
@@ -55,5 +56,15 @@ def proof(request: HttpRequest, code: str) -> HttpResponse:
         "address": address,
         "map_url": f"https://www.openstreetmap.org/search?query={quote(address)}",
         "documents": required_documents(application) if application else [],
+        "application": application,
+        "timeline": application.timeline.order_by("at", "pk") if application else [],
+        "identity_check": _identity_check_as_shown(application.identity_check) if application else "",
     }
     return render(request, "web/proof.html", context)
+
+
+def _identity_check_as_shown(state: str) -> str:
+    """The Dukcapil check as the applicant sees it: a mismatch is not explained here, the counter checks."""
+    if state in (CheckState.MISMATCH, CheckState.UNAVAILABLE):
+        return str(CheckState.UNAVAILABLE.label)
+    return str(CheckState(state).label)
