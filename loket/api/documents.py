@@ -15,6 +15,7 @@ from loket.api.security import VerifiedTokenAuth, current_user
 from loket.core.errors import NotFound
 from loket.core.ratelimit import hit
 from loket.dossier import services
+from loket.dossier.downloads import document_response
 from loket.dossier.models import Application, Document, Stage
 from loket.dossier.selectors import (
     Requirement,
@@ -24,7 +25,6 @@ from loket.dossier.selectors import (
     documents_of,
     missing_documents,
 )
-from loket.dossier.uploads import EXTENSIONS
 
 router = Router(tags=["documents"], auth=VerifiedTokenAuth())
 
@@ -144,15 +144,4 @@ def document_file(request: HttpRequest, code: Short, document_id: int) -> FileRe
     document = document_of(user, code, document_id)
     if document is None or not document_visible_to(user, document):
         raise NotFound("not_found", _("Dokumen tidak ditemukan."))
-    booking = document.application.booking
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{booking.code}-{document.kind}.{EXTENSIONS[document.content_type]}",
-        content_type=document.content_type,
-    )
-    # Never rendered by the browser, whatever the bytes look like.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from loket.core.errors import DomainError
 from loket.core.ratelimit import hit
 from loket.dossier import services
+from loket.dossier.downloads import document_response
 from loket.dossier.models import Application, DocumentKind
 from loket.dossier.selectors import (
     application_of,
@@ -23,7 +24,6 @@ from loket.dossier.selectors import (
     missing_documents,
     required_documents,
 )
-from loket.dossier.uploads import EXTENSIONS
 from loket.web.forms import DocumentForm, add_domain_error
 from loket.web.views.profile import _user
 
@@ -97,15 +97,4 @@ def document_file(request: HttpRequest, code: str, document_id: int) -> FileResp
     document = document_of(user, code, document_id)
     if document is None or not document_visible_to(user, document):
         raise Http404
-    booking = document.application.booking
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{booking.code}-{document.kind}.{EXTENSIONS[document.content_type]}",
-        content_type=document.content_type,
-    )
-    # Never rendered by the browser, whatever the bytes look like.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)
