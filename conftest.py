@@ -13,7 +13,39 @@ from django.utils import timezone
 from loket.accounts.models import Person, Relation, User
 from loket.accounts.services import token_issue
 
+pytest_plugins = ["loket.core.testing.browser"]
+
 PASSWORD = "Kuat-Sekali-2026"  # noqa: S105 - test fixture
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """Every `serialized_rollback` test starts from the migrated data (fee table, document rules...).
+
+    Django keeps that snapshot on the connection object, and a transactional test whose
+    connection object is a fresh one (seen after a browser test, whose Playwright runs on
+    greenlets, followed other transactional tests) silently started from empty tables. The
+    snapshot taken at set-up is handed back to any connection that lost it.
+    """
+    from django.db import connections
+    from django.test import testcases
+
+    snapshot = {
+        alias: connections[alias]._test_serialized_contents  # type: ignore[attr-defined]
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+    original = testcases.TransactionTestCase.__dict__["_fixture_setup"]  # a classmethod
+
+    def _fixture_setup(cls: type[testcases.TransactionTestCase]) -> None:
+        for alias, contents in snapshot.items():
+            if not hasattr(connections[alias], "_test_serialized_contents"):
+                connections[alias]._test_serialized_contents = contents  # type: ignore[attr-defined]
+        original.__func__(cls)
+
+    testcases.TransactionTestCase._fixture_setup = classmethod(_fixture_setup)  # type: ignore[method-assign,assignment]
+    yield
+    testcases.TransactionTestCase._fixture_setup = original  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
@@ -86,6 +118,14 @@ def other_applicant(db: None) -> User:
         birth_date=dt.date(1985, 3, 12),
         sex="M",
     )
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """pytest-django's admin client, past the staff second factor the admin asks for."""
+    from loket.accounts.testing import second_factor_client
+
+    return second_factor_client(admin_user)
 
 
 @pytest.fixture

@@ -1,0 +1,75 @@
+"""Browser fixtures: Playwright driving Debian's chromium (never a downloaded browser).
+
+Used by the end-to-end tests (marker `browser`). Without /usr/bin/chromium the tests are
+skipped on a developer machine; CI sets LOKET_REQUIRE_BROWSER=1 and installs chromium,
+so there a missing browser is an error, never a skip.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("LOKET_CHROMIUM", "/usr/bin/chromium")
+# Screenshots are the suite's artefacts: look at them after a run.
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+
+
+def _require_browser() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("LOKET_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"chromium is required here (LOKET_REQUIRE_BROWSER=1) but {CHROMIUM} is missing")
+    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls that tests
+    # make between browser steps are ordinary blocking calls, so Django may allow them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser_page(chromium: Any) -> Iterator[Any]:
+    """A phone-sized page (390 px wide) in a fresh context, Indonesian locale."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page PNG under var/screenshots/ and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page: Any, base_url: str, login: str, password: str) -> None:
+    """Log in through the citizen pages' form, as a person would."""
+    page.goto(base_url + "/masuk/")
+    page.fill("#id_login", login)
+    page.fill("#id_password", password)
+    page.get_by_role("main").get_by_role("button", name="Masuk").click()
+    page.wait_for_url(lambda url: "/masuk/" not in url)
+
+
+def new_page(chromium: Any, *, width: int, height: int = 800, scale: float = 1) -> Any:
+    """A page in a fresh context of the given CSS-pixel size (scale 2 with half the width: 200 % zoom)."""
+    context = chromium.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=scale, locale="id-ID"
+    )
+    context.set_default_timeout(10_000)
+    return context.new_page()
