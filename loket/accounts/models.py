@@ -55,7 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     @property
-    def is_verified(self) -> bool:
+    def has_verified_email(self) -> bool:
         return self.email_verified_at is not None
 
 
@@ -80,13 +80,16 @@ class Person(models.Model):
     from two accounts.
     """
 
-    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="people")
+    # Null for someone an officer registered at the office (a walk-in without an account).
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="people", null=True, blank=True)
     relation = models.CharField(_("hubungan"), max_length=10, choices=Relation.choices)
     full_name = models.CharField(_("nama lengkap"), max_length=120)
     nik = models.CharField("NIK", max_length=16, unique=True)
     birth_date = models.DateField(_("tanggal lahir"))
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     nik_flags = models.JSONField(_("catatan NIK untuk petugas"), default=list, blank=True)
+    # Only for people registered at the office without an account (an account has its own phone).
+    phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,3 +137,48 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.key_hash[:8]}… of {self.user_id}"
+
+
+class StaffRoleKind(models.TextChoices):
+    ADMIN = "admin", _("Administrator nasional")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CHECKIN = "checkin", _("Petugas check-in")
+    COUNTER = "counter", _("Petugas loket")
+
+
+class StaffRole(models.Model):
+    """What a staff member may do, and where: at one office, or (administrator) everywhere.
+
+    An officer acts only on his own office's bookings and tickets; the national
+    administrator is the one role without an office.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("akun"))
+    office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_roles",
+        verbose_name=_("kantor"),
+    )
+    role = models.CharField(_("peran"), max_length=12, choices=StaffRoleKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("peran petugas")
+        verbose_name_plural = _("peran petugas")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "office", "role"], name="staff_role_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(office__isnull=True), name="staff_role_unique_national"
+            ),
+            models.CheckConstraint(
+                condition=Q(role="admin", office__isnull=True) | (~Q(role="admin") & Q(office__isnull=False)),
+                name="staff_role_office_iff_not_admin",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.office.code if self.office else _("Nasional")
+        return f"{self.user} — {self.get_role_display()} ({where})"

@@ -28,7 +28,7 @@ from loket.notify.events import notify
 EMAIL_MAX_LENGTH = 254  # User.email
 
 
-def _nik_or_error(nik: object, *, birth_date: dt.date, sex: Sex, field: str = "nik") -> tuple[str, list[str]]:
+def nik_or_error(nik: object, *, birth_date: dt.date, sex: Sex, field: str = "nik") -> tuple[str, list[str]]:
     try:
         checked = nik_check(nik, birth_date=birth_date, sex=sex)
     except NikError as error:
@@ -36,13 +36,13 @@ def _nik_or_error(nik: object, *, birth_date: dt.date, sex: Sex, field: str = "n
     return checked.nik, checked.flags
 
 
-def _birth_date_ok(birth_date: dt.date, field: str = "birth_date") -> None:
+def birth_date_ok(birth_date: dt.date, field: str = "birth_date") -> None:
     today = timezone.localdate()
     if birth_date > today or birth_date < dt.date(1900, 1, 1):
         raise DomainError("invalid", _("Tanggal lahir tidak masuk akal."), field=field)
 
 
-def _normalize_phone(raw: str) -> str:
+def normalize_phone(raw: str) -> str:
     info = parse_phone(raw)
     if not info.valid or info.type != "mobile" or info.e164 is None:
         raise DomainError("invalid_phone", _("Nomor HP Indonesia tidak valid (contoh: 0812 3456 7890)."), field="phone")
@@ -86,12 +86,12 @@ def applicant_register(
     language: str = "id",
 ) -> User:
     """Create an unverified applicant account and mail the 6-digit verification code."""
-    _birth_date_ok(birth_date)
-    clean_nik, flags = _nik_or_error(nik, birth_date=birth_date, sex=sex)
+    birth_date_ok(birth_date)
+    clean_nik, flags = nik_or_error(nik, birth_date=birth_date, sex=sex)
     user = User(
         email=_normalize_email(email),
         full_name=full_name.strip(),
-        phone=_normalize_phone(phone),
+        phone=normalize_phone(phone),
         address=address.strip(),
         language=language if language in ("id", "en") else "id",
     )
@@ -148,7 +148,7 @@ def _send_code(user: User) -> None:
 def verification_resend(*, email: str) -> None:
     """Mail a new code unless one was sent within the cooldown. Silent for unknown emails."""
     user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None or user.is_verified:
+    if user is None or user.has_verified_email:
         return
     pending = EmailVerification.objects.filter(user=user).first()
     if pending:
@@ -169,7 +169,7 @@ def email_verify(*, email: str, code: str) -> User:
     user = User.objects.filter(email__iexact=email.strip()).first()
     # An account that is already verified has no code left to check: answering it with the
     # account would hand anybody's NIK and address to whoever knows the email.
-    if user is None or user.is_verified:
+    if user is None or user.has_verified_email:
         raise _bad_code()
     pending = EmailVerification.objects.filter(user=user, expires_at__gt=timezone.now()).first()
     if pending is None:
@@ -206,7 +206,7 @@ def credentials_check(*, login: str, password: str, ip: str) -> User:
         raise DomainError("invalid_credentials", _("Email/NIK atau kata sandi salah."), status=401)
     lockout.login_succeeded(who=who, ip=ip)
     assert isinstance(user, User)
-    if not user.is_verified:
+    if not user.has_verified_email:
         raise DomainError("unverified", _("Verifikasi email Anda terlebih dahulu."), status=401)
     return user
 
@@ -224,10 +224,21 @@ def user_for_token(key: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
+    if _token_expired(token, now):
+        token.delete()
+        return None
     # Recorded coarsely (hourly): a write on every request would cost a rush dearly.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(hours=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def _token_expired(token: ApiToken, now: dt.datetime) -> bool:
+    # A lost phone's token should not open the account forever: idle and absolute limits.
+    last_used = token.last_used_at or token.created_at
+    idle = dt.timedelta(days=settings.LOKET_API_TOKEN_IDLE_DAYS)
+    lifetime = dt.timedelta(days=settings.LOKET_API_TOKEN_MAX_DAYS)
+    return now - last_used > idle or now - token.created_at > lifetime
 
 
 def token_revoke(*, key: str) -> None:
@@ -271,8 +282,8 @@ def password_reset_confirm(*, reset_code: str, password: str) -> User:
 def household_add(*, user: User, full_name: str, nik: str, birth_date: dt.date, sex: Sex, relation: str) -> Person:
     if relation not in Relation.values or relation == Relation.SELF:
         raise DomainError("invalid", _("Hubungan keluarga tidak valid."), field="relation")
-    _birth_date_ok(birth_date)
-    clean_nik, flags = _nik_or_error(nik, birth_date=birth_date, sex=sex)
+    birth_date_ok(birth_date)
+    clean_nik, flags = nik_or_error(nik, birth_date=birth_date, sex=sex)
     # Lock the account row so two parallel adds cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
     members = user.people.exclude(relation=Relation.SELF).count()

@@ -74,7 +74,7 @@ def account_out(user: User) -> AccountOut:
         phone=user.phone,
         address=user.address,
         language=user.language,
-        verified=user.is_verified,
+        verified=user.has_verified_email,
         nik=holder.nik if holder else None,
         birth_date=holder.birth_date if holder else None,
         sex=holder.sex if holder else None,

@@ -19,7 +19,7 @@ class VerifiedTokenAuth(TokenAuth):
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = super().authenticate(request, token)
-        if user is not None and not user.is_verified:
+        if user is not None and not user.has_verified_email:
             raise DomainError("unverified", _("Verifikasi email Anda terlebih dahulu."), status=401)
         return user
 

@@ -72,13 +72,17 @@ def document_of(user: User, code: str, document_id: int) -> Document | None:
 
 
 def document_visible_to(user: User, document: Document) -> bool:
-    """The booking's owner, and staff allowed to read documents.
+    """The booking's owner, and staff holding an office role at the booked office (or the national administrator).
 
-    Staff roles per office come in a later issue; until then "staff of the booked office"
-    means a superuser or a staff member with the `dossier.view_document` permission.
+    A staff permission alone (`dossier.view_document`, superuser) is not enough: an officer reads
+    only his own office's documents (UU PDP: personal data, seen by those who serve the person).
     """
+    # Imported here: onsite builds on the dossier, not the other way round.
+    from loket.onsite.access import ANY_OFFICE_ROLE, roles_at
+
     if not user.is_active:
         return False
-    if document.application.booking.person.account_id == user.pk:
+    booking = document.application.booking
+    if booking.person.account_id == user.pk:
         return True
-    return user.is_staff and (user.is_superuser or user.has_perm("dossier.view_document"))
+    return bool(roles_at(user, booking.office) & set(ANY_OFFICE_ROLE))

@@ -8,20 +8,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loket.accounts.models import User
+from loket.accounts.models import StaffRole, StaffRoleKind, User
 from loket.core.errors import Conflict, DomainError
 from loket.dossier.models import Application, Stage
 from loket.notify.events import notify
+from loket.offices.models import Office
+
+OFFICE_ADVANCERS = [StaffRoleKind.COUNTER, StaffRoleKind.SUPERVISOR]
 
 
-def staff_may_advance(user: User) -> bool:
-    """Until office roles exist (a later issue): superusers and staff with `dossier.advance_application`."""
-    return user.is_active and user.is_staff and (user.is_superuser or user.has_perm("dossier.advance_application"))
+def staff_may_advance(user: User, office: Office | None = None) -> bool:
+    """Superusers, staff with `dossier.advance_application`, and the booked office's counter officers
+    and supervisors (who move the application on when they finish a stage at the counter)."""
+    if not user.is_active:
+        return False
+    if office is not None and StaffRole.objects.filter(user=user, office=office, role__in=OFFICE_ADVANCERS).exists():
+        return True
+    return user.is_staff and (user.is_superuser or user.has_perm("dossier.advance_application"))
 
 
 def application_advance(*, application: Application, stage: str, by: User, note: str = "") -> Application:
     """Move the application to `stage`, record who did it, and notify the applicant once."""
-    if not staff_may_advance(by):
+    if not staff_may_advance(by, application.booking.office):
         raise DomainError("forbidden", _("Anda tidak berwenang mengubah tahap permohonan."), status=403)
     if stage not in Stage.values:
         raise DomainError("invalid", _("Tahap tidak dikenal."), field="stage")

@@ -70,7 +70,7 @@ def test_registration_stores_normalised_contact_and_argon2_hash(budi: User) -> N
     assert budi.phone == "+6281234567890"
     assert budi.password.startswith("argon2")
     assert budi.check_password(PASSWORD)
-    assert not budi.is_verified
+    assert not budi.has_verified_email
     holder = budi.people.get()
     assert (holder.relation, holder.nik, holder.nik_flags) == (Relation.SELF, "1671011508900001", [])
 
@@ -169,7 +169,7 @@ def test_the_mailed_code_verifies_the_account(budi: User) -> None:
     user = services.email_verify(email=" BUDI@example.id ", code=code)
     assert user.pk == budi.pk
     budi.refresh_from_db()
-    assert budi.is_verified
+    assert budi.has_verified_email
     assert not EmailVerification.objects.filter(user=budi).exists()
 
 
@@ -185,7 +185,7 @@ def test_wrong_codes_are_counted_and_then_even_the_right_code_is_refused(budi: U
         services.email_verify(email=budi.email, code=code)
     assert (caught.value.code, caught.value.status) == ("too_many_attempts", 429)
     budi.refresh_from_db()
-    assert not budi.is_verified
+    assert not budi.has_verified_email
 
 
 def test_code_expires_after_fifteen_minutes(budi: User, time_machine: Any) -> None:
@@ -195,13 +195,13 @@ def test_code_expires_after_fifteen_minutes(budi: User, time_machine: Any) -> No
         services.email_verify(email=budi.email, code=code)
     assert caught.value.code == "invalid_code"
     budi.refresh_from_db()
-    assert not budi.is_verified
+    assert not budi.has_verified_email
 
 
 def test_code_still_works_just_before_it_expires(budi: User, time_machine: Any) -> None:
     code = mailed_code(mail.outbox[0])
     time_machine.move_to(timezone.now() + dt.timedelta(minutes=14, seconds=50))
-    assert services.email_verify(email=budi.email, code=code).is_verified
+    assert services.email_verify(email=budi.email, code=code).has_verified_email
 
 
 def test_resend_within_cooldown_is_throttled(budi: User, time_machine: Any) -> None:
@@ -227,7 +227,7 @@ def test_resent_code_replaces_the_old_one_and_resets_attempts(
     if old != new:  # one chance in a million that the two codes are equal
         with pytest.raises(DomainError):
             services.email_verify(email=budi.email, code=old)
-    assert services.email_verify(email=budi.email, code=new).is_verified
+    assert services.email_verify(email=budi.email, code=new).has_verified_email
 
 
 def test_resend_is_silent_for_unknown_and_verified_accounts(
@@ -289,6 +289,28 @@ def test_revoked_token_is_unknown(applicant: User) -> None:
     key = services.token_issue(login=applicant.email, password=PASSWORD, ip="10.0.0.1")
     services.token_revoke(key=key)
     assert services.user_for_token(key) is None
+
+
+def test_token_unused_for_the_idle_limit_stops_working_and_is_deleted(applicant: User) -> None:
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        key = services.token_issue(login=applicant.email, password=PASSWORD, ip="10.0.0.1")
+    with time_machine.travel(start + dt.timedelta(days=29), tick=False):
+        assert services.user_for_token(key) == applicant  # used: the idle clock starts again
+    with time_machine.travel(start + dt.timedelta(days=29 + 31), tick=False):
+        assert services.user_for_token(key) is None
+    assert not ApiToken.objects.filter(user=applicant).exists()
+
+
+def test_token_in_daily_use_still_ends_at_its_maximum_age(applicant: User) -> None:
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        key = services.token_issue(login=applicant.email, password=PASSWORD, ip="10.0.0.1")
+    for day in range(10, 90, 10):
+        with time_machine.travel(start + dt.timedelta(days=day), tick=False):
+            assert services.user_for_token(key) == applicant
+    with time_machine.travel(start + dt.timedelta(days=91), tick=False):
+        assert services.user_for_token(key) is None
 
 
 # --- password reset ----------------------------------------------------------------------

@@ -152,7 +152,7 @@ def test_mailed_code_verifies(api: Client, budi_code: str) -> None:
     response = post(api, "verify", {"email": "budi@example.id", "code": budi_code})
     assert response.status_code == 200
     assert response.json()["verified"] is True
-    assert User.objects.get().is_verified
+    assert User.objects.get().has_verified_email
 
 
 def test_wrong_code_is_422_and_counted_until_even_the_right_code_is_refused(
@@ -162,13 +162,13 @@ def test_wrong_code_is_422_and_counted_until_even_the_right_code_is_refused(
     for _ in range(settings.LOKET_VERIFY_MAX_ATTEMPTS):
         assert_error(post(api, "verify", {"email": "budi@example.id", "code": wrong}), 422, "invalid_code", "code")
     assert_error(post(api, "verify", {"email": "budi@example.id", "code": budi_code}), 429, "too_many_attempts")
-    assert not User.objects.get().is_verified
+    assert not User.objects.get().has_verified_email
 
 
 def test_expired_code_is_refused(api: Client, budi_code: str, time_machine: Any) -> None:
     time_machine.move_to(timezone.now() + dt.timedelta(minutes=16))
     assert_error(post(api, "verify", {"email": "budi@example.id", "code": budi_code}), 422, "invalid_code")
-    assert not User.objects.get().is_verified
+    assert not User.objects.get().has_verified_email
 
 
 def test_resend_in_cooldown_is_429_with_retry_after(api: Client, budi_code: str) -> None:

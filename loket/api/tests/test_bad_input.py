@@ -174,7 +174,7 @@ def test_extra_fields_cannot_make_an_officer_or_skip_verification(send: Any) -> 
     }
     assert send("register", body).status_code == 201
     budi = User.objects.get(email="budi@example.id")
-    assert (budi.is_staff, budi.is_superuser, budi.is_verified) == (False, False, False)
+    assert (budi.is_staff, budi.is_superuser, budi.has_verified_email) == (False, False, False)
 
 
 @pytest.mark.parametrize(

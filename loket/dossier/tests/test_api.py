@@ -8,13 +8,15 @@ from django.core.files.storage import default_storage
 from django.test import Client
 
 from conftest import bearer
-from loket.accounts.models import User
+from loket.accounts.models import StaffRoleKind, User
 from loket.booking.models import Booking
+from loket.booking.tests.conftest import make_office
 from loket.dossier.models import Document, Stage
 from loket.dossier.selectors import document_visible_to
 from loket.dossier.tests import files
 from loket.dossier.tests.conftest import upload
 from loket.offices.models import Office
+from loket.onsite.tests.conftest import make_officer
 
 
 def test_list_shows_documents_and_what_is_missing(api: Client, applicant: User, booking: Booking) -> None:
@@ -92,21 +94,27 @@ def test_documents_are_locked_once_verified(api: Client, applicant: User, bookin
     assert (response.status_code, response.json()["code"]) == (409, "documents_locked")
 
 
-def test_document_visible_to_owner_and_permitted_staff_only(
+def test_document_visible_to_owner_and_staff_of_the_booked_office_only(
     api: Client, applicant: User, other_applicant: User, booking: Booking
 ) -> None:
     upload(api, applicant, booking.code, files.jpeg())
     document = Document.objects.select_related("application__booking__person").get()
-    staff = User.objects.create_user("staf@imigrasi.go.id", "x", full_name="Staf", is_staff=True)
+    elsewhere = make_office("OFB")
+    officer_here = make_officer(email="loket@imigrasi.go.id", office=booking.office, role=StaffRoleKind.COUNTER)
+    officer_elsewhere = make_officer(email="b@imigrasi.go.id", office=elsewhere, role=StaffRoleKind.SUPERVISOR)
+    national = make_officer(email="pusat@imigrasi.go.id", office=None, role=StaffRoleKind.ADMIN)
+    # A staff permission or superuser flag alone no longer opens a citizen's documents.
     reader = User.objects.create_user("baca@imigrasi.go.id", "x", full_name="Baca", is_staff=True)
     reader.user_permissions.add(Permission.objects.get(codename="view_document"))
     reader = User.objects.get(pk=reader.pk)
     boss = User.objects.create_superuser("kepala@imigrasi.go.id", "x", full_name="Kepala")
     assert document_visible_to(applicant, document)
-    assert document_visible_to(reader, document)
-    assert document_visible_to(boss, document)
+    assert document_visible_to(officer_here, document)
+    assert document_visible_to(national, document)
+    assert not document_visible_to(officer_elsewhere, document)
+    assert not document_visible_to(reader, document)
+    assert not document_visible_to(boss, document)
     assert not document_visible_to(other_applicant, document)
-    assert not document_visible_to(staff, document)
 
 
 # --- the booking API: replacement details --------------------------------------------------

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from loket.accounts.models import User
+from loket.accounts.testing import second_factor_client
 from loket.dossier.models import Application, Document, DocumentRule
 from loket.dossier.selectors import missing_documents, required_documents
 from loket.dossier.tests.conftest import add_member, application_for
@@ -96,7 +97,7 @@ def test_staff_edits_to_the_rules_apply_at_once(applicant: User, office: Office)
 
 def test_staff_edit_rules_in_the_admin(db: None, client: Any) -> None:
     boss = User.objects.create_superuser("kepala@imigrasi.go.id", "x", full_name="Kepala")
-    client.force_login(boss)
+    second_factor_client(boss, client)
     response = client.post(
         "/admin/dossier/documentrule/add/",
         {

@@ -8,6 +8,7 @@ from django.test import Client
 
 from conftest import bearer
 from loket.accounts.models import User
+from loket.accounts.testing import second_factor_client
 from loket.booking.models import Booking
 from loket.core.errors import DomainError
 from loket.dossier.models import Application, Stage
@@ -135,7 +136,7 @@ def test_admin_actions_move_the_stage_and_need_a_reason_to_reject(
     application: Application, db: None, client: Any
 ) -> None:
     boss = User.objects.create_superuser("kepala@imigrasi.go.id", "x", full_name="Kepala")
-    client.force_login(boss)
+    second_factor_client(boss, client)
     url = "/admin/dossier/application/"
     assert client.get(url).status_code == 200
     client.post(url, {"action": "move_to_documents_verified", "_selected_action": [application.pk], "note": ""})
