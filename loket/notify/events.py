@@ -6,10 +6,11 @@ each channel the person chose. `key` identifies the occurrence ("booking:42:conf
 the same key never sends twice on a channel, whatever retries or replays happen upstream.
 """
 
+import datetime as dt
 import hashlib
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -23,6 +24,9 @@ from loket.notify.services import message_queue
 # code proves the email address, and a reset code sent to a phone number that was never
 # verified would let whoever holds that number take the account.
 EMAIL_ONLY_EVENTS = frozenset({"account_verification", "password_reset"})
+# Their text holds a secret code: blanked in the outbox a day after queueing (codes live minutes).
+SECRET_EVENTS = EMAIL_ONLY_EVENTS
+SECRET_KEPT = dt.timedelta(days=1)
 
 # event -> (subject, body); %(name)s-style fields come from the context.
 EVENTS: dict[str, tuple[str, str]] = {
@@ -121,6 +125,7 @@ def notify(*, event: str, user: User, key: str, context: dict[str, Any] | None =
             body=body,
             channel=channel,
             event_key=event_key(key=key, channel=channel),
+            redact_after=timezone.now() + SECRET_KEPT if event in SECRET_EVENTS else None,
         )
 
 

@@ -45,6 +45,9 @@ class Message(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A message carrying a secret (verification or reset code) has its subject and body
+    # blanked out from this instant on, once it is no longer being delivered.
+    redact_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("pesan")
@@ -53,6 +56,9 @@ class Message(models.Model):
             models.Index(fields=["status", "created_at"]),
             # The retry job's scan: only the few rows that wait for another attempt.
             models.Index(fields=["next_attempt_at"], condition=Q(status="retry"), name="notify_message_retry_due"),
+            models.Index(
+                fields=["redact_after"], condition=Q(redact_after__isnull=False), name="notify_message_redact_due"
+            ),
         ]
 
     def __str__(self) -> str:

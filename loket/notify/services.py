@@ -21,7 +21,13 @@ SUBJECT_MAX = 200  # Message.subject
 
 
 def message_queue(
-    *, recipient: str, subject: str, body: str, channel: str = Channel.EMAIL, event_key: str | None = None
+    *,
+    recipient: str,
+    subject: str,
+    body: str,
+    channel: str = Channel.EMAIL,
+    event_key: str | None = None,
+    redact_after: dt.datetime | None = None,
 ) -> Message | None:
     """Record a message and hand its id to the worker once the surrounding transaction commits.
 
@@ -36,6 +42,7 @@ def message_queue(
                 subject=subject[:SUBJECT_MAX],
                 body=body,
                 event_key=event_key,
+                redact_after=redact_after,
             )
     except IntegrityError:
         if event_key and Message.objects.filter(event_key=event_key).exists():
@@ -118,6 +125,21 @@ def messages_recover_stuck(*, now: dt.datetime) -> int:
     )
     retried = stuck.update(status=MessageStatus.RETRY, next_attempt_at=now, last_error=interrupted)
     return given_up + retried
+
+
+REDACTED = "[dihapus: pesan ini berisi kode rahasia]"
+
+
+def messages_redact_secrets(*, now: dt.datetime) -> int:
+    """Blank the text of secret-carrying messages that are due and no longer in delivery.
+
+    The code inside has expired by then; keeping it would only let whoever reads the
+    outbox (an admin, a database dump) take over the account.
+    """
+    due = Message.objects.filter(redact_after__lte=now).exclude(
+        status__in=[MessageStatus.PENDING, MessageStatus.SENDING, MessageStatus.RETRY]
+    )
+    return due.update(subject=REDACTED, body=REDACTED, redact_after=None)
 
 
 def messages_give_up_exhausted() -> int:

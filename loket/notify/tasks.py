@@ -43,10 +43,12 @@ def message_deliver(message_id: int) -> str:
 
 
 def messages_retry() -> int:
-    """Every minute: take back messages of dead workers, re-queue the due retries, give up on the spent."""
+    """Every minute: take back messages of dead workers, re-queue the due retries, give up on the spent,
+    and blank the secret codes that have outlived their use."""
     now = timezone.now()
     services.messages_recover_stuck(now=now)
     services.messages_give_up_exhausted()
+    services.messages_redact_secrets(now=now)
     ids = list(messages_due_for_retry(now=now).values_list("pk", flat=True)[:RETRY_BATCH])
     ids += list(messages_never_enqueued(now=now).values_list("pk", flat=True)[:RETRY_BATCH])
     for message_id in ids:

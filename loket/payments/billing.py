@@ -25,15 +25,21 @@ def new_billing_code() -> str:
     return str(secrets.choice("123456789")) + "".join(secrets.choice("0123456789") for _ in range(14))
 
 
-def payment_open(*, booking: Booking) -> Payment:
-    """The bill for `booking` at today's fee, payable until the deadline (never after the visit)."""
+def payment_open(*, booking: Booking, deadline: dt.datetime | None = None) -> Payment:
+    """The bill for `booking` at today's fee, payable until the deadline (never after the visit).
+
+    `deadline`: set by the caller for a walk-in (the end of the visit's day; see loket/walkin),
+    who gets the bill on paper and no reminder (there is no account to remind).
+    """
     now = timezone.now()
     office = booking.office
     rate = fee_for(booking.passport_type, on=office.local_today())
-    # A seat held unpaid past the window's start would be a seat nobody can use.
-    deadline = min(now + dt.timedelta(minutes=settings.LOKET_PAYMENT_DEADLINE_MINUTES), booking.slot.starts_at)
+    remind = deadline is None
+    if deadline is None:
+        # A seat held unpaid past the window's start would be a seat nobody can use.
+        deadline = min(now + dt.timedelta(minutes=settings.LOKET_PAYMENT_DEADLINE_MINUTES), booking.slot.starts_at)
     lead = dt.timedelta(minutes=settings.LOKET_PAYMENT_REMINDER_MINUTES)
-    remind_at = deadline - lead if lead and deadline - lead > now else None
+    remind_at = deadline - lead if remind and lead and deadline - lead > now else None
     return Payment.objects.create(
         booking=booking, billing_code=new_billing_code(), amount=rate.amount, deadline=deadline, remind_at=remind_at
     )

@@ -1,15 +1,19 @@
 """Every event renders in the person's language, on the channels they chose."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from loket.accounts.models import User
 from loket.notify.events import EMAIL_ONLY_EVENTS, EVENTS, notify, render
 from loket.notify.models import Message
 from loket.notify.services import preference_update
+from loket.notify.tasks import messages_retry
 
 # Every field any event uses, as the booking, payment and dossier services pass them.
 CONTEXT: dict[str, Any] = {
@@ -102,3 +106,21 @@ def test_without_a_phone_number_only_email_is_used(applicant: User, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         notify(event="booking_expired", user=applicant, key="booking:1:expired", context=CONTEXT)
     assert list(Message.objects.values_list("channel", flat=True)) == ["email"]
+
+
+def test_secret_code_is_blanked_in_the_outbox_a_day_later_but_not_before(applicant: User) -> None:
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        notify(event="account_verification", user=applicant, key="verify:1", context=CONTEXT)
+        notify(event="booking_confirmed", user=applicant, key="booking:1", context=CONTEXT)
+    with time_machine.travel(start + dt.timedelta(hours=23), tick=False):
+        messages_retry()
+    assert Message.objects.filter(body__contains="AB12CD34").count() == 2
+
+    with time_machine.travel(start + dt.timedelta(hours=25), tick=False):
+        messages_retry()
+
+    secret = Message.objects.get(event_key__startswith="verify:1")
+    kept = Message.objects.get(event_key__startswith="booking:1")
+    assert "AB12CD34" not in secret.body + secret.subject
+    assert "AB12CD34" in kept.body  # an ordinary message keeps its text

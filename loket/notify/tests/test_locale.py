@@ -9,20 +9,21 @@ from django.conf import settings
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
 
-def po_entries() -> dict[str, str]:
-    entries: dict[str, str] = {}
+def po_entries() -> dict[tuple[str, str], str]:
+    """(context, msgid) -> msgstr; the context is "" for the many strings without one."""
+    entries: dict[tuple[str, str], str] = {}
     for block in (CATALOGUE / "django.po").read_text(encoding="utf-8").split("\n\n"):
-        parts: dict[str, list[str]] = {"msgid": [], "msgstr": []}
+        parts: dict[str, list[str]] = {"msgctxt": [], "msgid": [], "msgstr": []}
         current = None
         for line in block.splitlines():
-            if line.startswith(("msgid ", "msgstr ")):
+            if line.startswith(("msgctxt ", "msgid ", "msgstr ")):
                 current, _sep, rest = line.partition(" ")
                 parts[current].append(ast.literal_eval(rest))
             elif line.startswith('"') and current:
                 parts[current].append(ast.literal_eval(line))
         msgid = "".join(parts["msgid"])
         if msgid:
-            entries[msgid] = "".join(parts["msgstr"])
+            entries["".join(parts["msgctxt"]), msgid] = "".join(parts["msgstr"])
     return entries
 
 
@@ -36,5 +37,9 @@ def test_every_string_has_an_english_translation() -> None:
 def test_the_compiled_catalogue_matches_the_source() -> None:
     with (CATALOGUE / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
-    stale = [msgid for msgid, msgstr in po_entries().items() if catalogue.gettext(msgid) != msgstr]
+    stale = [
+        msgid
+        for (context, msgid), msgstr in po_entries().items()
+        if (catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)) != msgstr
+    ]
     assert stale == [], "run: manage.py compilemessages --ignore=.venv"

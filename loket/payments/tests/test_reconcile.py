@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django_q.models import Schedule
 
 from loket.booking.models import BookingStatus, Slot
 from loket.booking.tests.conftest import make_office
@@ -18,6 +19,7 @@ from loket.payments.models import Payment, PaymentEvent, PaymentStatus
 from loket.payments.provider import BillReport, HttpProvider, ProviderError
 from loket.payments.services import payments_reconcile
 from loket.payments.simulator.services import bill_record
+from loket.payments.tasks import payments_reconcile_recent
 from loket.payments.tests.conftest import NOW, applicant, book, messages
 
 # serialized_rollback: a transactional test starts from the migrated data (the seeded fee table).
@@ -124,3 +126,16 @@ def test_http_adapter_retries_a_5xx_and_reads_the_answer(flaky_provider: str) ->
     assert answer == BillReport(billing_code="123456789012345", status="paid", amount=350_000, provider_ref="R")
     with HttpProvider(flaky_provider, retries=0) as provider, pytest.raises(ProviderError, match="503"):
         provider.bill_status("999999999999999")
+
+
+def test_scheduled_job_reconciles_without_anyone_running_a_command(provider_url: str) -> None:
+    schedule = Schedule.objects.get(name="payment-reconcile")
+    assert (schedule.func, schedule.minutes) == ("loket.payments.tasks.payments_reconcile_recent", 30)
+    make_office(capacity=2)
+    booking = book(applicant(1))
+    bill_record(billing_code=booking.payment.billing_code, amount=350_000, status="paid")
+
+    assert payments_reconcile_recent() == {"asked": 1, "changed": 1, "errors": 0}
+
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from loket.booking.models import Booking, BookingStatus, Slot
-from loket.offices.models import Office
+from loket.offices.models import Closure, Office
 from loket.payments.models import Payment, PaymentEvent, PaymentStatus
 from loket.payments.selectors import payments_needing_rebooking
 from loket.payments.tasks import payment_deadlines
@@ -252,6 +252,16 @@ def test_late_payment_after_the_person_booked_again_needs_rebooking(api: Client,
     assert response.json()["booking_status"] == "paid_needs_rebooking"
     assert Slot.objects.get(date=dt.date(2026, 12, 2), start="08:00").booked == 0
     assert Booking.objects.get(pk=again.pk).status == BookingStatus.AWAITING_PAYMENT
+
+
+def test_late_payment_for_a_day_closed_meanwhile_needs_rebooking(api: Client, booking: Booking) -> None:
+    expire(booking)
+    Closure.objects.create(office=booking.office, date=booking.slot.date, reason="Banjir")
+    body = report(booking)
+    with time_machine.travel(booking.payment.deadline + dt.timedelta(minutes=10), tick=False):
+        response = post(api, body, signed(body))
+    assert response.json()["booking_status"] == "paid_needs_rebooking"
+    assert Slot.objects.get(start="08:00").booked == 0
 
 
 def test_late_payment_after_the_window_started_needs_rebooking(api: Client, booking: Booking) -> None:
