@@ -1,5 +1,6 @@
 """The citizen pages' forms: they only parse; the account services decide."""
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -120,11 +121,7 @@ class BookingDetailsForm(forms.Form):
         member.choices = people
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("service") == Service.NEW:  # details left over from a change of mind
-            data["replacement_reason"] = ""
-            data["old_passport_number"] = ""
-        return data
+        return without_replacement_leftovers(super().clean() or {})
 
 
 class DocumentForm(forms.Form):
@@ -142,3 +139,25 @@ class DocumentForm(forms.Form):
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = kinds
+
+
+class RescheduleForm(forms.Form):
+    """The new arrival window on the chosen day; the reschedule service decides whether it may move there."""
+
+    start = forms.TypedChoiceField(
+        label=_("Jam kedatangan baru"), widget=forms.RadioSelect, coerce=dt.time.fromisoformat
+    )
+
+    def __init__(self, *args: Any, windows: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        start = self.fields["start"]
+        assert isinstance(start, forms.ChoiceField)
+        start.choices = windows
+
+
+def without_replacement_leftovers(data: dict[str, Any]) -> dict[str, Any]:
+    """A new passport needs no replacement details: drop those left over from a change of mind."""
+    if data.get("service") == Service.NEW:
+        data["replacement_reason"] = ""
+        data["old_passport_number"] = ""
+    return data

@@ -1,12 +1,14 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from loket.web.views import account, booking_flow, bookings, documents, home, language, profile
+from loket.web.views import account, booking_flow, bookings, documents, home, language, profile, pwa, reschedule
 
 app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="sw"),
     path("bahasa/", language.switch, name="language"),
     path("daftar/", account.register, name="register"),
     path("verifikasi/", account.verify, name="verify"),
@@ -25,6 +27,9 @@ urlpatterns = [
     path("pemesanan/", bookings.my_bookings, name="bookings"),
     path("pemesanan/batal/", bookings.cancel, name="booking_cancel"),
     path("pemesanan/<str:code>/", bookings.proof, name="proof"),
+    path("pemesanan/<str:code>/pdf/", bookings.proof_download, name="proof_pdf"),
+    path("pemesanan/<str:code>/ubah-jadwal/", reschedule.reschedule, name="reschedule"),
+    path("pemesanan/<str:code>/ubah-jadwal/<str:date>/", reschedule.reschedule_window, name="reschedule_window"),
     path("pemesanan/<str:code>/dokumen/", documents.documents, name="documents"),
     path("pemesanan/<str:code>/dokumen/<int:document_id>/", documents.document_file, name="document_file"),
     path("pemesanan/<str:code>/dokumen/<int:document_id>/hapus/", documents.document_delete, name="document_delete"),

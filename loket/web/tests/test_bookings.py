@@ -2,19 +2,21 @@
 
 import datetime as dt
 import gzip
+import io
 import re
 from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
+from pypdf import PdfReader
 
 from loket.accounts.models import User
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import BookingRequest, booking_create
 from loket.offices.models import Office
 from loket.web.tests.conftest import NIK, in_language
-from loket.web.tests.test_pages import STATIC_ROOT
+from loket.web.tests.test_pages import _linked_assets
 
 NOW = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)  # Tuesday 07:30 WIB
 DAY = dt.date(2026, 12, 2)
@@ -102,5 +104,50 @@ def test_the_proof_weighs_at_most_30_kb_without_the_qr(signed_in: Client, applic
     booking = book(applicant, office)
     html = signed_in.get(f"/pemesanan/{booking.code}/").content.decode()
     without_qr = re.sub(r"<svg.*?</svg>", "", html, flags=re.DOTALL).encode()
-    css = STATIC_ROOT / "web" / "loket.css"
-    assert len(gzip.compress(without_qr)) + len(gzip.compress(css.read_bytes())) <= 30 * 1024
+    assets = _linked_assets(html)
+    assert {path.name for path in assets} == {"loket.css", "app.js"}
+    assert len(gzip.compress(without_qr)) + sum(len(gzip.compress(path.read_bytes())) for path in assets) <= 30 * 1024
+
+
+@pytest.mark.parametrize(("language", "title"), [("id", "Bukti pemesanan"), ("en", "Booking proof")])
+def test_the_proof_downloads_as_a_pdf(
+    signed_in: Client, applicant: User, office: Office, language: str, title: str
+) -> None:
+    booking = book(applicant, office)
+    assert f'href="/pemesanan/{booking.code}/pdf/"' in signed_in.get(f"/pemesanan/{booking.code}/").content.decode()
+    answer = in_language(signed_in, language).get(f"/pemesanan/{booking.code}/pdf/")
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer["Content-Disposition"] == f'attachment; filename="bukti-pemesanan-{booking.code}.pdf"'
+    assert answer["Cache-Control"] == "private, no-store"
+    document = PdfReader(io.BytesIO(answer.content))
+    text = "\n".join(page.extract_text() for page in document.pages)
+    assert len(document.pages) == 1
+    assert title in text
+    assert booking.code in text
+    assert booking.person.masked_nik in text
+    assert NIK not in text
+    assert "Ani Lestari" in text
+    assert "Kantor Imigrasi PLB" in text
+    assert "08:00-09:00 WIB (Asia/Jakarta)" in text
+    assert "Rp350.000" in text
+    assert ("Rabu, 2 Desember 2026" if language == "id" else "Wednesday, 2 December 2026") in text
+    assert ("Dokumen yang dibawa" if language == "id" else "Documents to bring") in text
+    assert document.pages[0].images  # the QR code
+
+
+def test_the_pdf_of_someone_else_is_not_found(signed_in: Client, other_applicant: User, office: Office) -> None:
+    theirs = book(other_applicant, office)
+    assert signed_in.get(f"/pemesanan/{theirs.code}/pdf/").status_code == 404
+    assert Client().get(f"/pemesanan/{theirs.code}/pdf/").status_code == 302  # anonymous: log in first
+
+
+def test_a_refusal_is_announced_and_a_success_is_a_status(
+    signed_in: Client, applicant: User, other_applicant: User, office: Office
+) -> None:
+    theirs = book(other_applicant, office)
+    refused = signed_in.post("/pemesanan/batal/", {"code": theirs.code}, follow=True).content.decode()
+    assert '<p class="msg error" role="alert">Pemesanan tidak ditemukan.</p>' in refused
+    mine = book(applicant, office)
+    done = signed_in.post("/pemesanan/batal/", {"code": mine.code}, follow=True).content.decode()
+    assert f'<p class="msg success" role="status">Pemesanan {mine.code} dibatalkan.</p>' in done

@@ -134,7 +134,8 @@ def test_each_page_weighs_at_most_30_kb_compressed(signed_in: Client, url: str) 
 def test_no_external_fonts_scripts_or_cdn(signed_in: Client) -> None:
     for url in PUBLIC + PRIVATE:
         html = signed_in.get(url).content.decode()
-        assert "<script" not in html
+        # One script of our own, deferred (it only registers the service worker); nothing inline.
+        assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/web/app.js" defer>']
         assert not re.search(r'(?:href|src)="(?:https?:)?//', html)
 
 
@@ -190,3 +191,16 @@ def test_an_unknown_address_gets_the_pages_own_404(browser: Client, db: None, la
     html = answer.content.decode()
     assert text in html
     assert f'<html lang="{language}">' in html
+
+
+def test_an_office_found_on_the_home_page_leads_into_its_booking(browser: Client, office: Office) -> None:
+    html = browser.get("/", {"q": "palembang"}).content.decode()
+    assert '<a href="/pesan/PLB/">Pesan di Kantor Imigrasi PLB</a>' in html
+    answer = browser.get("/pesan/PLB/")  # anonymous: log in first, then straight back to the office's dates
+    assert answer["Location"] == "/masuk/?next=/pesan/PLB/"
+
+
+def test_an_office_without_online_booking_is_not_offered(browser: Client, office: Office) -> None:
+    office.online_booking = False
+    office.save()
+    assert 'href="/pesan/PLB/"' not in browser.get("/", {"q": "palembang"}).content.decode()

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,12 +19,12 @@ from loket.booking.selectors import DayPlan, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
 from loket.core.errors import DomainError
 from loket.offices.models import Office
+from loket.web.calendar import booking_calendar
 from loket.web.forms import BookingDetailsForm, OfficeSearchForm, add_domain_error
 from loket.web.selectors import OfficeResult, offices_matching
 from loket.web.views.profile import _user
 
 View = Callable[..., HttpResponse]
-MAX_DAYS = 31
 
 
 def verified_required(view: View) -> View:
@@ -31,7 +32,7 @@ def verified_required(view: View) -> View:
 
     @wraps(view)
     def check(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not _user(request).is_verified:
+        if not _user(request).has_verified_email:
             messages.error(request, _("Verifikasi email Anda sebelum memesan."))
             return redirect("web:verify")
         return view(request, *args, **kwargs)
@@ -39,14 +40,14 @@ def verified_required(view: View) -> View:
     return login_required(check)
 
 
-def _office(code: str) -> Office:
+def office_or_404(code: str) -> Office:
     office = Office.objects.filter(code__iexact=code).first()
     if office is None:
         raise Http404
     return office
 
 
-def _day(office: Office, date: str) -> DayPlan:
+def day_or_404(office: Office, date: str) -> DayPlan:
     try:
         day = dt.date.fromisoformat(date)
     except ValueError as error:
@@ -62,14 +63,42 @@ def _alternatives(office: Office) -> list[OfficeResult]:
     return [OfficeResult(other, next_available_cached(other), []) for other in others]
 
 
-def _full(request: HttpRequest, office: Office, message: str) -> HttpResponse:
+def full_page(
+    request: HttpRequest,
+    office: Office,
+    message: str,
+    *,
+    day_href: Callable[[dt.date], str],
+    back_href: str,
+    other_offices: bool,
+) -> HttpResponse:
+    """409: the day or window is full or closed; the next day with room (and nearby offices, when
+    the office may change) are offered. `day_href` is where a day leads in the current flow."""
+    nearest = next_available_cached(office)
     context = {
         "office": office,
         "message": message,
-        "next_available": next_available_cached(office),
-        "alternatives": _alternatives(office),
+        "next_available": nearest,
+        "next_href": day_href(nearest) if nearest else "",
+        "back_href": back_href,
+        "alternatives": _alternatives(office) if other_offices else [],
     }
     return render(request, "web/book_full.html", context, status=409)
+
+
+def _full(request: HttpRequest, office: Office, message: str) -> HttpResponse:
+    return full_page(
+        request,
+        office,
+        message,
+        day_href=lambda day: _window_url(office, day),
+        back_href=reverse("web:book_date", args=[office.code]),
+        other_offices=True,
+    )
+
+
+def _window_url(office: Office, day: dt.date) -> str:
+    return reverse("web:book_window", args=[office.code, day.isoformat()])
 
 
 @verified_required
@@ -82,16 +111,18 @@ def offices(request: HttpRequest) -> HttpResponse:
 
 @verified_required
 def dates(request: HttpRequest, office: str) -> HttpResponse:
-    place = _office(office)
-    today = place.local_now().date()
-    plans = day_plans(place, today, min(place.horizon_days + 1, MAX_DAYS))
-    return render(request, "web/book_date.html", {"office": place, "plans": plans})
+    place = office_or_404(office)
+    today = day_plans(place, place.local_today(), 1)[0]
+    if today.reason_code == "suspended":  # outage mode: one clear message instead of a month of "closed"
+        return render(request, "web/book_date.html", {"office": place, "suspended": today.reason})
+    calendar = booking_calendar(place, href=lambda day: _window_url(place, day))
+    return render(request, "web/book_date.html", {"office": place, "cal": calendar})
 
 
 @verified_required
 def windows(request: HttpRequest, office: str, date: str) -> HttpResponse:
-    place = _office(office)
-    plan = _day(place, date)
+    place = office_or_404(office)
+    plan = day_or_404(place, date)
     if not plan.open:
         return _full(request, place, plan.reason or "")
     if not plan.has_room:
@@ -107,8 +138,8 @@ def _people(request: HttpRequest) -> list[tuple[str, str]]:
 @verified_required
 @require_http_methods(["GET", "POST"])
 def details(request: HttpRequest, office: str, date: str, start: str) -> HttpResponse:
-    place = _office(office)
-    plan = _day(place, date)
+    place = office_or_404(office)
+    plan = day_or_404(place, date)
     try:
         time = dt.time.fromisoformat(start)
     except ValueError as error:
@@ -136,7 +167,7 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
             user=_user(request), request=booking_request, idempotency_key=request.POST.get("key", "")[:100] or None
         )
     except DomainError as error:
-        if error.code == "window_full":
+        if error.code in ("window_full", "booking_suspended"):  # suspended: outage mode (loket/walkin)
             return _full(request, place, error.message)
         add_domain_error(form, error)
         return render(request, "web/book_details.html", context)

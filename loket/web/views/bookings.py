@@ -1,8 +1,7 @@
-"""The signed-in applicant's bookings: the list, cancelling, and the proof."""
+"""The signed-in applicant's bookings: the list, cancelling, and the proof (page and PDF)."""
 
 from urllib.parse import quote
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loket.booking import services
-from loket.booking.codes import qr_payload
-from loket.booking.selectors import booking_of, bookings_of
+from loket.booking.selectors import bookings_of
 from loket.core.errors import DomainError
-from loket.dossier.models import CheckState
-from loket.dossier.selectors import application_of, required_documents
+from loket.web.proof import Proof, proof_of
+from loket.web.proof_pdf import proof_pdf
 from loket.web.views.profile import _user
 
 
@@ -37,34 +35,40 @@ def cancel(request: HttpRequest) -> HttpResponse:
     return redirect("web:bookings")
 
 
+def _proof(request: HttpRequest, code: str) -> Proof:
+    proof = proof_of(_user(request), code)
+    if proof is None:  # someone else's code answers like an unknown one
+        raise Http404
+    return proof
+
+
 @login_required
 def proof(request: HttpRequest, code: str) -> HttpResponse:
     """The booking proof to show at the office: code, QR, person, place, time, documents, payment."""
-    user = _user(request)
-    booking = booking_of(user, code)
-    if booking is None:  # someone else's code answers like an unknown one
-        raise Http404
-    application = application_of(user, booking.code)
-    office = booking.office
-    address = ", ".join(part for part in (office.address, office.city, office.province) if part)
-    # The SVG is segno's drawing of our own signed payload; segno escapes the title text.
-    qr = segno.make(qr_payload(booking.code), error="m").svg_inline(scale=4, title=_("Kode QR pemesanan"))
+    facts = _proof(request, code)
+    booking = facts.booking
+    # segno draws our own signed payload and escapes the title text.
+    qr = facts.qr().svg_inline(scale=4, title=_("Kode QR pemesanan"))
     context = {
         "booking": booking,
         "payment": getattr(booking, "payment", None),
         "qr": mark_safe(qr),  # noqa: S308 - generated from our own code, see above
-        "address": address,
-        "map_url": f"https://www.openstreetmap.org/search?query={quote(address)}",
-        "documents": required_documents(application) if application else [],
-        "application": application,
-        "timeline": application.timeline.order_by("at", "pk") if application else [],
-        "identity_check": _identity_check_as_shown(application.identity_check) if application else "",
+        "address": facts.address,
+        "map_url": f"https://www.openstreetmap.org/search?query={quote(facts.address)}",
+        "documents": facts.documents,
+        "application": facts.application,
+        "timeline": facts.timeline(),
+        "identity_check": facts.identity_check(),
     }
     return render(request, "web/proof.html", context)
 
 
-def _identity_check_as_shown(state: str) -> str:
-    """The Dukcapil check as the applicant sees it: a mismatch is not explained here, the counter checks."""
-    if state in (CheckState.MISMATCH, CheckState.UNAVAILABLE):
-        return str(CheckState.UNAVAILABLE.label)
-    return str(CheckState(state).label)
+@login_required
+def proof_download(request: HttpRequest, code: str) -> HttpResponse:
+    """The same proof as a PDF, downloaded (never shown inline), only by its owner."""
+    facts = _proof(request, code)
+    response = HttpResponse(proof_pdf(facts), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bukti-pemesanan-{facts.booking.code}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,139 @@
+"""The citizen pages in chromium: a full day, the language switch, narrow screens and 200 % zoom."""
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.utils.formats import date_format
+
+from conftest import PASSWORD
+from loket.accounts.models import User
+from loket.booking.models import Booking
+from loket.booking.selectors import next_available
+from loket.booking.services import BookingRequest, booking_create
+from loket.booking.tests.conftest import make_office, open_day_ahead
+from loket.core.testing.browser import new_page, screenshot, sign_in
+from loket.offices.models import Office
+from loket.web.tests.test_calendar import fill_day
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def plb(db: None) -> Office:
+    return make_office("PLB", city="Palembang", province="Sumatera Selatan")
+
+
+@pytest.fixture
+def booking(applicant: User, plb: Office) -> Booking:
+    request = BookingRequest(
+        office="PLB", date=open_day_ahead(), start=dt.time(8), service="new", passport_type="regular"
+    )
+    return booking_create(user=applicant, request=request)[0]
+
+
+def main_pages(booking: Booking) -> dict[str, str]:
+    day, later = booking.slot.date.isoformat(), open_day_ahead(9).isoformat()
+    code = booking.code
+    return {
+        "home": "/?q=Palembang",
+        "account": "/akun/",
+        "household": "/akun/keluarga/",
+        "book-office": "/pesan/?q=Palembang",
+        "book-calendar": "/pesan/PLB/",
+        "book-windows": f"/pesan/PLB/{day}/",
+        "book-details": f"/pesan/PLB/{day}/09:00/",
+        "bookings": "/pemesanan/",
+        "proof": f"/pemesanan/{code}/",
+        "documents": f"/pemesanan/{code}/dokumen/",
+        "reschedule": f"/pemesanan/{code}/ubah-jadwal/",
+        "reschedule-windows": f"/pemesanan/{code}/ubah-jadwal/{later}/",
+    }
+
+
+@pytest.fixture
+def narrow(chromium: Any) -> Iterator[Any]:
+    page = new_page(chromium, width=320, height=640)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def zoomed(chromium: Any) -> Iterator[Any]:
+    page = new_page(chromium, width=640, height=400, scale=2)  # a 1280 px screen at 200 %
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def ani(live_server: Any, browser_page: Any, applicant: User, plb: Office) -> Any:
+    """A phone page with Ani signed in."""
+    sign_in(browser_page, live_server.url, applicant.email, PASSWORD)
+    return browser_page
+
+
+def scroll_width(page: Any) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+def test_a_full_day_offers_the_next_date(live_server: Any, ani: Any, plb: Office) -> None:
+    page, full = ani, open_day_ahead()
+    fill_day(plb, full)
+    page.goto(live_server.url + "/pesan/PLB/")
+    assert page.locator(f'a[href="/pesan/PLB/{full.isoformat()}/"]').count() == 0
+    page.goto(live_server.url + f"/pesan/PLB/{full.isoformat()}/")
+    assert page.get_by_role("alert").inner_text() == "Semua jendela kedatangan pada hari ini sudah penuh."
+    screenshot(page, "full-day")
+    nearest = next_available(plb)
+    assert nearest and nearest != full
+    page.get_by_role("main").get_by_role("link", name=date_format(nearest, "l, j F Y")).click()
+    assert page.url == live_server.url + f"/pesan/PLB/{nearest.isoformat()}/"
+    assert page.get_by_role("heading", name="Pesan: pilih jam kedatangan").is_visible()
+
+
+def test_the_language_switch_on_the_booking_calendar(live_server: Any, ani: Any) -> None:
+    page = ani
+    page.goto(live_server.url + "/pesan/PLB/")
+    assert page.get_by_role("heading", name="Pesan: pilih tanggal").is_visible()
+    page.get_by_label("Bahasa").select_option("en")
+    page.get_by_role("button", name="Ganti").click()
+    assert page.url == live_server.url + "/pesan/PLB/"
+    assert page.get_by_role("heading", name="Book: choose a date").is_visible()
+    assert page.locator("th abbr[title=Monday]").first.inner_text() == "Mon"
+    screenshot(page, "calendar-en")
+
+
+def test_the_main_pages_fit_320_pixels(live_server: Any, narrow: Any, applicant: User, booking: Booking) -> None:
+    for name, path in {"register": "/daftar/", "login": "/masuk/"}.items():
+        narrow.goto(live_server.url + path)
+        assert scroll_width(narrow) <= 320, name
+        screenshot(narrow, f"w320-{name}")
+    sign_in(narrow, live_server.url, applicant.email, PASSWORD)
+    for name, path in main_pages(booking).items():
+        narrow.goto(live_server.url + path)
+        assert narrow.locator("h1").is_visible(), name
+        assert scroll_width(narrow) <= 320, name
+        screenshot(narrow, f"w320-{name}")
+
+
+def test_200_percent_zoom_keeps_the_pages_usable(
+    live_server: Any, zoomed: Any, applicant: User, booking: Booking
+) -> None:
+    sign_in(zoomed, live_server.url, applicant.email, PASSWORD)
+    for name, path in main_pages(booking).items():
+        zoomed.goto(live_server.url + path)
+        assert scroll_width(zoomed) <= 640, name
+        assert zoomed.get_by_role("link", name="Pemesanan saya", exact=True).is_visible()
+        screenshot(zoomed, f"zoom200-{name}")
+    zoomed.goto(live_server.url + "/pesan/PLB/")
+    zoomed.locator(f'a[href="/pesan/PLB/{booking.slot.date.isoformat()}/"]').click()  # the grid still works
+    assert zoomed.get_by_role("heading", name="Pesan: pilih jam kedatangan").is_visible()
+
+
+def test_the_logout_button_lines_up_with_the_nav_links(ani: Any) -> None:
+    page = ani
+    link = page.get_by_role("navigation").get_by_role("link", name="Keluarga").bounding_box()
+    button = page.get_by_role("navigation").get_by_role("button", name="Keluar").bounding_box()
+    assert abs((link["y"] + link["height"] / 2) - (button["y"] + button["height"] / 2)) <= 1  # same middle
+    screenshot(page, "nav-signed-in")
