@@ -11,7 +11,7 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,14 +19,20 @@ from loket.booking.models import Booking, BookingStatus, Slot
 from loket.booking.selectors import day_check
 from loket.core.errors import DomainError
 from loket.offices.models import ArrivalWindow, Office
+from loket.walkin.models import WalkinBooking, WalkinDay
+from loket.walkin.selectors import outage_for, outage_refusal
+from loket.walkin.share import walkin_percent, walkin_split
 
 
 def slot_for(office: Office, day: dt.date, start: dt.time) -> Slot:
     """The seat counter of a bookable window on `day`; DomainError (422) when it is not bookable.
 
     The same rules as the availability calendar (day_check), but only the one window is
-    read: this runs on every booking request of a rush.
+    read: this runs on every booking request of a rush. In outage mode nothing is bookable (503).
     """
+    outage = outage_for(office)
+    if outage is not None:
+        raise outage_refusal(outage)
     now_local = office.local_now()
     closed = day_check(office, day, now_local=now_local)
     if closed:
@@ -43,30 +49,66 @@ def slot_for(office: Office, day: dt.date, start: dt.time) -> Slot:
     window = ArrivalWindow.objects.filter(office=office, weekday=day.weekday(), start=start).first()
     if window is None:
         raise unknown
+    return slot_row(office, day, window)
+
+
+def walkin_day_for(office: Office, day: dt.date) -> WalkinDay:
+    """The day's walk-in pool; created before the day's first Slot, from the share in force then.
+
+    A day whose Slots were made before it had a pool (before walk-in shares existed) keeps
+    every seat online: its pool is empty, so no seat is counted twice.
+    """
+    pool = WalkinDay.objects.filter(office=office, date=day).first()
+    if pool is not None:
+        return pool
+    percent = 0 if Slot.objects.filter(office=office, date=day).exists() else walkin_percent(office)
+    windows = ArrivalWindow.objects.filter(office=office, weekday=day.weekday()).order_by("start")
+    reserved = walkin_split([w.capacity for w in windows], percent)
+    pool, _created = WalkinDay.objects.get_or_create(
+        office=office, date=day, defaults={"percent": percent, "capacity": sum(reserved)}
+    )
+    return pool
+
+
+def slot_row(office: Office, day: dt.date, window: ArrivalWindow) -> Slot:
+    """The Slot of `window` on `day`, created with the window's capacity minus its walk-in seats."""
+    slot = Slot.objects.filter(office=office, date=day, start=window.start).first()
+    if slot is not None:
+        return slot
+    pool = walkin_day_for(office, day)
+    windows = list(ArrivalWindow.objects.filter(office=office, weekday=day.weekday()).order_by("start"))
+    reserved = dict(
+        zip([w.start for w in windows], walkin_split([w.capacity for w in windows], pool.percent), strict=True)
+    )
     slot, _created = Slot.objects.get_or_create(
         office=office,
         date=day,
-        start=start,
+        start=window.start,
         defaults={
             "end": window.end,
-            "capacity": window.capacity,
-            "starts_at": timezone.make_aware(dt.datetime.combine(day, start), office.zone),
+            "capacity": window.capacity - reserved.get(window.start, 0),
+            "starts_at": timezone.make_aware(dt.datetime.combine(day, window.start), office.zone),
         },
     )
     return slot
 
 
-def claim_seat(slot: Slot) -> bool:
-    """Take one seat of `slot` inside the caller's transaction. False when the window is full."""
+def _claim_one(rows: QuerySet[Slot] | QuerySet[WalkinDay], counter: str) -> bool:
+    """Add one to `counter` of the one row in `rows` while it stays below its capacity."""
     if getattr(settings, "LOKET_UNSAFE_SEAT_CLAIM_FOR_TESTS", False):
         # Test settings only: the read-then-write race the guard exists to prevent.
-        current = Slot.objects.get(pk=slot.pk)
-        if current.booked >= current.capacity:
+        current = rows.values_list(counter, "capacity").get()
+        if current[0] >= current[1]:
             return False
         time.sleep(0.05)
-        Slot.objects.filter(pk=slot.pk).update(booked=current.booked + 1)
+        rows.update(**{counter: current[0] + 1})
         return True
-    return Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1) == 1
+    return rows.filter(**{f"{counter}__lt": F("capacity")}).update(**{counter: F(counter) + 1}) == 1
+
+
+def claim_seat(slot: Slot) -> bool:
+    """Take one seat of `slot` inside the caller's transaction. False when the window is full."""
+    return _claim_one(Slot.objects.filter(pk=slot.pk), "booked")
 
 
 class WindowFull(Exception):
@@ -82,6 +124,43 @@ def free_seat(slot_id: int) -> None:
     Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 
 
+def claim_pool_seat(pool: WalkinDay) -> bool:
+    """Take one walk-in seat of the day inside the caller's transaction. False when the pool is empty."""
+    return _claim_one(WalkinDay.objects.filter(pk=pool.pk), "used")
+
+
+def claim_online_seat_of_day(office: Office, day: dt.date) -> Slot | None:
+    """Outage mode: an online seat anywhere in the day for a walk-in, the earliest window first.
+
+    Windows that have started count too: nobody can book them online any more, and the
+    person is at the office now. None when every online seat of the day is taken.
+    """
+    for window in ArrivalWindow.objects.filter(office=office, weekday=day.weekday()).order_by("start"):
+        slot = slot_row(office, day, window)
+        if slot.booked < slot.capacity and claim_seat(slot):
+            return slot
+    return None
+
+
+def free_held_seat(booking_id: int, slot_id: int, *, moving: bool = False) -> None:
+    """Free the seat a booking holds: a walk-in pool seat when it came from the pool, else its slot's.
+
+    `moving`: the booking has just claimed a seat of a new slot (reschedule), so from now on
+    it holds that slot seat, not a pool seat.
+    """
+    pool_id = (
+        WalkinBooking.objects.filter(booking_id=booking_id, from_pool=True)
+        .values_list("walkin_day_id", flat=True)
+        .first()
+    )
+    if pool_id is None:
+        free_seat(slot_id)
+        return
+    if moving:
+        WalkinBooking.objects.filter(booking_id=booking_id).update(from_pool=False)
+    WalkinDay.objects.filter(pk=pool_id, used__gt=0).update(used=F("used") - 1)
+
+
 def release_one(booking_id: int) -> bool:
     """Give a cancelled or expired booking's seat back, exactly once."""
     booking = Booking.objects.filter(pk=booking_id).only("slot_id").first()
@@ -89,7 +168,7 @@ def release_one(booking_id: int) -> bool:
         return False
     if Booking.objects.filter(pk=booking_id, seat_released=False).update(seat_released=True) != 1:
         return False
-    free_seat(booking.slot_id)
+    free_held_seat(booking_id, booking.slot_id)
     return True
 
 

@@ -21,6 +21,9 @@ from loket.booking.codes import normalize_code
 from loket.booking.models import Booking, Slot
 from loket.offices.calendar import closure_reason, closures_between
 from loket.offices.models import ArrivalWindow, Office
+from loket.walkin.models import WalkinDay
+from loket.walkin.selectors import outage_for
+from loket.walkin.share import walkin_percent, walkin_split
 
 T = TypeVar("T")
 
@@ -89,6 +92,10 @@ def day_plans(office: Office, start: dt.date, days: int, *, now_local: dt.dateti
     now_local = now_local or office.local_now()
     today = now_local.date()
     end = start + dt.timedelta(days=days - 1)
+    outage = outage_for(office)
+    if outage is not None:
+        reason = _("pemesanan online ditangguhkan: %(reason)s") % {"reason": outage.reason}
+        return [_closed(start + dt.timedelta(days=i), "suspended", reason) for i in range(days)]
 
     weekly: dict[int, list[ArrivalWindow]] = defaultdict(list)
     for window in ArrivalWindow.objects.filter(office=office).order_by("start"):
@@ -101,6 +108,7 @@ def day_plans(office: Office, start: dt.date, days: int, *, now_local: dt.dateti
         )
     }
     closed = closures_between(office, start, end)
+    percents = _walkin_percents(office, start, end, booked_days={day for day, _start in slots})
 
     plans: list[DayPlan] = []
     for offset in range(days):
@@ -113,16 +121,35 @@ def day_plans(office: Office, start: dt.date, days: int, *, now_local: dt.dateti
             plans.append(_closed(day, "no_service", _("tidak ada layanan pada hari ini")))
             continue
         seats = []
-        for w in weekly[day.weekday()]:
+        windows = weekly[day.weekday()]
+        held_back = walkin_split([w.capacity for w in windows], percents(day))
+        for w, walkin_seats in zip(windows, held_back, strict=True):
             if day == today and w.start <= now_local.time():
                 continue  # a window that has started can no longer be booked
-            capacity, booked = slots.get((day, w.start), (w.capacity, 0))
+            # A window nobody booked yet: its Slot will hold the capacity minus the walk-in seats.
+            capacity, booked = slots.get((day, w.start), (w.capacity - walkin_seats, 0))
             seats.append(Seats(w.start, w.end, capacity, max(capacity - booked, 0)))
         if seats:
             plans.append(DayPlan(date=day, open=True, windows=seats))
         else:
             plans.append(_closed(day, "day_over", _("semua jendela hari ini sudah dimulai")))
     return plans
+
+
+def _walkin_percents(
+    office: Office, start: dt.date, end: dt.date, *, booked_days: set[dt.date]
+) -> Callable[[dt.date], int]:
+    """The walk-in share each day is (or will be) cut with: its pool's, else the policy's now
+    (0 for a day whose Slots predate walk-in pools; see seats.walkin_day_for)."""
+    pools = dict(WalkinDay.objects.filter(office=office, date__range=(start, end)).values_list("date", "percent"))
+    policy = walkin_percent(office)
+
+    def percent(day: dt.date) -> int:
+        if day in pools:
+            return pools[day]
+        return 0 if day in booked_days else policy
+
+    return percent
 
 
 def next_available(office: Office, *, now_local: dt.datetime | None = None) -> dt.date | None:

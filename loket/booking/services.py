@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import Person, Relation, User
 from loket.booking.codes import new_code, normalize_code
 from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, PassportType, Service, Slot
-from loket.booking.seats import WindowFull, claim_or_roll_back, free_seat, release_one, seats_release_due, slot_for
+from loket.booking.seats import WindowFull, claim_or_roll_back, free_held_seat, release_one, seats_release_due, slot_for
 from loket.booking.selectors import booking_message_context, next_available_cached
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.dossier.services import application_open, replacement_validate
 from loket.notify.events import notify
+from loket.offices.calendar import closure_reason
 from loket.offices.models import Office
 from loket.payments.billing import payment_context, payment_open
+from loket.payments.models import Payment
 
 
 @dataclass(frozen=True)
@@ -109,13 +111,23 @@ def _window_full(office: Office) -> Conflict:
 
 
 def _validate_choice(request: BookingRequest) -> None:
-    if request.service not in Service.values:
-        raise DomainError("invalid", _("Layanan tidak dikenal."), field="service")
-    if request.passport_type not in PassportType.values:
-        raise DomainError("invalid", _("Jenis paspor tidak dikenal."), field="passport_type")
-    replacement_validate(
-        service=request.service, reason=request.replacement_reason, old_passport_number=request.old_passport_number
+    booking_choice_validate(
+        service=request.service,
+        passport_type=request.passport_type,
+        replacement_reason=request.replacement_reason,
+        old_passport_number=request.old_passport_number,
     )
+
+
+def booking_choice_validate(
+    *, service: str, passport_type: str, replacement_reason: str | None, old_passport_number: str | None
+) -> None:
+    """Service, passport type and replacement details: 422 naming the field, before any seat is claimed."""
+    if service not in Service.values:
+        raise DomainError("invalid", _("Layanan tidak dikenal."), field="service")
+    if passport_type not in PassportType.values:
+        raise DomainError("invalid", _("Jenis paspor tidak dikenal."), field="passport_type")
+    replacement_validate(service=service, reason=replacement_reason, old_passport_number=old_passport_number)
 
 
 def _replay(user: User, key: str, request: BookingRequest) -> Booking | None:
@@ -191,32 +203,66 @@ def _book_seat(
 ) -> Booking:
     with transaction.atomic():
         claim_or_roll_back(slot)
-        booking = Booking.objects.create(
-            code=new_code(),
+        booking, payment = booking_record(
             person=person,
-            booked_by=user,
             office=office,
             slot=slot,
+            booked_by=user,
             service=request.service,
             passport_type=request.passport_type,
             # With the fee due up front the seat is held, unpaid, until the payment deadline.
             status=BookingStatus.AWAITING_PAYMENT if settings.LOKET_PAYMENT_REQUIRED else BookingStatus.CONFIRMED,
-            person_name=person.full_name,
-            idempotency_key=idempotency_key or None,
-            request_hash=request.fingerprint(),
-        )
-        application_open(
-            booking=booking,
-            person=person,
             replacement_reason=request.replacement_reason or "",
             old_passport_number=request.old_passport_number or "",
+            idempotency_key=idempotency_key,
+            request_hash=request.fingerprint(),
         )
-        if settings.LOKET_PAYMENT_REQUIRED:
-            payment = payment_open(booking=booking)
+        if payment is not None:
             _tell("payment_due", booking, f"booking:{booking.pk}:payment_due", payment_context(payment))
         else:
             _tell("booking_confirmed", booking, f"booking:{booking.pk}:confirmed")
     return booking
+
+
+def booking_record(
+    *,
+    person: Person,
+    office: Office,
+    slot: Slot,
+    booked_by: User,
+    service: str,
+    passport_type: str,
+    status: str,
+    replacement_reason: str = "",
+    old_passport_number: str = "",
+    idempotency_key: str | None = None,
+    request_hash: str = "",
+    payment_deadline: dt.datetime | None = None,
+) -> tuple[Booking, Payment | None]:
+    """Insert a booking whose seat the caller has just claimed, in the caller's transaction,
+    with its application and (fees due up front) its PNBP bill. Online bookings and walk-ins
+    (loket/walkin) both come through here; messages are the caller's business."""
+    booking = Booking.objects.create(
+        code=new_code(),
+        person=person,
+        booked_by=booked_by,
+        office=office,
+        slot=slot,
+        service=service,
+        passport_type=passport_type,
+        status=status,
+        person_name=person.full_name,
+        idempotency_key=idempotency_key or None,
+        request_hash=request_hash,
+    )
+    application_open(
+        booking=booking,
+        person=person,
+        replacement_reason=replacement_reason,
+        old_passport_number=old_passport_number,
+    )
+    payment = payment_open(booking=booking, deadline=payment_deadline) if settings.LOKET_PAYMENT_REQUIRED else None
+    return booking, payment
 
 
 def _own_active(user: User, code: str) -> Booking:
@@ -278,7 +324,7 @@ def booking_confirm_paid(*, booking_id: int) -> str:
         if held.update(status=BookingStatus.CONFIRMED) == 1:
             event = "booking_confirmed"
         else:
-            booking = Booking.objects.select_related("slot").get(pk=booking_id)
+            booking = Booking.objects.select_related("slot", "office").get(pk=booking_id)
             if booking.status != BookingStatus.EXPIRED:
                 return booking.status  # cancelled, or settled by an earlier notification
             if _retake_seat(booking):
@@ -298,6 +344,8 @@ def _retake_seat(booking: Booking) -> bool:
     """Put an expired booking back on its own seat if that seat is still free and still useful."""
     if booking.slot.starts_at <= timezone.now():
         return False
+    if closure_reason(booking.office, booking.slot.date):
+        return False  # the office closed that day after the booking was made
     if Booking.objects.filter(person_id=booking.person_id, status__in=ACTIVE_STATUSES).exists():
         return False  # the person booked again meanwhile: one active booking per person
     try:
@@ -344,7 +392,7 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
             full = True  # raised below, once the move is rolled back
         else:
             full = False
-            free_seat(old_slot_id)
+            free_held_seat(booking.pk, old_slot_id, moving=True)
             booking.refresh_from_db()
             _tell("booking_rescheduled", booking, f"booking:{booking.pk}:rescheduled:{booking.reschedule_count}")
         if full:

@@ -1,0 +1,127 @@
+"""Reads for walk-ins, outage mode and day close.
+
+Kept free of booking services and seats (they import this module for the outage check).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, Slot
+from loket.core.errors import DomainError
+from loket.offices.calendar import closure_reason
+from loket.offices.models import ArrivalWindow, Office
+from loket.walkin.models import DayClose, Outage, WalkinDay
+from loket.walkin.share import walkin_percent, walkin_split
+
+
+def outage_for(office: Office) -> Outage | None:
+    """The outage that suspends public booking at this office now (its own first, then a national one)."""
+    open_ = Outage.objects.filter(ended_at__isnull=True).filter(Q(office=office) | Q(office__isnull=True))
+    return open_.order_by(F("office_id").asc(nulls_last=True)).first()
+
+
+def outage_open(*, office: Office | None) -> Outage | None:
+    """The open outage of exactly this scope (one office, or national with office=None)."""
+    return Outage.objects.filter(ended_at__isnull=True, scope=office.code if office else Outage.NATIONAL).first()
+
+
+def outage_refusal(outage: Outage) -> DomainError:
+    """What public booking answers during an outage: 503, with the reason the supervisor gave."""
+    return DomainError(
+        "booking_suspended",
+        _("Pemesanan online di kantor ini sedang ditangguhkan (%(reason)s). Silakan datang langsung ke kantor.")
+        % {"reason": outage.reason},
+        status=503,
+        reason=outage.reason,
+    )
+
+
+def outages_recent(*, office: Office | None, limit: int = 20) -> list[Outage]:
+    rows = Outage.objects.select_related("office", "started_by", "ended_by")
+    rows = rows.filter(office=office) if office else rows.filter(office__isnull=True)
+    return list(rows[:limit])
+
+
+@dataclass(frozen=True)
+class WalkinRoom:
+    """Seats a walk-in can still get on one day: the pool, plus the online seats during an outage."""
+
+    date: dt.date
+    pool_left: int
+    online_left: int
+
+    @property
+    def total(self) -> int:
+        return self.pool_left + self.online_left
+
+
+def walkin_day_refusal(office: Office, day: dt.date) -> str | None:
+    """Why walk-ins cannot be booked on `day` at all (closed, no service, day closed), else None."""
+    if DayClose.objects.filter(office=office, date=day).exists():
+        return _("hari layanan ini sudah ditutup")
+    if not ArrivalWindow.objects.filter(office=office, weekday=day.weekday()).exists():
+        return _("tidak ada layanan pada hari ini")
+    return closure_reason(office, day)
+
+
+def walkin_room(office: Office, day: dt.date, *, outage: bool) -> WalkinRoom:
+    """Seats left for walk-ins on `day` (a pool not created yet counts with the share in force)."""
+    windows = list(ArrivalWindow.objects.filter(office=office, weekday=day.weekday()).order_by("start"))
+    pool = WalkinDay.objects.filter(office=office, date=day).first()
+    slots = {s.start: s for s in Slot.objects.filter(office=office, date=day)}
+    if pool is not None:
+        percent, pool_left = pool.percent, pool.remaining
+    else:
+        percent = 0 if slots else walkin_percent(office)
+        pool_left = sum(walkin_split([w.capacity for w in windows], percent))
+    online_left = 0
+    if outage:
+        reserved = walkin_split([w.capacity for w in windows], percent)
+        for window, held_back in zip(windows, reserved, strict=True):
+            slot = slots.get(window.start)
+            online_left += slot.remaining if slot else window.capacity - held_back
+    return WalkinRoom(date=day, pool_left=pool_left, online_left=max(online_left, 0))
+
+
+def walkin_next_day(office: Office, *, after: dt.date) -> dt.date | None:
+    """The first day after `after`, within the booking horizon, open with walk-in pool seats left."""
+    for offset in range(1, office.horizon_days + 1):
+        day = after + dt.timedelta(days=offset)
+        if walkin_day_refusal(office, day) is None and walkin_room(office, day, outage=False).pool_left > 0:
+            return day
+    return None
+
+
+def active_booking_of(nik: str) -> Booking | None:
+    return Booking.objects.filter(person__nik=nik, status__in=ACTIVE_STATUSES).select_related("office", "slot").first()
+
+
+@dataclass(frozen=True)
+class DayOutlook:
+    """What closing the day would do now: the counts a supervisor sees before pressing the button."""
+
+    date: dt.date
+    not_checked_in: int
+    unpaid: int
+    open_tickets: int
+    closed: DayClose | None
+
+
+def day_outlook(office: Office, day: dt.date) -> DayOutlook:
+    from loket.onsite.models import OPEN_TICKET_STATUSES, Ticket
+
+    bookings = Booking.objects.filter(office=office, slot__date=day)
+    return DayOutlook(
+        date=day,
+        not_checked_in=bookings.filter(status=BookingStatus.CONFIRMED).count(),
+        unpaid=bookings.filter(status=BookingStatus.AWAITING_PAYMENT).count(),
+        open_tickets=Ticket.objects.filter(office=office, day=day, status__in=OPEN_TICKET_STATUSES).count(),
+        closed=DayClose.objects.filter(office=office, date=day).first(),
+    )
+
+
+def day_closes_recent(office: Office, *, limit: int = 14) -> list[DayClose]:
+    return list(DayClose.objects.filter(office=office).select_related("closed_by")[:limit])

@@ -1,0 +1,228 @@
+"""Walk-ins: an officer registers and books a person who cannot use the app.
+
+How a walk-in pays (also in the README): the booking is CONFIRMED at once and its PNBP bill
+(billing code, amount) is printed for the person, payable until the end of the visit's
+local day. An online booking is held unpaid for two hours because nobody has seen the
+person yet (brokers hoard seats that way); here an officer has the person and the KTP in
+front of him, and a person standing in the office must not lose the seat to the expiry
+job while queueing at the bank. The counter sees an unpaid bill in the check-in flags and
+the person pays before the photo; a bill still unpaid at day's end simply expires (a late
+payment is still honoured by loket/payments), and the booking is counted as a no-show if
+the person never checked in.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.accounts.models import Person, Relation, User
+from loket.accounts.nik import Sex
+from loket.accounts.services import birth_date_ok, nik_or_error, normalize_phone
+from loket.audit.services import audit_record
+from loket.booking.models import Booking, BookingStatus, Slot
+from loket.booking.seats import claim_online_seat_of_day, claim_pool_seat, slot_row, walkin_day_for
+from loket.booking.services import booking_choice_validate, booking_record
+from loket.core.errors import Conflict, DomainError
+from loket.offices.models import ArrivalWindow, Office
+from loket.onsite.lookup import suggested_priority
+from loket.onsite.models import Ticket
+from loket.onsite.services.tickets import ticket_issue
+from loket.walkin.models import WalkinBooking
+from loket.walkin.selectors import active_booking_of, outage_for, walkin_day_refusal, walkin_next_day
+
+
+@dataclass(frozen=True)
+class WalkinRequest:
+    full_name: str
+    nik: str
+    birth_date: dt.date
+    sex: str
+    service: str
+    passport_type: str
+    phone: str = ""
+    replacement_reason: str = ""
+    old_passport_number: str = ""
+
+
+class _NoSeat(Exception):
+    """Raised inside the seat transaction to roll it back."""
+
+
+def _check(request: WalkinRequest) -> tuple[str, list[str], str]:
+    """Everything about the person and the service, before any seat: (nik, flags, phone)."""
+    if not request.full_name.strip():
+        raise DomainError("required", _("Nama lengkap wajib diisi."), field="full_name")
+    if request.sex not in ("M", "F"):
+        raise DomainError("required", _("Pilih jenis kelamin."), field="sex")
+    birth_date_ok(request.birth_date)
+    sex: Sex = "F" if request.sex == "F" else "M"
+    nik, flags = nik_or_error(request.nik, birth_date=request.birth_date, sex=sex)
+    phone = normalize_phone(request.phone) if request.phone.strip() else ""
+    booking_choice_validate(
+        service=request.service,
+        passport_type=request.passport_type,
+        replacement_reason=request.replacement_reason or None,
+        old_passport_number=request.old_passport_number or None,
+    )
+    return nik, flags, phone
+
+
+def _check_day(office: Office, day: dt.date) -> None:
+    today = office.local_today()
+    if day < today or day > today + dt.timedelta(days=office.horizon_days):
+        raise DomainError("invalid", _("Tanggal kunjungan di luar jangkauan pemesanan."), field="day")
+    refusal = walkin_day_refusal(office, day)
+    if refusal:
+        raise DomainError("day_closed", _("Kantor tidak melayani pada tanggal ini: %(why)s.") % {"why": refusal})
+
+
+def _active_conflict(officer: User, office: Office, booking: Booking) -> Conflict:
+    """The code of an active booking is shown only to staff of the office it is booked at."""
+    audit_record(
+        actor=officer,
+        action="walkin.refused_active_booking",
+        office=office,
+        target_type="booking",
+        target_id=booking.code if booking.office_id == office.pk else "",
+        allowed=False,
+    )
+    if booking.office_id == office.pk:
+        return Conflict(
+            "active_booking_exists",
+            _("Pemohon ini sudah memiliki pemesanan aktif di kantor ini (kode %(code)s, %(day)s).")
+            % {"code": booking.code, "day": booking.slot.date.isoformat()},
+            field="nik",
+            booking_code=booking.code,
+        )
+    return Conflict(
+        "active_booking_exists",
+        _("Pemohon ini sudah memiliki pemesanan aktif di kantor lain; pemesanan itu harus dibatalkan dahulu."),
+        field="nik",
+    )
+
+
+def _person(request: WalkinRequest, nik: str, flags: list[str], phone: str) -> tuple[Person, bool]:
+    """The person with this NIK (their details refreshed from the KTP when they have no account), or a new one."""
+    details = {
+        "full_name": request.full_name.strip(),
+        "birth_date": request.birth_date,
+        "sex": request.sex,
+        "nik_flags": flags,
+    }
+    person = Person.objects.select_for_update().filter(nik=nik).first()
+    if person is None:
+        return Person.objects.create(account=None, relation=Relation.SELF, nik=nik, phone=phone, **details), True
+    if person.account_id is None:  # an account holder's own data is theirs to change, not ours
+        Person.objects.filter(pk=person.pk).update(**details, phone=phone or person.phone)
+        person.refresh_from_db()
+    return person, False
+
+
+def _expected_slot(office: Office, day: dt.date) -> Slot:
+    """The window a pool walk-in is expected in: today the one under way (or the next), else the first."""
+    windows = list(ArrivalWindow.objects.filter(office=office, weekday=day.weekday()).order_by("start"))
+    window = windows[0]
+    if day == office.local_today():
+        now = office.local_now().time()
+        started = [w for w in windows if w.start <= now]
+        window = started[-1] if started else windows[0]
+    return slot_row(office, day, window)
+
+
+def _end_of_day(office: Office, day: dt.date) -> dt.datetime:
+    """23:59 local on the visit's day: what the printed bill says."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)), office.zone)
+
+
+def _take_seat(office: Office, day: dt.date) -> tuple[Slot, bool]:
+    """(slot, from_pool): a walk-in pool seat first; in outage mode, today, then an online seat of the day."""
+    pool = walkin_day_for(office, day)
+    if claim_pool_seat(pool):
+        return _expected_slot(office, day), True
+    if day == office.local_today() and outage_for(office) is not None:
+        slot = claim_online_seat_of_day(office, day)
+        if slot is not None:
+            return slot, False
+    raise _NoSeat
+
+
+def walkin_register(
+    *, officer: User, office: Office, request: WalkinRequest, day: dt.date, ip: str | None = None
+) -> Booking:
+    """Register (or find by NIK) the person and book them a walk-in seat at `office` on `day`.
+
+    Refused (409, naming the next day with room) when the day has no walk-in seat left;
+    refused when the person already holds an active booking anywhere.
+    """
+    nik, flags, phone = _check(request)
+    _check_day(office, day)
+    active = active_booking_of(nik)
+    if active is not None:
+        raise _active_conflict(officer, office, active)
+    try:
+        with transaction.atomic():
+            person, created = _person(request, nik, flags, phone)
+            slot, from_pool = _take_seat(office, day)
+            booking, payment = booking_record(
+                person=person,
+                office=office,
+                slot=slot,
+                booked_by=officer,
+                service=request.service,
+                passport_type=request.passport_type,
+                status=BookingStatus.CONFIRMED,
+                replacement_reason=request.replacement_reason if request.service == "replacement" else "",
+                old_passport_number=request.old_passport_number if request.service == "replacement" else "",
+                payment_deadline=_end_of_day(office, day),
+            )
+            WalkinBooking.objects.create(
+                booking=booking, walkin_day=walkin_day_for(office, day), from_pool=from_pool, registered_by=officer
+            )
+            audit_record(
+                actor=officer,
+                action="walkin.register",
+                office=office,
+                target_type="booking",
+                target_id=booking.code,
+                after={
+                    "person": person.masked_nik,
+                    "new_person": created,
+                    "date": day.isoformat(),
+                    "start": f"{slot.start:%H:%M}",
+                    "seat": "walkin_pool" if from_pool else "online_outage",
+                    "nik_flags": flags,
+                    "billing_code": payment.billing_code if payment else "",
+                },
+                ip=ip,
+            )
+    except _NoSeat:
+        nearest = walkin_next_day(office, after=day)
+        raise Conflict(
+            "walkin_full",
+            _("Tidak ada lagi kuota walk-in pada %(day)s.") % {"day": day.isoformat()},
+            field="day",
+            next_day=nearest.isoformat() if nearest else None,
+        ) from None
+    except IntegrityError:
+        # A parallel registration of the same NIK won the race to the one-active-booking index.
+        raced = active_booking_of(nik)
+        if raced is None:  # the same new NIK registered twice at once: the other one is saved
+            raise Conflict("changed", _("Data pemohon ini baru saja disimpan. Coba lagi."), field="nik") from None
+        raise _active_conflict(officer, office, raced) from None
+    return booking
+
+
+def walkin_ticket_issue(*, booking: Booking, officer: User, priority: str = "") -> Ticket:
+    """A walk-in booked for today gets a queue number at once: the officer who registered him
+    has just read his KTP, so a second stop at the check-in desk would only make him queue twice.
+    The PNBP bill stays open (paid before the visit ends, see the module docstring).
+
+    Priority visitors (P) are served first with or without a booking: the officer's choice,
+    else what the birth date says (60+, under 5).
+    """
+    if not priority:
+        priority = suggested_priority(booking.person.age_on(booking.office.local_today()))
+    return ticket_issue(office=booking.office, by=officer, booking=booking, walk_in=True, priority=priority)
