@@ -8,5 +8,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # The demo payment provider; answers 404 unless LOKET_PAYMENT_SIMULATOR is on.
     path("simulator/", include("loket.payments.simulator.urls")),
+    path("petugas/", include("loket.onsite.urls")),
+    # The waiting-room board is public (ticket and counter numbers only): no staff guard.
+    path("papan/", include("loket.onsite.urls_board")),
     path("", include("loket.web.urls")),
 ]

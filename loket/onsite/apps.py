@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OnsiteConfig(AppConfig):
+    name = "loket.onsite"
+    verbose_name = "Layanan di kantor"

@@ -1,0 +1,245 @@
+"""At the office: the queue policy, counters (loket), tickets (queue numbers) and what happens to them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from loket.accounts.models import Person
+from loket.booking.models import Booking
+from loket.offices.models import Office
+
+
+class QueuePolicy(models.Model):
+    """How one office receives people: arrival rules, walk-in share, calls before a no-show."""
+
+    office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="queue_policy")
+    checkin_early_minutes = models.PositiveSmallIntegerField(
+        _("check-in paling awal (menit sebelum jendela)"), default=60
+    )
+    late_after_minutes = models.PositiveSmallIntegerField(
+        _("terlambat setelah (menit sesudah jendela berakhir)"), default=30
+    )
+    walkin_share_percent = models.PositiveSmallIntegerField(_("bagian kuota untuk walk-in (%)"), default=10)
+    no_show_after_calls = models.PositiveSmallIntegerField(_("tidak hadir setelah dipanggil (kali)"), default=3)
+    slip_width_mm = models.PositiveSmallIntegerField(
+        _("lebar kertas slip (mm)"), choices=[(58, "58 mm"), (80, "80 mm")], default=80
+    )
+
+    class Meta:
+        verbose_name = _("aturan antrean")
+        verbose_name_plural = _("aturan antrean")
+        constraints = [
+            models.CheckConstraint(condition=Q(walkin_share_percent__lte=100), name="policy_walkin_share_percent"),
+            models.CheckConstraint(condition=Q(no_show_after_calls__gte=1), name="policy_no_show_calls_positive"),
+            models.CheckConstraint(condition=Q(slip_width_mm__in=[58, 80]), name="policy_slip_width_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office.code}"
+
+
+class Stage(models.TextChoices):
+    """Where a ticket waits. Pickup (collecting a printed passport) is a queue of its own."""
+
+    VERIFICATION = "verification", _("Verifikasi berkas")
+    PHOTO_INTERVIEW = "photo_interview", _("Foto dan wawancara")
+    PICKUP = "pickup", _("Pengambilan paspor")
+
+
+# The stage a ticket moves to when a counter transfers it; None: the visit is finished.
+NEXT_STAGE: dict[str, str | None] = {
+    Stage.VERIFICATION: Stage.PHOTO_INTERVIEW,
+    Stage.PHOTO_INTERVIEW: None,
+    Stage.PICKUP: None,
+}
+
+
+class Counter(models.Model):
+    """A loket: a desk where an officer calls tickets of the stages it serves."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="counters", verbose_name=_("kantor"))
+    number = models.PositiveSmallIntegerField(_("nomor loket"))
+    stages = models.JSONField(_("tahap yang dilayani"), default=list)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["office", "number"]
+        verbose_name = _("loket")
+        verbose_name_plural = _("loket")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "number"], name="counter_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="counter_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office.code} loket {self.number}"
+
+
+class Letter(models.TextChoices):
+    """The letter in front of a queue number."""
+
+    NEW = "A", _("A — paspor baru")
+    REPLACEMENT = "B", _("B — penggantian paspor")
+    PICKUP = "C", _("C — pengambilan paspor")
+    PRIORITY = "P", _("P — prioritas")
+
+
+class Priority(models.TextChoices):
+    NONE = "", _("Tidak ada")
+    ELDERLY = "elderly", _("Lansia (60+)")
+    DISABLED = "disabled", _("Penyandang disabilitas")
+    PREGNANT = "pregnant", _("Ibu hamil")
+    SMALL_CHILD = "small_child", _("Membawa anak di bawah 5 tahun")
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", _("Menunggu")
+    CALLED = "called", _("Dipanggil")
+    SERVING = "serving", _("Sedang dilayani")
+    PARKED = "parked", _("Ditunda")
+    DONE = "done", _("Selesai")
+    NO_SHOW = "no_show", _("Tidak hadir")
+    CLOSED = "closed", _("Ditutup")
+
+
+OPEN_TICKET_STATUSES = [TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.PARKED]
+
+
+class TicketSequence(models.Model):
+    """The last number handed out per office, local day and letter (claimed by a locked UPDATE)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    letter = models.CharField(max_length=1, choices=Letter.choices)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "day", "letter"], name="sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day} {self.letter}{self.last:03d}"
+
+
+class Ticket(models.Model):
+    """A queue number for one visit, e.g. A023: issued at check-in, called to counters stage by stage."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="tickets")
+    day = models.DateField(_("tanggal"), help_text=_("Hari lokal kantor"))
+    letter = models.CharField(_("huruf"), max_length=1, choices=Letter.choices)
+    number = models.PositiveIntegerField(_("nomor"))
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="ticket")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets")
+    name = models.CharField(_("nama"), max_length=120, blank=True)
+    priority = models.CharField(_("prioritas"), max_length=12, choices=Priority.choices, blank=True, default="")
+    stage = models.CharField(_("tahap"), max_length=16, choices=Stage.choices, default=Stage.VERIFICATION)
+    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING)
+    counter = models.ForeignKey(Counter, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets")
+    calls = models.PositiveSmallIntegerField(_("jumlah panggilan"), default=0)
+    late = models.BooleanField(_("terlambat"), default=False)
+    walk_in = models.BooleanField(_("walk-in"), default=False)
+    appointment_at = models.DateTimeField(_("jadwal kedatangan"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("tiba"))
+    # When the ticket joined the queue of its current stage. A transfer keeps the time of the
+    # first arrival, so a transferred person waits ahead of people who arrived after him.
+    queued_at = models.DateTimeField(_("masuk antrean"))
+    called_at = models.DateTimeField(_("dipanggil"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    close_reason = models.CharField(_("alasan penutupan"), max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["office", "day", "letter", "number"]
+        verbose_name = _("tiket antrean")
+        verbose_name_plural = _("tiket antrean")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day", "letter", "number"], name="ticket_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="ticket_number_positive"),
+            # A counter serves one ticket at a time.
+            models.UniqueConstraint(
+                fields=["counter"],
+                condition=Q(status__in=["called", "serving"]),
+                name="ticket_one_open_call_per_counter",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "day", "stage", "status"], name="ticket_queue")]
+
+    def __str__(self) -> str:
+        return self.display
+
+    @property
+    def display(self) -> str:
+        return f"{self.letter}{self.number:03d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_TICKET_STATUSES
+
+
+class EventKind(models.TextChoices):
+    ISSUED = "issued", _("Tiket diterbitkan")
+    CALLED = "called", _("Dipanggil")
+    RECALLED = "recalled", _("Dipanggil ulang")
+    STARTED = "started", _("Mulai dilayani")
+    NO_SHOW = "no_show", _("Tidak hadir")
+    TRANSFERRED = "transferred", _("Dipindahkan ke tahap berikutnya")
+    PARKED = "parked", _("Ditunda")
+    RESUMED = "resumed", _("Dilanjutkan")
+    FINISHED = "finished", _("Selesai")
+    CLOSED = "closed", _("Ditutup")
+
+
+class TicketEvent(models.Model):
+    """One thing that happened to a ticket; the board's last calls and the service times come from here."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=EventKind.choices)
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    counter = models.ForeignKey(Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["office", "kind", "-at"], name="ticket_event_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} {self.at:%H:%M:%S}"
+
+
+class LateDecisionStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu keputusan supervisor")
+    APPROVED = "approved", _("Disetujui")
+    REFUSED = "refused", _("Ditolak")
+
+
+class LateDecision(models.Model):
+    """A late arrival waiting for (or given) a supervisor's decision; one per booking.
+
+    The check-in officer asks, having already checked the KTP; the supervisor approves (the
+    ticket is issued, marked late) or refuses. Both are also written to the audit log.
+    """
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="late_decision")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    priority = models.CharField(max_length=12, choices=Priority.choices, blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=10, choices=LateDecisionStatus.choices, default=LateDecisionStatus.PENDING
+    )
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        verbose_name = _("keputusan keterlambatan")
+        verbose_name_plural = _("keputusan keterlambatan")
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.status}"

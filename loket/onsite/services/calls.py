@@ -1,0 +1,269 @@
+"""What a counter (loket) does with tickets: call next, recall, start, no-show, transfer, park,
+resume, finish. Every move is one conditional UPDATE on the status it expects, so a double
+click or two officers at once move a ticket once; each move leaves a TicketEvent (the board
+and the service times read them) and an audit entry.
+"""
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.accounts.models import StaffRoleKind, User
+from loket.audit.services import audit_record
+from loket.booking.models import Booking, BookingStatus
+from loket.core.errors import Conflict, DomainError
+from loket.dossier.models import Application
+from loket.dossier.models import Stage as DossierStage
+from loket.dossier.timeline import application_advance
+from loket.onsite.access import roles_at
+from loket.onsite.models import (
+    NEXT_STAGE,
+    Counter,
+    EventKind,
+    QueuePolicy,
+    Stage,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from loket.onsite.queue import waiting_tickets
+
+AT_COUNTER = [TicketStatus.CALLED, TicketStatus.SERVING]
+
+# The application stage a finished counter stage reaches (where the dossier allows the move).
+DOSSIER_AFTER = {
+    Stage.VERIFICATION: DossierStage.DOCUMENTS_VERIFIED,
+    Stage.PHOTO_INTERVIEW: DossierStage.PHOTO_INTERVIEW_DONE,
+    Stage.PICKUP: DossierStage.COLLECTED,
+}
+
+
+def policy_of(counter: Counter) -> QueuePolicy:
+    policy, _created = QueuePolicy.objects.get_or_create(office=counter.office)
+    return policy
+
+
+def current_ticket(counter: Counter) -> Ticket | None:
+    return Ticket.objects.filter(counter=counter, status__in=AT_COUNTER).first()
+
+
+def _record(ticket: Ticket, kind: str, counter: Counter, by: User, *, stage: str | None = None, **after: Any) -> None:
+    now = timezone.now()
+    TicketEvent.objects.create(
+        ticket=ticket, office=counter.office, kind=kind, stage=stage or ticket.stage, counter=counter, by=by, at=now
+    )
+    audit_record(
+        actor=by,
+        action=f"ticket.{kind}",
+        office=counter.office,
+        target_type="ticket",
+        target_id=ticket.display,
+        after={"ticket": ticket.pk, "counter": counter.number, "stage": stage or ticket.stage, **after},
+    )
+
+
+def _changed() -> Conflict:
+    return Conflict("changed", _("Tiket ini baru saja berubah. Muat ulang halaman."))
+
+
+def _move(ticket: Ticket, at: Counter, expected: Sequence[str], **changes: Any) -> None:
+    """Apply `changes` only if the ticket is still at this counter in one of the expected statuses."""
+    moved = Ticket.objects.filter(pk=ticket.pk, counter=at, status__in=expected).update(**changes)
+    if moved != 1:
+        raise _changed()
+    for field, value in changes.items():
+        setattr(ticket, field, value)
+
+
+def _claim(counter: Counter, now: Any) -> Ticket | None:
+    """Take the first waiting ticket of the counter's stages for this counter, or None."""
+    queue = waiting_tickets(counter.office, list(counter.stages))
+    if getattr(settings, "LOKET_UNSAFE_CALL_NEXT_FOR_TESTS", False):
+        # Test settings only: read, then write without a lock or a condition: the race the guard prevents.
+        candidate = queue.first()
+        if candidate is None:
+            return None
+        time.sleep(0.05)
+        Ticket.objects.filter(pk=candidate.pk).update(
+            status=TicketStatus.CALLED, counter=counter, calls=1, called_at=now
+        )
+        return candidate
+    # Rows another counter is claiming right now are skipped, not waited for (PostgreSQL; SQLite
+    # serializes writers anyway). The conditional UPDATE is the decision: a ticket that stopped
+    # waiting meanwhile updates no row, and we try the next one.
+    for _attempt in range(5):
+        candidate = queue.select_for_update(skip_locked=True).first()
+        if candidate is None:
+            return None
+        taken = Ticket.objects.filter(pk=candidate.pk, status=TicketStatus.WAITING).update(
+            status=TicketStatus.CALLED, counter=counter, calls=1, called_at=now
+        )
+        if taken == 1:
+            candidate.refresh_from_db()
+            return candidate
+    return None
+
+
+def counter_call_next(*, counter: Counter, by: User) -> Ticket | None:
+    """Call the next waiting ticket to this counter; None when nobody waits for its stages."""
+    if not counter.active:
+        raise DomainError("counter_closed", _("Loket ini tidak aktif."))
+    if current_ticket(counter) is not None:
+        raise Conflict("counter_busy", _("Selesaikan, pindahkan atau tunda tiket yang sedang dilayani dulu."))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            ticket = _claim(counter, now)
+            if ticket is not None:
+                _record(ticket, EventKind.CALLED, counter, by, calls=1)
+    except IntegrityError:
+        # The partial unique constraint: this counter got a ticket from a second click at the same moment.
+        raise Conflict("counter_busy", _("Loket ini baru saja memanggil tiket lain.")) from None
+    return ticket
+
+
+def _at_counter(counter: Counter) -> Ticket:
+    ticket = current_ticket(counter)
+    if ticket is None:
+        raise Conflict("no_ticket", _("Tidak ada tiket yang sedang dipanggil di loket ini."))
+    return ticket
+
+
+def ticket_recall(*, counter: Counter, by: User) -> Ticket:
+    ticket = _at_counter(counter)
+    if ticket.status != TicketStatus.CALLED:
+        raise Conflict("not_called", _("Tiket ini sudah dilayani; tidak perlu dipanggil ulang."))
+    with transaction.atomic():
+        _move(ticket, counter, [TicketStatus.CALLED], calls=ticket.calls + 1)
+        _record(ticket, EventKind.RECALLED, counter, by, calls=ticket.calls)
+    return ticket
+
+
+def ticket_start(*, counter: Counter, by: User) -> Ticket:
+    ticket = _at_counter(counter)
+    with transaction.atomic():
+        _move(ticket, counter, [TicketStatus.CALLED], status=TicketStatus.SERVING)
+        _record(ticket, EventKind.STARTED, counter, by)
+    return ticket
+
+
+def ticket_no_show(*, counter: Counter, by: User) -> Ticket:
+    """A called person who did not come after N calls; the booking counts as a no-show."""
+    ticket = _at_counter(counter)
+    needed = policy_of(counter).no_show_after_calls
+    if ticket.status != TicketStatus.CALLED:
+        raise Conflict("not_called", _("Hanya tiket yang dipanggil dan belum datang dapat ditandai tidak hadir."))
+    if ticket.calls < needed:
+        raise Conflict(
+            "too_few_calls",
+            _("Panggil ulang dulu: tidak hadir baru boleh setelah %(n)s kali dipanggil (sekarang %(calls)s).")
+            % {"n": needed, "calls": ticket.calls},
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        _move(ticket, counter, [TicketStatus.CALLED], status=TicketStatus.NO_SHOW, finished_at=now)
+        if ticket.booking_id:
+            Booking.objects.filter(pk=ticket.booking_id, status=BookingStatus.CHECKED_IN).update(
+                status=BookingStatus.NO_SHOW
+            )
+        _record(ticket, EventKind.NO_SHOW, counter, by, calls=ticket.calls)
+    return ticket
+
+
+def _advance_dossier(ticket: Ticket, stage: str, by: User) -> None:
+    """Move the application one stage on, when the dossier allows that move (never backwards)."""
+    target = DOSSIER_AFTER[Stage(stage)]
+    application = None
+    if ticket.booking_id:
+        application = Application.objects.filter(booking_id=ticket.booking_id).first()
+    elif stage == Stage.PICKUP and ticket.person_id:
+        application = (
+            Application.objects.filter(booking__person_id=ticket.person_id, stage=DossierStage.READY_FOR_PICKUP)
+            .order_by("-pk")
+            .first()
+        )
+    if application is not None and application.can_move_to(target):
+        application_advance(application=application, stage=target, by=by)
+
+
+def ticket_transfer(*, counter: Counter, by: User) -> Ticket:
+    """Send the ticket to the next stage's queue, keeping its first arrival time (ahead of later arrivals)."""
+    ticket = _at_counter(counter)
+    served = ticket.stage
+    following = NEXT_STAGE.get(served)
+    if following is None:
+        raise Conflict("last_stage", _("Ini tahap terakhir: selesaikan tiket ini."))
+    with transaction.atomic():
+        _move(ticket, counter, AT_COUNTER, status=TicketStatus.WAITING, stage=following, counter=None, calls=0)
+        ticket.counter = counter  # for the event and the audit entry below
+        _advance_dossier(ticket, served, by)
+        _record(ticket, EventKind.TRANSFERRED, counter, by, stage=served, to=following)
+        ticket.counter = None
+    return ticket
+
+
+def ticket_finish(*, counter: Counter, by: User) -> Ticket:
+    ticket = _at_counter(counter)
+    now = timezone.now()
+    with transaction.atomic():
+        _move(ticket, counter, AT_COUNTER, status=TicketStatus.DONE, finished_at=now)
+        _advance_dossier(ticket, ticket.stage, by)
+        if ticket.booking_id:
+            Booking.objects.filter(pk=ticket.booking_id, status=BookingStatus.CHECKED_IN).update(
+                status=BookingStatus.COMPLETED
+            )
+        _record(ticket, EventKind.FINISHED, counter, by)
+    return ticket
+
+
+def ticket_park(*, counter: Counter, by: User) -> Ticket:
+    """Put the ticket aside at this counter (a missing paper being fetched) and free the counter."""
+    ticket = _at_counter(counter)
+    with transaction.atomic():
+        _move(ticket, counter, AT_COUNTER, status=TicketStatus.PARKED)
+        _record(ticket, EventKind.PARKED, counter, by)
+    return ticket
+
+
+def ticket_resume(*, counter: Counter, ticket_id: int, by: User) -> Ticket:
+    """Serve a ticket this counter parked earlier again."""
+    ticket = Ticket.objects.filter(pk=ticket_id, counter=counter, status=TicketStatus.PARKED).first()
+    if ticket is None:
+        raise Conflict("not_parked", _("Tiket ini tidak ditunda di loket ini."), field="ticket")
+    if current_ticket(counter) is not None:
+        raise Conflict("counter_busy", _("Selesaikan, pindahkan atau tunda tiket yang sedang dilayani dulu."))
+    try:
+        with transaction.atomic():
+            _move(ticket, counter, [TicketStatus.PARKED], status=TicketStatus.SERVING)
+            _record(ticket, EventKind.RESUMED, counter, by)
+    except IntegrityError:
+        raise Conflict("counter_busy", _("Loket ini baru saja memanggil tiket lain.")) from None
+    return ticket
+
+
+def counter_set_stages(*, counter: Counter, stages: list[str], active: bool, by: User) -> Counter:
+    """A supervisor sets which stages a counter serves, and whether it is open."""
+    if StaffRoleKind.SUPERVISOR not in roles_at(by, counter.office):
+        raise DomainError("forbidden", _("Hanya supervisor yang dapat mengatur loket."), status=403)
+    unknown = [s for s in stages if s not in Stage.values]
+    if unknown:
+        raise DomainError("invalid", _("Tahap tidak dikenal."), field="stages")
+    before = {"stages": list(counter.stages), "active": counter.active}
+    counter.stages = [s for s in Stage.values if s in stages]  # in the stages' own order, once each
+    counter.active = active
+    counter.save(update_fields=["stages", "active"])
+    audit_record(
+        actor=by,
+        action="counter.configure",
+        office=counter.office,
+        target_type="counter",
+        target_id=counter.number,
+        before=before,
+        after={"stages": counter.stages, "active": counter.active},
+    )
+    return counter

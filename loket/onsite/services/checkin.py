@@ -1,0 +1,167 @@
+"""Check-in at the desk and at the kiosk: the rules before a booked person gets a queue number.
+
+Paid, this office, today, inside the arrival policy, KTP checked by the officer. A late
+arrival goes to a supervisor, who approves (the ticket is issued, marked late) or refuses;
+both are in the audit log. A person whose passport is ready gets a pickup (C) ticket.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.accounts.models import StaffRoleKind, User
+from loket.audit.services import audit_record
+from loket.booking.models import Booking, BookingStatus
+from loket.core.errors import Conflict, DomainError
+from loket.offices.models import Office
+from loket.onsite.access import roles_at
+from loket.onsite.lookup import CheckinCase, checkin_case
+from loket.onsite.models import LateDecision, LateDecisionStatus, Priority, Stage, Ticket
+from loket.onsite.services.tickets import ticket_issue
+
+
+def _audit(case: CheckinCase, by: User, action: str, ip: str | None, **after: object) -> None:
+    audit_record(
+        actor=by,
+        action=action,
+        office=case.booking.office,
+        target_type="booking",
+        target_id=case.booking.code,
+        after={"person": case.person.masked_nik, **after},
+        ip=ip,
+    )
+
+
+def checkin_view_record(*, case: CheckinCase, by: User, ip: str | None, action: str = "checkin.view") -> None:
+    """An officer looked at a person's booking: that is itself an action on personal data."""
+    _audit(case, by, action, ip, status=case.booking.status)
+
+
+def _refuse_unless_ticketable(case: CheckinCase, *, allow_late: bool = False) -> None:
+    booking = case.booking
+    if case.ticket is not None:
+        raise Conflict(
+            "has_ticket", _("Pemohon ini sudah mendapat tiket %(ticket)s.") % {"ticket": case.ticket.display}
+        )
+    if booking.status == BookingStatus.AWAITING_PAYMENT:
+        raise DomainError(
+            "unpaid", _("Pemesanan ini belum dibayar. Tiket baru dapat diterbitkan setelah PNBP lunas."), status=409
+        )
+    if booking.status != BookingStatus.CONFIRMED:
+        raise Conflict(
+            "not_active",
+            _("Pemesanan ini berstatus %(status)s: tidak dapat check-in.")
+            % {"status": BookingStatus(booking.status).label},
+        )
+    arrival = case.arrival
+    if arrival.state == "wrong_day":
+        raise Conflict(
+            "wrong_day", _("Pemesanan ini untuk tanggal %(day)s, bukan hari ini.") % {"day": booking.slot.date}
+        )
+    if arrival.state == "early":
+        raise Conflict(
+            "too_early",
+            _("Terlalu awal. Check-in untuk pemesanan ini dibuka pukul %(time)s.")
+            % {"time": f"{arrival.opens_at:%H:%M}"},
+        )
+    if arrival.state == "late" and not allow_late:
+        raise Conflict("late", _("Pemohon terlambat: minta keputusan supervisor."))
+
+
+def _check_form(*, ktp_confirmed: bool, priority: str) -> None:
+    if priority not in Priority.values:
+        raise DomainError("invalid", _("Alasan prioritas tidak dikenal."), field="priority")
+    if not ktp_confirmed:
+        raise DomainError("ktp_required", _("Centang dulu bahwa KTP asli cocok dengan data ini."), field="ktp")
+
+
+def _issue(case: CheckinCase, by: User, *, priority: str, late: bool = False) -> Ticket:
+    try:
+        return ticket_issue(office=case.booking.office, by=by, booking=case.booking, priority=priority, late=late)
+    except IntegrityError:
+        # The booking's one ticket (a second desk scanned the same proof at the same moment).
+        raise Conflict("has_ticket", _("Pemohon ini baru saja mendapat tiket.")) from None
+
+
+def checkin_issue(*, case: CheckinCase, by: User, ktp_confirmed: bool, priority: str, ip: str | None) -> Ticket:
+    """Issue the queue ticket at the desk (or the pickup ticket for a passport that is ready)."""
+    _check_form(ktp_confirmed=ktp_confirmed, priority=priority)
+    if case.pickup:
+        if case.ticket is not None:
+            raise Conflict(
+                "has_ticket", _("Pemohon ini sudah mendapat tiket %(ticket)s.") % {"ticket": case.ticket.display}
+            )
+        ticket = ticket_issue(
+            office=case.booking.office, by=by, person=case.person, stage=Stage.PICKUP, priority=priority
+        )
+        _audit(case, by, "checkin.pickup_ticket", ip, ticket=ticket.display)
+        return ticket
+    _refuse_unless_ticketable(case)
+    ticket = _issue(case, by, priority=priority)
+    _audit(case, by, "checkin.ticket", ip, ticket=ticket.display, priority=priority, ktp_confirmed=True)
+    return ticket
+
+
+def late_decision_ask(
+    *, case: CheckinCase, by: User, ktp_confirmed: bool, priority: str, ip: str | None
+) -> LateDecision:
+    """Put a late arrival before a supervisor (the officer has checked the KTP already)."""
+    _check_form(ktp_confirmed=ktp_confirmed, priority=priority)
+    _refuse_unless_ticketable(case, allow_late=True)
+    if case.arrival.state != "late":
+        raise Conflict("not_late", _("Pemohon ini tidak terlambat: terbitkan tiketnya langsung."))
+    decision, created = LateDecision.objects.get_or_create(
+        booking=case.booking,
+        defaults={"office": case.booking.office, "priority": priority, "asked_by": by, "asked_at": timezone.now()},
+    )
+    if not created and decision.status == LateDecisionStatus.REFUSED:
+        raise Conflict("late_refused", _("Supervisor sudah menolak keterlambatan ini."))
+    if created:
+        _audit(case, by, "checkin.late_asked", ip, priority=priority)
+    return decision
+
+
+def late_decision_decide(
+    *, office: Office, decision_id: int, by: User, approve: bool, ip: str | None
+) -> tuple[LateDecision, Ticket | None]:
+    """A supervisor approves (the late ticket is issued) or refuses a late arrival; both are logged."""
+    if StaffRoleKind.SUPERVISOR not in roles_at(by, office):
+        raise DomainError("forbidden", _("Hanya supervisor yang dapat memutuskan keterlambatan."), status=403)
+    decision = LateDecision.objects.filter(pk=decision_id, office=office).select_related("booking").first()
+    if decision is None:
+        raise DomainError("not_found", _("Permintaan keputusan tidak ditemukan."), field="decision", status=404)
+    booking = Booking.objects.select_related("slot", "office", "person").get(pk=decision.booking_id)
+    case = checkin_case(booking)
+    status = LateDecisionStatus.APPROVED if approve else LateDecisionStatus.REFUSED
+    ticket = None
+    with transaction.atomic():
+        settled = LateDecision.objects.filter(pk=decision.pk, status=LateDecisionStatus.PENDING).update(
+            status=status, decided_by=by, decided_at=timezone.now()
+        )
+        if settled != 1:
+            raise Conflict("decided", _("Keterlambatan ini sudah diputuskan."))
+        if approve:
+            _refuse_unless_ticketable(case, allow_late=True)
+            ticket = _issue(case, by, priority=decision.priority, late=True)
+        _audit(
+            case,
+            by,
+            "checkin.late_approved" if approve else "checkin.late_refused",
+            ip,
+            ticket=ticket.display if ticket else None,
+        )
+    decision.refresh_from_db()
+    return decision, ticket
+
+
+def kiosk_issue(*, case: CheckinCase, by: User, ip: str | None) -> Ticket:
+    """Self-service: only a plain case (paid, today, on time, nothing flagged) gets a ticket here."""
+    desk = [flag for flag in case.flags if flag.code != "missing_documents"]
+    if case.pickup or desk or case.ticket is not None:
+        raise Conflict("see_desk", _("Silakan ke meja check-in: petugas akan membantu Anda."))
+    _refuse_unless_ticketable(case)
+    # The kiosk cannot ask; an elderly applicant's priority is known from the birth date.
+    priority = Priority.ELDERLY if case.suggested_priority == Priority.ELDERLY else ""
+    ticket = _issue(case, by, priority=priority)
+    _audit(case, by, "kiosk.ticket", ip, ticket=ticket.display, priority=priority)
+    return ticket

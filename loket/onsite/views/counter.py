@@ -1,0 +1,107 @@
+"""A counter (loket): call the next ticket, recall, start, no-show, transfer, park, resume, finish."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from loket.accounts.models import StaffRoleKind, User
+from loket.core.errors import DomainError
+from loket.offices.models import Office
+from loket.onsite.access import officer_view, roles_at
+from loket.onsite.models import Counter, Stage, Ticket, TicketStatus
+from loket.onsite.queue import waiting_with_estimates
+from loket.onsite.services import calls
+from loket.onsite.views.desk import error_status, id_param, staff_user
+
+COUNTER_ROLES = (StaffRoleKind.COUNTER, StaffRoleKind.SUPERVISOR)
+
+# The moves that need nothing but the counter; resume and configure read a form.
+SIMPLE: dict[str, Callable[..., Ticket]] = {
+    "recall": calls.ticket_recall,
+    "start": calls.ticket_start,
+    "no_show": calls.ticket_no_show,
+    "transfer": calls.ticket_transfer,
+    "park": calls.ticket_park,
+    "finish": calls.ticket_finish,
+}
+
+
+def _done_message(action: str, ticket: Ticket) -> str:
+    texts = {
+        "recall": _("%(t)s dipanggil ulang."),
+        "start": _("Melayani %(t)s."),
+        "no_show": _("%(t)s ditandai tidak hadir."),
+        "transfer": _("%(t)s dipindahkan ke %(stage)s."),
+        "park": _("%(t)s ditunda."),
+        "finish": _("%(t)s selesai."),
+        "resume": _("Melanjutkan %(t)s."),
+    }
+    return texts[action] % {"t": ticket.display, "stage": ticket.get_stage_display()}
+
+
+@officer_view(*COUNTER_ROLES, action="counter.open")
+def counters(request: HttpRequest, office: Office) -> HttpResponse:
+    return render(
+        request, "onsite/counters.html", {"office": office, "counters": Counter.objects.filter(office=office)}
+    )
+
+
+def _page(request: HttpRequest, office: Office, counter: Counter, *, status: int = 200) -> HttpResponse:
+    user = staff_user(request)
+    current = calls.current_ticket(counter)
+    context = {
+        "office": office,
+        "counter": counter,
+        "current": current,
+        "application": getattr(current.booking, "application", None) if current and current.booking else None,
+        # A walk-in pays by billing code during the day: the counter sees whether it is settled.
+        "payment": getattr(current.booking, "payment", None) if current and current.booking else None,
+        "no_show_after": calls.policy_of(counter).no_show_after_calls,
+        "waiting": waiting_with_estimates(office, list(counter.stages)),
+        "parked": Ticket.objects.filter(counter=counter, status=TicketStatus.PARKED).order_by("queued_at"),
+        "is_supervisor": StaffRoleKind.SUPERVISOR in roles_at(user, office),
+        "stages": Stage.choices,
+    }
+    return render(request, "onsite/counter.html", context, status=status)
+
+
+@officer_view(*COUNTER_ROLES, action="counter.open")
+def counter(request: HttpRequest, office: Office, number: int) -> HttpResponse:
+    place = get_object_or_404(Counter, office=office, number=number)
+    return _page(request, office, place)
+
+
+def _act(user: User, counter: Counter, action: str, form: dict[str, str]) -> str:
+    if action == "call_next":
+        ticket = calls.counter_call_next(counter=counter, by=user)
+        return _("Memanggil %(t)s.") % {"t": ticket.display} if ticket else _("Tidak ada yang menunggu.")
+    if action in SIMPLE:
+        return _done_message(action, SIMPLE[action](counter=counter, by=user))
+    if action == "resume":
+        ticket_id = id_param(form.get("ticket", ""))
+        if ticket_id is None:
+            raise DomainError("invalid", _("Pilih tiket yang ditunda."), field="ticket", status=400)
+        return _done_message(action, calls.ticket_resume(counter=counter, ticket_id=ticket_id, by=user))
+    if action == "configure":
+        stages = [s for s in form.get("stages", "").split(",") if s]
+        calls.counter_set_stages(counter=counter, stages=stages, active=form.get("active") == "on", by=user)
+        return _("Pengaturan loket disimpan.")
+    raise DomainError("invalid", _("Tindakan tidak dikenal."), field="action", status=404)
+
+
+@officer_view(*COUNTER_ROLES, action="counter.act")
+def counter_action(request: HttpRequest, office: Office, number: int, action: str) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    place = get_object_or_404(Counter, office=office, number=number)
+    form = {key: request.POST.get(key, "")[:40] for key in ("ticket", "active")}
+    form["stages"] = ",".join(request.POST.getlist("stages")[:5])
+    try:
+        messages.success(request, _act(staff_user(request), place, action, form))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _page(request, office, place, status=error_status(error))
+    return redirect("onsite:counter", office.code, number)

@@ -1,0 +1,40 @@
+"""The self-service kiosk: a device logged in by a check-in officer, where a booked person scans
+the QR (or types the code) and gets a ticket; anything unusual sends them to the desk."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from loket.accounts.models import StaffRoleKind
+from loket.core.errors import DomainError
+from loket.offices.models import Office
+from loket.onsite.access import officer_view
+from loket.onsite.lookup import booking_at_office, checkin_case
+from loket.onsite.models import Ticket
+from loket.onsite.queue import ticket_estimate
+from loket.onsite.services.checkin import kiosk_issue
+from loket.onsite.views.desk import client_ip, error_status, id_param, staff_user
+
+KIOSK_SECONDS = 20  # how long a ticket stays on screen before the kiosk is ready for the next person
+
+
+@officer_view(StaffRoleKind.CHECKIN, StaffRoleKind.SUPERVISOR, action="kiosk.open")
+def kiosk(request: HttpRequest, office: Office) -> HttpResponse:
+    context: dict[str, object] = {"office": office, "seconds": KIOSK_SECONDS}
+    if request.method == "POST":
+        try:
+            user = staff_user(request)
+            booking = booking_at_office(
+                office=office, raw=request.POST.get("code", "")[:200], user=user, ip=client_ip(request), action="kiosk"
+            )
+            ticket = kiosk_issue(case=checkin_case(booking), by=user, ip=client_ip(request))
+            return redirect(f"{reverse('onsite:kiosk', args=[office.code])}?tiket={ticket.pk}")
+        except DomainError as error:
+            context["error"] = error
+            return render(request, "onsite/kiosk.html", context, status=error_status(error))
+    ticket_id = id_param(request.GET.get("tiket", ""))
+    shown = Ticket.objects.filter(pk=ticket_id, office=office).first() if ticket_id else None
+    if shown is not None:
+        context["estimate"] = ticket_estimate(shown)
+        context["first_name"] = shown.name.split(" ")[0]
+    return render(request, "onsite/kiosk.html", context)
