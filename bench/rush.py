@@ -24,13 +24,10 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
-import math
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -39,12 +36,29 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from common import (
+    OUT,
+    PG_HOST,
+    PG_PORT,
+    PG_USER,
+    ROOT,
+    Server,
+    app_env,
+    cpu_snapshot,
+    database_url,
+    db_connect,
+    drop_database,
+    latency_line,
+    log,
+    migrate,
+    recreate_database,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_for_quiet,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 DB_NAME = "loket_bench"
-DATABASE_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{DB_NAME}"
+DATABASE_URL = database_url(DB_NAME)
 OFFICE = "RSH"  # the office the applicants rush
 RAW_OFFICE = "PGB"  # the office whose slots pgbench hammers (huge capacity, same table)
 ACTIVE = ("awaiting_payment", "confirmed", "checked_in")
@@ -52,53 +66,8 @@ REQUEST_TIMEOUT = 10.0  # seconds; a booking or read slower than this counts as 
 BURST_TIME_LIMIT = 300.0  # seconds; the whole burst is abandoned after this
 
 
-def app_env() -> dict[str, str]:
-    """The environment gunicorn, migrate and the seeder run with."""
-    env = dict(os.environ)
-    env.pop("REDIS_URL", None)  # local-memory cache per worker process, as documented
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=DATABASE_URL,
-        LOKET_RATE_LIMITS="off",
-        DEBUG="off",
-        LOKET_DEV="on",
-        LOKET_AVAILABILITY_CACHE_SECONDS="2",
-        DB_CONN_MAX_AGE="60",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-# --- 1. database --------------------------------------------------------------------------
-
-
-def admin_connect() -> psycopg.Connection:
-    return psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True)
-
-
 def bench_connect() -> psycopg.Connection:
-    return psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=DB_NAME, autocommit=True)
-
-
-def recreate_database() -> None:
-    with admin_connect() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-
-
-def drop_database() -> None:
-    with admin_connect() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-
-
-def migrate() -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=app_env(), check=True, timeout=300
-    )
+    return db_connect(DB_NAME)
 
 
 # --- 2. seed (runs in a Django subprocess: `rush.py --seed-into FILE`) ----------------------
@@ -243,132 +212,13 @@ def run_seed(args: argparse.Namespace) -> dict:
             str(args.seats),
         ],
         cwd=ROOT,
-        env=app_env(),
+        env=app_env(DB_NAME),
         check=True,
         timeout=300,
     )
     data = json.loads(seed_file.read_text())
     seed_file.unlink()  # it holds bearer tokens
     return data
-
-
-# --- 3. gunicorn --------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((PG_HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen
-    base_url: str
-    log_path: Path
-
-
-def start_gunicorn(workers: int, threads: int) -> Server:
-    port = free_port()
-    log_path = OUT / "gunicorn.log"
-    log_file = log_path.open("w")
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "config.wsgi:application",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--graceful-timeout",
-        "5",
-        "--timeout",
-        "60",
-    ]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=app_env(), stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    log_file.close()
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}; see {log_path}")
-        try:
-            if httpx.get(f"{base_url}/api/v1/offices/{OFFICE}", timeout=2).status_code == 200:
-                return Server(process, base_url, log_path)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    stop_gunicorn(Server(process, base_url, log_path))
-    raise SystemExit(f"gunicorn did not answer within 60 s; see {log_path}")
-
-
-def stop_gunicorn(server: Server) -> None:
-    if server.process.poll() is not None:
-        return
-    server.process.send_signal(signal.SIGTERM)
-    try:
-        server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.process.pid, signal.SIGKILL)  # its own session: only gunicorn and its workers
-        server.process.wait(timeout=5)
-
-
-# --- CPU accounting (reads /proc; Linux only) -------------------------------------------------
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _stat(pid: str) -> tuple[str, int, float] | None:
-    """(command, parent pid, user+system CPU seconds) of a process, or None if it is gone."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    name = raw[raw.index("(") + 1 : raw.rindex(")")]
-    fields = raw[raw.rindex(")") + 2 :].split()
-    return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK
-
-
-def machine_busy() -> float:
-    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
-    return (sum(values[:8]) - idle) / TICK
-
-
-def wait_for_quiet(max_wait: float) -> float:
-    """Wait (at most `max_wait` s) until other processes use < 15% of the machine; return that share."""
-    cores = os.cpu_count() or 1
-    deadline = time.monotonic() + max_wait
-    for attempt in range(1_000_000):
-        before = machine_busy()
-        time.sleep(2)
-        share = (machine_busy() - before) / (2 * cores)
-        if share < 0.15 or time.monotonic() >= deadline:
-            break
-        if attempt % 10 == 0:
-            log(f"other processes keep {share:.0%} of the CPUs busy; waiting up to {max_wait:.0f} s for quiet")
-    return share
-
-
-def cpu_snapshot(gunicorn_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by gunicorn (master + workers), all postgres processes and the machine."""
-    totals = {"gunicorn": 0.0, "postgres": 0.0, "machine": machine_busy()}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        stat = _stat(pid)
-        if stat is None:
-            continue
-        name, ppid, seconds = stat
-        if int(pid) == gunicorn_pid or ppid == gunicorn_pid:
-            totals["gunicorn"] += seconds
-        elif name.startswith("postgres"):
-            totals["postgres"] += seconds
-    return totals
 
 
 # --- 4. the burst -------------------------------------------------------------------------------
@@ -480,22 +330,6 @@ def fire(server: Server, seed_data: dict, args: argparse.Namespace) -> Burst:
 
 
 # --- 5. figures and the database check -----------------------------------------------------------
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile, in milliseconds."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return 1000 * ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
-def latency_line(label: str, values: list[float]) -> str:
-    return (
-        f"  {label:<28} n={len(values):>5}  p50={percentile(values, 50):7.1f} ms  "
-        f"p95={percentile(values, 95):7.1f} ms  p99={percentile(values, 99):7.1f} ms  "
-        f"max={percentile(values, 100):7.1f} ms"
-    )
 
 
 def check_database(seed_data: dict) -> dict[str, int]:
@@ -695,14 +529,14 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     log(f"recreating database {DB_NAME} and migrating")
-    recreate_database()
+    recreate_database(DB_NAME)
     server: Server | None = None
     try:
-        migrate()
+        migrate(DB_NAME)
         log(f"seeding {args.applicants} verified applicants with tokens")
         seed_data = run_seed(args)
         log(f"target day {seed_data['date']}, {seed_data['seats']} seats; starting gunicorn")
-        server = start_gunicorn(args.workers, args.threads)
+        server = start_gunicorn(args.workers, args.threads, DB_NAME, f"/api/v1/offices/{OFFICE}")
         preflight = httpx.get(
             f"{server.base_url}/api/v1/offices/{OFFICE}/availability",
             params={"start": seed_data["date"], "days": 1},
@@ -739,7 +573,7 @@ def main() -> int:
         if args.keep_db:
             log(f"kept database {DB_NAME} ({DATABASE_URL})")
         else:
-            drop_database()
+            drop_database(DB_NAME)
 
 
 if __name__ == "__main__":

@@ -23,13 +23,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "loket.accounts.admin_apps.StaffAdminConfig",  # django.contrib.admin behind the staff second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "loket.core",
     "loket.offices",
     "loket.accounts",
@@ -38,6 +40,9 @@ INSTALLED_APPS = [
     "loket.dossier",
     "loket.payments",
     "loket.payments.simulator",
+    "loket.audit",
+    "loket.onsite",
+    "loket.walkin",
     "loket.web",
 ]
 
@@ -49,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Adds user.is_verified(): True once this session passed the second factor (staff TOTP).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "loket.api.middleware.JsonApiErrorsMiddleware",
@@ -143,6 +150,12 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:profile"
+# Staff second factor (django-otp TOTP): the name an authenticator app shows next to the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Loket Imigrasi")
+# A staff login waiting for its TOTP code is forgotten after this many seconds.
+LOKET_STAFF_CODE_STEP_SECONDS = env_int("LOKET_STAFF_CODE_STEP_SECONDS", 300, minimum=30)
+# How long an administrator's "open authenticator enrolment" stays open for the officer.
+LOKET_STAFF_ENROL_HOURS = env_int("LOKET_STAFF_ENROL_HOURS", 72, minimum=1)
 
 # --- Language and time --------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -199,6 +212,9 @@ LOKET_VERIFY_MAX_ATTEMPTS = env_int("LOKET_VERIFY_MAX_ATTEMPTS", 5, minimum=1)
 LOKET_VERIFY_RESEND_SECONDS = env_int("LOKET_VERIFY_RESEND_SECONDS", 60, minimum=0)
 LOKET_LOGIN_MAX_FAILURES = env_int("LOKET_LOGIN_MAX_FAILURES", 5, minimum=1)
 LOKET_LOGIN_LOCK_SECONDS = env_int("LOKET_LOGIN_LOCK_SECONDS", 900, minimum=1)
+# An API token dies after this many days without use, and in any case this many days after login.
+LOKET_API_TOKEN_IDLE_DAYS = env_int("LOKET_API_TOKEN_IDLE_DAYS", 30, minimum=1)
+LOKET_API_TOKEN_MAX_DAYS = env_int("LOKET_API_TOKEN_MAX_DAYS", 90, minimum=1)
 LOKET_HOUSEHOLD_MAX = env_int("LOKET_HOUSEHOLD_MAX", 5, minimum=0)
 LOKET_UNVERIFIED_TTL_HOURS = env_int("LOKET_UNVERIFIED_TTL_HOURS", 48, minimum=1)
 LOKET_AVAILABILITY_CACHE_SECONDS = env_int("LOKET_AVAILABILITY_CACHE_SECONDS", 2, minimum=0)
@@ -212,6 +228,10 @@ LOKET_NO_SHOW_COOLDOWN_DAYS = env_int("LOKET_NO_SHOW_COOLDOWN_DAYS", 30, minimum
 LOKET_PAYMENT_REQUIRED = env_bool("LOKET_PAYMENT_REQUIRED", default=True)
 LOKET_PAYMENT_DEADLINE_MINUTES = env_int("LOKET_PAYMENT_DEADLINE_MINUTES", 120, minimum=1)
 LOKET_PAYMENT_REMINDER_MINUTES = env_int("LOKET_PAYMENT_REMINDER_MINUTES", 30, minimum=0)  # 0: no reminder
+
+# The office queue (loket/onsite): estimated waits use the recent service times of the day.
+LOKET_QUEUE_DEFAULT_SERVICE_MINUTES = env_int("LOKET_QUEUE_DEFAULT_SERVICE_MINUTES", 6, minimum=1)
+LOKET_QUEUE_SERVICE_SAMPLE = env_int("LOKET_QUEUE_SERVICE_SAMPLE", 20, minimum=1)
 PAYMENT_WEBHOOK_SECRET = env_str("PAYMENT_WEBHOOK_SECRET")
 if not PAYMENT_WEBHOOK_SECRET:
     if not env_bool("LOKET_DEV", default=True):
