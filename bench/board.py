@@ -64,7 +64,8 @@ REQUEST_TIMEOUT = 5.0  # seconds; a poll slower than this counts as a timeout
 WRITER_TAIL = 4.0  # seconds before the end of the run the writer stops, so its last call can be seen
 TWO_SECONDS = 2.0  # the board requirement: a call is on every screen within 2 s
 P99_LIMIT = 0.5  # seconds; half the poll interval (see docs/benchmarks.md)
-QUERY_CAP = 5  # what the board test allows per poll
+QUERY_CAP_304 = 3  # what the board tests allow per poll that answers 304 (nearly all of them)
+QUERY_CAP_200 = 6  # and per poll that gets the whole state
 
 
 def office_code(i: int) -> str:
@@ -249,10 +250,21 @@ def count_queries(out_file: Path, offices: int) -> None:
     for _ in range(rounds):
         client.get(url, headers={"If-None-Match": etag})
     result["ms_304"] = 1000 * (time.perf_counter() - t0) / rounds
-    with CaptureQueriesContext(connection) as timed:
+    # Timed here, not from captured_queries: Django rounds each query's time there to the
+    # millisecond, and these queries take less.
+    waited = [0.0]
+
+    def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            waited[0] += time.perf_counter() - start
+
+    with connection.execute_wrapper(timed):
         for _ in range(rounds):
             client.get(url, headers={"If-None-Match": etag})
-    result["sql_ms_304"] = 1000 * sum(float(q["time"]) for q in timed.captured_queries) / rounds
+    result["sql_ms_304"] = 1000 * waited[0] / rounds
     t0 = time.perf_counter()
     for _ in range(rounds):
         client.get(url)
@@ -538,7 +550,7 @@ def report(
     print(f"calls never shown: {unseen}; calls not shown on every screen: {len(calls) - unseen - len(every)}")
     print(
         f"queries per poll (in-process, Django test client on this database, max over {min(len(seed_data['offices']), 10)} "
-        f"offices): 200 = {queries['max_200']:.0f}, 304 = {queries['max_304']:.0f} (the board test caps it at {QUERY_CAP})"
+        f"offices): 200 = {queries['max_200']:.0f}, 304 = {queries['max_304']:.0f} (the board tests cap them at {QUERY_CAP_200} and {QUERY_CAP_304})"
     )
     print(
         f"in-process time per poll (one thread, no HTTP): 304 = {queries['ms_304']:.1f} ms "
@@ -573,8 +585,8 @@ def report(
             f"{sum(v <= TWO_SECONDS for v in every)}/{len(calls)}",
         ),
         (
-            f"queries per poll <= {QUERY_CAP}",
-            max(queries["max_200"], queries["max_304"]) <= QUERY_CAP,
+            f"queries per poll <= {QUERY_CAP_200} (200) / {QUERY_CAP_304} (304)",
+            queries["max_200"] <= QUERY_CAP_200 and queries["max_304"] <= QUERY_CAP_304,
             f"{queries['max_200']:.0f}/{queries['max_304']:.0f}",
         ),
     ]

@@ -204,7 +204,10 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["office", "kind", "-at"], name="ticket_event_recent")]
+        indexes = [
+            models.Index(fields=["office", "kind", "-at"], name="ticket_event_recent"),
+            models.Index(fields=["office", "at"], name="ticket_event_day"),  # the board's fingerprint
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.at:%H:%M:%S}"
