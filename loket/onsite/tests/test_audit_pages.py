@@ -116,3 +116,27 @@ def test_visitors_are_sent_to_the_staff_login(db: None) -> None:
 
     answer = Client().get("/petugas/audit/")
     assert answer.status_code == 302 and answer["Location"] == "/petugas/masuk/?next=/petugas/audit/"
+
+
+def test_the_office_log_shows_its_own_staffs_sign_ins_and_no_one_elses(
+    supervisor_a: User, counter_officer_a: User, officer_b: User, national_admin: User, office_a: Office
+) -> None:
+    # Signing in happens before any office is chosen: these entries carry no office.
+    audit_record(actor=counter_officer_a, action="staff.login", target_type="account", target_id=counter_officer_a.pk)
+    audit_record(
+        actor=counter_officer_a,
+        action="staff.login",
+        target_type="account",
+        target_id=counter_officer_a.pk,
+        allowed=False,
+    )
+    audit_record(actor=officer_b, action="staff.login", target_type="account", target_id=officer_b.pk)
+    audit_record(actor=national_admin, action="staff.login", target_type="account", target_id=national_admin.pk)
+
+    page = staff_client(supervisor_a).get("/petugas/OFA/audit/")
+
+    shown = [(r["entry"].actor_id, r["entry"].allowed) for r in page.context["rows"]]
+    assert sorted(shown) == [(counter_officer_a.pk, False), (counter_officer_a.pk, True)]
+    assert "staff.login" in [choice for choice, _label in page.context["form"].fields["action"].choices]
+    everyone = staff_client(national_admin).get("/petugas/audit/", {"action": "staff.login"})
+    assert len(everyone.context["rows"]) == 4
