@@ -1,5 +1,6 @@
 """Booking codes people read aloud at a counter, and the QR payload that carries them."""
 
+import re
 import secrets
 
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -13,9 +14,16 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
+NOT_IN_A_CODE = re.compile(r"[^0-9A-Z]")
+
+
 def normalize_code(raw: str) -> str:
-    """What a person typed or a scanner read: case, spaces and dashes do not matter."""
-    return raw.upper().replace("-", "").replace(" ", "")[:32]
+    """What a person typed or a scanner read: case, spaces and dashes do not matter.
+
+    Anything but ASCII letters and digits is dropped, so no stray byte (a NUL, which
+    PostgreSQL refuses in a text parameter) ever reaches a query.
+    """
+    return NOT_IN_A_CODE.sub("", raw.upper())[:32]
 
 
 def _signature(code: str) -> str:
