@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "loket.audit",
     "loket.onsite",
     "loket.walkin",
+    "loket.reports",
     "loket.web",
 ]
 

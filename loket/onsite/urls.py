@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from loket.onsite.views import audit, checkin, counter, home, kiosk, staff_documents, staff_login
+from loket.reports import views as reports
 from loket.walkin import views as walkin
 
 
@@ -42,4 +43,6 @@ urlpatterns = [
     path("<str:office>/walkin/<str:code>/", walkin.walkin_done, name="walkin_done"),
     path("<str:office>/outage/", walkin.outage_office, name="outage"),
     path("<str:office>/tutup-hari/", walkin.day_close_page, name="day_close"),
+    path("laporan/", reports.national_page, name="report_national"),
+    path("<str:office>/laporan/", reports.office_page, name="report"),
 ]

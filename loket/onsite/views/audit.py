@@ -21,13 +21,14 @@ from loket.audit.selectors import audit_actions, audit_entries
 from loket.audit.services import audit_record, request_ip
 from loket.offices.models import Office
 from loket.onsite.access import is_national_admin, officer_view, staff_session_ok
+from loket.web.forms import DATE
 
 PAGE_SIZE = 50
 
 
 class AuditFilter(forms.Form):
-    day_from = forms.DateField(label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    day_to = forms.DateField(label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day_from = forms.DateField(label=_("Dari tanggal"), required=False, widget=DATE)
+    day_to = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DATE)
     action = forms.ChoiceField(label=_("Tindakan"), required=False)
 
     def __init__(self, *args: object, actions: list[str], **kwargs: object) -> None:
