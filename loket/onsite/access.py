@@ -94,6 +94,40 @@ def officer_view(
     return decorate
 
 
+def national_view(
+    *, action: str, target_type: str
+) -> Callable[[Callable[Concatenate[HttpRequest, P], HttpResponseBase]], Callable[Concatenate[HttpRequest, P], Any]]:
+    """A staff page for all offices at once (`/petugas/<page>/`): the national administrator only.
+
+    Anonymous users go to the staff login; any other staff member gets 403, and the attempt
+    is logged as `action` on `target_type`.
+    """
+
+    def decorate(
+        view: Callable[Concatenate[HttpRequest, P], HttpResponseBase],
+    ) -> Callable[Concatenate[HttpRequest, P], Any]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+            user = request.user
+            if not isinstance(user, User) or not staff_session_ok(request):
+                return redirect_to_login(request.get_full_path(), login_url="onsite:login")
+            if not is_national_admin(user):
+                audit_record(
+                    actor=user,
+                    action=action,
+                    target_type=target_type,
+                    target_id="*",
+                    ip=request_ip(request),
+                    allowed=False,
+                )
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
 def public_office_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark a page under /petugas/<office>/ that is open without a staff login (a waiting-room board, a kiosk).
 

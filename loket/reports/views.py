@@ -9,8 +9,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,10 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from loket.accounts.models import StaffRoleKind, User
-from loket.audit.services import audit_record, request_ip
+from loket.accounts.models import StaffRoleKind
 from loket.offices.models import Office
-from loket.onsite.access import is_national_admin, officer_view, staff_session_ok
+from loket.onsite.access import national_view, officer_view
 from loket.reports.stats import MAX_DAYS, Figures, national_report, office_report
 from loket.web.forms import DATE
 
@@ -118,14 +115,9 @@ def office_page(request: HttpRequest, office: Office) -> HttpResponse:
     return render(request, "reports/office.html", context, status=400 if form.errors else 200)
 
 
+@national_view(action="report.read", target_type="report")
 @require_GET
 def national_page(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not isinstance(user, User) or not staff_session_ok(request):
-        return redirect_to_login(request.get_full_path(), login_url="onsite:login")
-    if not is_national_admin(user):
-        audit_record(actor=user, action="report.read", target_type="report", ip=request_ip(request), allowed=False)
-        raise PermissionDenied
     form, start, end = _range(request, timezone.localdate())
     lines = national_report(start, end)
     if request.GET.get("format") == "csv":

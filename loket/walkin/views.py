@@ -3,8 +3,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +13,7 @@ from loket.audit.services import audit_record, request_ip
 from loket.booking.models import Booking
 from loket.core.errors import DomainError
 from loket.offices.models import Office
-from loket.onsite.access import is_national_admin, officer_view, staff_session_ok
+from loket.onsite.access import national_view, officer_view
 from loket.onsite.models import Ticket
 from loket.walkin.dayclose import day_close
 from loket.walkin.forms import OutageForm, WalkinForm
@@ -142,21 +140,9 @@ def outage_office(request: HttpRequest, office: Office) -> HttpResponse:
     return _outage_page(request, office)
 
 
+@national_view(action="outage.national.open", target_type="outage")
 @require_http_methods(["GET", "POST"])
 def outage_national(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not isinstance(user, User) or not staff_session_ok(request):
-        return redirect_to_login(request.get_full_path(), login_url="onsite:login")
-    if not is_national_admin(user):
-        audit_record(
-            actor=user,
-            action="outage.national.open",
-            target_type="outage",
-            target_id="*",
-            ip=request_ip(request),
-            allowed=False,
-        )
-        raise PermissionDenied
     return _outage_page(request, None)
 
 

@@ -8,19 +8,16 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from loket.accounts.models import StaffRoleKind, User
+from loket.accounts.models import StaffRoleKind
 from loket.audit.selectors import audit_actions, audit_entries
-from loket.audit.services import audit_record, request_ip
 from loket.offices.models import Office
-from loket.onsite.access import is_national_admin, officer_view, staff_session_ok
+from loket.onsite.access import national_view, officer_view
 from loket.web.forms import DATE
 
 PAGE_SIZE = 50
@@ -49,14 +46,9 @@ def office_log(request: HttpRequest, office: Office) -> HttpResponse:
     return _log_page(request, office=office, zone=office.zone)
 
 
+@national_view(action="audit.read", target_type="audit")
 @require_GET
 def national_log(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not isinstance(user, User) or not staff_session_ok(request):
-        return redirect_to_login(request.get_full_path(), login_url="onsite:login")
-    if not is_national_admin(user):
-        audit_record(actor=user, action="audit.read", target_type="audit", ip=request_ip(request), allowed=False)
-        raise PermissionDenied
     return _log_page(request, office=None, zone=ZoneInfo(settings.TIME_ZONE))
 
 
