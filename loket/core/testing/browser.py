@@ -73,3 +73,36 @@ def new_page(chromium: Any, *, width: int, height: int = 800, scale: float = 1) 
     )
     context.set_default_timeout(10_000)
     return context.new_page()
+
+
+def launch_with_camera(chromium: Any, video: Path) -> Any:
+    """A second chromium whose camera films `video` (a .y4m file) and is allowed without asking.
+
+    Launched through the running Playwright of the `chromium` fixture; close it after use.
+    """
+    return chromium.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+
+
+def write_y4m(path: Path, picture: Any, *, frames: int = 10, width: int = 640, height: int = 480) -> Path:
+    """A short grey-scale Y4M video of `picture` (a PIL image) centred on white: a fake camera's film."""
+    from PIL import Image
+
+    canvas = Image.new("L", (width, height), 255)
+    picture = picture.convert("L")
+    canvas.paste(picture, ((width - picture.width) // 2, (height - picture.height) // 2))
+    luma = canvas.tobytes()
+    chroma = bytes([128]) * (width // 2 * (height // 2))
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F5:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + luma + chroma + chroma)
+    return path
