@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Adds user.is_verified(): True once this session passed the second factor (staff TOTP).
     "django_otp.middleware.OTPMiddleware",
+    # A device locked as a self-service kiosk opens only its kiosk (loket/onsite/kiosk_lock.py).
+    "loket.onsite.kiosk_lock.KioskLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "loket.api.middleware.JsonApiErrorsMiddleware",

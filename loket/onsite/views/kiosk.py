@@ -9,6 +9,7 @@ from loket.accounts.models import StaffRoleKind
 from loket.core.errors import DomainError
 from loket.offices.models import Office
 from loket.onsite.access import officer_view
+from loket.onsite.kiosk_lock import kiosk_lock, kiosk_locked_office, kiosk_may_show, kiosk_remember
 from loket.onsite.lookup import booking_at_office, checkin_case
 from loket.onsite.models import Ticket
 from loket.onsite.queue import ticket_estimate
@@ -20,7 +21,11 @@ KIOSK_SECONDS = 20  # how long a ticket stays on screen before the kiosk is read
 
 @officer_view(StaffRoleKind.CHECKIN, StaffRoleKind.SUPERVISOR, action="kiosk.open")
 def kiosk(request: HttpRequest, office: Office) -> HttpResponse:
-    context: dict[str, object] = {"office": office, "seconds": KIOSK_SECONDS}
+    locked = kiosk_locked_office(request) == office.code
+    context: dict[str, object] = {"office": office, "seconds": KIOSK_SECONDS, "locked": locked}
+    if request.method == "POST" and request.POST.get("action") == "lock" and not locked:
+        kiosk_lock(request, office=office, by=staff_user(request))
+        return redirect("onsite:kiosk", office.code)
     if request.method == "POST":
         try:
             user = staff_user(request)
@@ -28,12 +33,16 @@ def kiosk(request: HttpRequest, office: Office) -> HttpResponse:
                 office=office, raw=request.POST.get("code", "")[:200], user=user, ip=client_ip(request), action="kiosk"
             )
             ticket = kiosk_issue(case=checkin_case(booking), by=user, ip=client_ip(request))
+            kiosk_remember(request, ticket.pk)
             return redirect(f"{reverse('onsite:kiosk', args=[office.code])}?tiket={ticket.pk}")
         except DomainError as error:
             context["error"] = error
             return render(request, "onsite/kiosk.html", context, status=error_status(error))
     ticket_id = id_param(request.GET.get("tiket", ""))
-    shown = Ticket.objects.filter(pk=ticket_id, office=office).first() if ticket_id else None
+    # A locked kiosk shows only the ticket it has just issued, never another person's by its id.
+    shown = None
+    if ticket_id is not None and kiosk_may_show(request, ticket_id):
+        shown = Ticket.objects.filter(pk=ticket_id, office=office).first()
     if shown is not None:
         context["estimate"] = ticket_estimate(shown)
         context["first_name"] = shown.name.split(" ")[0]
