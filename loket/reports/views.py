@@ -96,7 +96,7 @@ def _csv(filename: str, header: list[str], rows: list[list[str]]) -> HttpRespons
 def office_page(request: HttpRequest, office: Office) -> HttpResponse:
     form, start, end = _range(request, office.local_today())
     report = office_report(office, start, end)
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and not form.errors:  # a wrong range is answered on the page
         header = [gettext("Tanggal"), gettext("Tutup"), *(str(label) for _name, label in COLUMNS)]
         rows = [[day.day.isoformat(), day.closed, *cells(day, COLUMNS)] for day in report.days]
         rows.append([gettext("Jumlah"), "", *cells(report.total, COLUMNS)])
@@ -120,7 +120,7 @@ def office_page(request: HttpRequest, office: Office) -> HttpResponse:
 def national_page(request: HttpRequest) -> HttpResponse:
     form, start, end = _range(request, timezone.localdate())
     lines = national_report(start, end)
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and not form.errors:  # a wrong range is answered on the page
         header = [gettext("Kode"), gettext("Kantor"), *(str(label) for _name, label in NATIONAL_COLUMNS)]
         rows = [[line.office.code, line.office.name, *cells(line, NATIONAL_COLUMNS)] for line in lines if line.office]
         return _csv(f"loket-nasional-{start.isoformat()}-{end.isoformat()}.csv", header, rows)

@@ -230,3 +230,10 @@ def test_the_report_speaks_english_too(history: Office, supervisor_a: User) -> N
     rows = list(csv.reader(io.StringIO(client.get(URL, {**RANGE, "format": "csv"}).content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Date", "Closed", "Quota", "Booked"]
     assert rows[-1][0] == "Total"
+
+
+def test_a_csv_with_a_wrong_range_is_the_page_with_the_error(supervisor_a: User) -> None:
+    response = staff_client(supervisor_a).get(URL, {"day_from": "2026-12-01", "day_to": "2026-11-01", "format": "csv"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Tanggal akhir sebelum tanggal awal." in response.content.decode()
