@@ -24,8 +24,12 @@ TICKET_KEY = "loket.kiosk_ticket"
 
 
 def kiosk_locked_office(request: HttpRequest) -> str | None:
+    # Without a session cookie there is no lock, and the session store is not read at all
+    # (the board's and the API's requests carry none).
     session = getattr(request, "session", None)
-    return session.get(OFFICE_KEY) if session is not None else None
+    if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    return session.get(OFFICE_KEY)
 
 
 def kiosk_lock(request: HttpRequest, *, office: Office, by: User) -> None:
