@@ -17,6 +17,14 @@ def make_officer(*, email: str, office: Office | None, role: str) -> User:
     return user
 
 
+def make_officer_with_every_role(*, email: str, office: Office) -> User:
+    """Supervisor, check-in and counter officer at `office`, and nothing elsewhere."""
+    user = make_officer(email=email, office=office, role=StaffRoleKind.SUPERVISOR)
+    for role in (StaffRoleKind.CHECKIN, StaffRoleKind.COUNTER):
+        StaffRole.objects.create(user=user, office=office, role=role)
+    return user
+
+
 def staff_client(user: User) -> Client:
     """A test client logged in as this staff member, past every login step (password and TOTP code)."""
     return second_factor_client(user)
@@ -50,10 +58,7 @@ def supervisor_a(office_a: Office) -> User:
 @pytest.fixture
 def officer_b(office_b: Office) -> User:
     """Works at office B with every office role, and nowhere else."""
-    user = make_officer(email="petugas.b@imigrasi.go.id", office=office_b, role=StaffRoleKind.SUPERVISOR)
-    for role in (StaffRoleKind.CHECKIN, StaffRoleKind.COUNTER):
-        StaffRole.objects.create(user=user, office=office_b, role=role)
-    return user
+    return make_officer_with_every_role(email="petugas.b@imigrasi.go.id", office=office_b)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from loket.booking.models import Booking, BookingStatus
 from loket.dossier.models import Document
 from loket.dossier.tests import files
 from loket.offices.models import Office
-from loket.onsite.tests.test_bad_input_walk import JUNK, fields_of
+from loket.onsite.tests.test_bad_input_walk import fields_of, send_junk
 from loket.web import urls as web_urls
 from loket.web.tests.test_bookings import NOW, book
 from loket.web.tests.test_documents import media, send
@@ -89,13 +89,7 @@ def test_junk_in_every_field_of_every_citizen_page_is_never_a_500(route: str, ap
             page = client.get(url)
             assert page.status_code < 500, f"GET {url} answered {page.status_code}"
             html = "" if page.streaming or page.status_code != 200 else page.content.decode(errors="replace")
-            names = fields_of(html) | ALWAYS
-            for junk in JUNK:
-                data = {name: junk for name in names}
-                posted = client.post(url, data)
-                assert posted.status_code < 500, f"POST {url} with {junk[:20]!r} answered {posted.status_code}"
-                got = client.get(url, data)
-                assert got.status_code < 500, f"GET {url} with {junk[:20]!r} answered {got.status_code}"
+            send_junk(client, url, fields_of(html) | ALWAYS)
 
     booking.refresh_from_db()
     assert booking.status in {BookingStatus.AWAITING_PAYMENT, BookingStatus.CONFIRMED}
