@@ -61,6 +61,10 @@ def _quiet_defaults(settings: Any) -> Iterator[None]:
     # Rate limits are tested on purpose where they matter; elsewhere one client IP makes many calls.
     settings.LOKET_RATE_LIMITS = False
     settings.LOKET_AVAILABILITY_CACHE_SECONDS = 0  # tests read fresh seat counts
+    settings.LOKET_OFFICE_CACHE_SECONDS = 0  # tests change offices and book at once
+    # The application, bill and messages of a booking appear in its own transaction, as the
+    # tests of those apps expect; loket/booking/tests/test_events.py tests the worker's way.
+    settings.LOKET_BOOKING_EVENTS_INLINE = True
     # No collectstatic in a fresh clone: pages (admin) must not need the hashed-name manifest.
     settings.STORAGES = {
         **settings.STORAGES,

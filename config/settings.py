@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "loket.walkin",
     "loket.reports",
     "loket.web",
+    "loket.demo",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +119,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "loket"}}
 
 # --- Background worker (django-q2) ------------------------------------------------
-# Database-backed queue by default (no other server needed); Redis when REDIS_URL is set.
+# The task queue is the database (a transactional outbox: a task row commits with the data
+# it needs), with or without Redis: Redis is an accelerator, never a place work could be lost.
 Q_CLUSTER: dict[str, object] = {
     "name": "loket",
     "workers": env_int("WORKER_PROCESSES", 2, minimum=1),
@@ -129,10 +131,7 @@ Q_CLUSTER: dict[str, object] = {
     "poll": 1,
     "sync": env_bool("WORKER_SYNC", default=False),
 }
-if REDIS_URL:
-    Q_CLUSTER["redis"] = REDIS_URL
-else:
-    Q_CLUSTER["orm"] = "default"
+Q_CLUSTER["orm"] = "default"
 
 # --- Auth ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -221,6 +220,11 @@ LOKET_API_TOKEN_MAX_DAYS = env_int("LOKET_API_TOKEN_MAX_DAYS", 90, minimum=1)
 LOKET_HOUSEHOLD_MAX = env_int("LOKET_HOUSEHOLD_MAX", 5, minimum=0)
 LOKET_UNVERIFIED_TTL_HOURS = env_int("LOKET_UNVERIFIED_TTL_HOURS", 48, minimum=1)
 LOKET_AVAILABILITY_CACHE_SECONDS = env_int("LOKET_AVAILABILITY_CACHE_SECONDS", 2, minimum=0)
+# How long a process keeps an office's settings before reading them again (0: every time).
+LOKET_OFFICE_CACHE_SECONDS = env_int("LOKET_OFFICE_CACHE_SECONDS", 10, minimum=0)
+# Booking events (application, bill, messages) are handled by `manage.py booking_events`;
+# "on" handles them inside the booking's own transaction instead (tests; a one-process demo).
+LOKET_BOOKING_EVENTS_INLINE = env_bool("LOKET_BOOKING_EVENTS_INLINE", default=False)
 LOKET_CANCEL_RELEASE_MINUTES = env_int("LOKET_CANCEL_RELEASE_MINUTES", 5, minimum=0)
 LOKET_RESCHEDULE_MAX = env_int("LOKET_RESCHEDULE_MAX", 2, minimum=0)
 LOKET_NO_SHOW_LIMIT = env_int("LOKET_NO_SHOW_LIMIT", 2, minimum=1)

@@ -8,7 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # The demo payment provider; answers 404 unless LOKET_PAYMENT_SIMULATOR is on.
     path("simulator/", include("loket.payments.simulator.urls")),
-    path("petugas/", include("loket.onsite.urls")),
+    path("petugas/", include("config.urls_staff")),
     # The waiting-room board is public (ticket and counter numbers only): no staff guard.
     path("papan/", include("loket.onsite.urls_board")),
     path("", include("loket.web.urls")),

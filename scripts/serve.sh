@@ -8,7 +8,10 @@ BIND="${BIND:-127.0.0.1:8000}"
 
 $PY manage.py qcluster &
 worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+# Reacts to booking events (the application, the bill, the messages) within a fraction of a second.
+$PY manage.py booking_events &
+events=$!
+trap 'kill $worker $events 2>/dev/null; wait $worker $events 2>/dev/null' EXIT INT TERM
 
 echo "Loket: http://$BIND  (API docs: http://$BIND/api/v1/docs, admin: http://$BIND/admin/)"
 # One process with threads on SQLite keeps the local-memory cache (rate limits) shared;

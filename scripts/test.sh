@@ -11,6 +11,8 @@ ruff check .
 ruff format --check .
 echo "== mypy"
 mypy
+echo "== layers (import-linter: an app imports only the layers below it)"
+lint-imports --no-cache
 echo "== migrations"
 python manage.py makemigrations --check --dry-run
 echo "== deploy check (production settings)"

@@ -22,8 +22,8 @@ from lokal import parse_phone
 from loket.accounts import lockout
 from loket.accounts.models import ApiToken, EmailVerification, Person, Relation, User
 from loket.accounts.nik import NikError, Sex, nik_check
+from loket.accounts.signals import account_message
 from loket.core.errors import Conflict, DomainError, NotFound, Throttled
-from loket.notify.events import notify
 
 EMAIL_MAX_LENGTH = 254  # User.email
 
@@ -136,8 +136,9 @@ def _send_code(user: User) -> None:
             "attempts": 0,
         },
     )
-    # An email-only event (loket.notify.events.EMAIL_ONLY_EVENTS): the code proves the address.
-    notify(
+    # An email-only event (EMAIL_ONLY_EVENTS in loket/notify/events.py): the code proves the address.
+    account_message.send(
+        sender=User,
         event="account_verification",
         user=user,
         key=f"user:{user.pk}:verification:{now.timestamp():.6f}",
@@ -253,7 +254,8 @@ def password_reset_request(*, email: str) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     # Email only, whatever the chosen channels; the key holds a hash, not the token itself.
-    notify(
+    account_message.send(
+        sender=User,
         event="password_reset",
         user=user,
         key=f"user:{user.pk}:password_reset:{hashlib.sha256(token.encode()).hexdigest()[:16]}",

@@ -1,6 +1,7 @@
 import datetime as dt
 from typing import Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
 from pydantic import Field
@@ -10,7 +11,7 @@ from loket.api.schemas import IsoDate, Short
 from loket.api.security import VerifiedTokenAuth, current_user
 from loket.booking import services
 from loket.booking.codes import qr_payload
-from loket.booking.models import Booking
+from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import booking_of, bookings_of
 from loket.core.errors import NotFound
 from loket.core.ratelimit import hit
@@ -58,12 +59,19 @@ class BookingOut(Schema):
     member: int
     reschedule_count: int
     qr: str
-    payment: PaymentOut | None  # null when no fee was due (LOKET_PAYMENT_REQUIRED off)
+    # null while the bill is being prepared (payment_pending; it follows within seconds) or when
+    # no fee is due (LOKET_PAYMENT_REQUIRED off).
+    payment: PaymentOut | None
+    payment_pending: bool
 
 
-def booking_out(booking: Booking) -> BookingOut:
+def booking_out(booking: Booking, *, just_booked: bool = False) -> BookingOut:
+    """`just_booked`: the answer to the booking request itself, whose bill is opened by the worker
+    right after (loket/booking/events.py): no query for it, the answer says it is coming."""
     slot = booking.slot
-    payment = getattr(booking, "payment", None)  # the reverse one-to-one raises when there is none
+    # getattr: the reverse one-to-one raises when there is none.
+    payment = None if just_booked and not settings.LOKET_BOOKING_EVENTS_INLINE else getattr(booking, "payment", None)
+    pending = payment is None and settings.LOKET_PAYMENT_REQUIRED and booking.status == BookingStatus.AWAITING_PAYMENT
     return BookingOut(
         code=booking.code,
         status=booking.status,
@@ -85,6 +93,7 @@ def booking_out(booking: Booking) -> BookingOut:
         )
         if payment
         else None,
+        payment_pending=pending,
     )
 
 
@@ -101,7 +110,7 @@ def booking_create(
         request=services.BookingRequest(**payload.dict()),
         idempotency_key=idempotency_key,
     )
-    return Status(201 if created else 200, booking_out(booking))
+    return Status(201 if created else 200, booking_out(booking, just_booked=created))
 
 
 @router.get("", response=list[BookingOut])

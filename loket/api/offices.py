@@ -1,15 +1,18 @@
 import datetime as dt
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
 from ninja import Path, Query, Router, Schema
 from pydantic import Field, StringConstraints
 
 from loket.api.schemas import IsoDate, Short
-from loket.booking.selectors import availability_for
+from loket.booking.selectors import availability_answer
 from loket.offices.models import ArrivalWindow, Office
+from loket.offices.selectors import office_by_code
 
 router = Router(tags=["offices"])
 
@@ -114,5 +117,16 @@ class AvailabilityOut(Schema):
 @router.get("/{code}/availability", response=AvailabilityOut)
 def office_availability(request: HttpRequest, code: Path[OfficeCode], query: Query[AvailabilityQuery]) -> Any:
     """Open days, windows and seats left, in the office's local days. May lag a few seconds (cache)."""
-    office = get_object_or_404(Office, code__iexact=code)
-    return availability_for(office, query.start or office.local_today(), query.days)
+    office = office_by_code(code)
+    if office is None:
+        raise Http404
+    answer = availability_answer(office, query.start or office.local_today(), query.days)
+    if answer.etag in request.headers.get("If-None-Match", ""):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(answer.body, content_type="application/json")
+    response["ETag"] = answer.etag
+    # Public and short: a proxy or the browser may reuse it for as long as the server would.
+    response["Cache-Control"] = f"public, max-age={settings.LOKET_AVAILABILITY_CACHE_SECONDS}"
+    patch_vary_headers(response, ["Accept-Language"])
+    return response

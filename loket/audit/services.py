@@ -1,14 +1,16 @@
 """Writing to the audit log. Called by every service that acts on a citizen's data for staff."""
 
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
-from loket.accounts.models import User
 from loket.audit.models import AuditEntry
 from loket.core.ratelimit import client_ip
 from loket.offices.models import Office
+
+if TYPE_CHECKING:  # the log sits below accounts: it knows the user only by type
+    from loket.accounts.models import User
 
 
 def request_ip(request: HttpRequest | None) -> str | None:
@@ -29,7 +31,7 @@ def ip_or_none(address: str) -> str | None:
 
 def audit_record(
     *,
-    actor: User,
+    actor: "User",
     action: str,
     office: Office | None = None,
     target_type: str = "",

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import Person
@@ -70,12 +71,25 @@ class PassportType(models.TextChoices):
     ELECTRONIC = "electronic", _("Paspor elektronik")
 
 
+class ReplacementReason(models.TextChoices):
+    EXPIRED = "expired", _("Masa berlaku habis")
+    PAGES_FULL = "pages_full", _("Halaman penuh")
+    LOST = "lost", _("Hilang")
+    DAMAGED = "damaged", _("Rusak")
+    DATA_CHANGED = "data_changed", _("Perubahan data")
+
+
 class Booking(models.Model):
     code = models.CharField(_("kode pemesanan"), max_length=8, unique=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bookings")
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings_made")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="bookings")
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
+    # Set when the seat is one of the day's walk-in pool rather than a seat of `slot` (which
+    # then only says when the person is expected); freeing the seat returns it to the pool.
+    pool_day = models.ForeignKey(
+        "WalkinDay", on_delete=models.PROTECT, null=True, blank=True, related_name="pool_bookings"
+    )
     service = models.CharField(_("layanan"), max_length=12, choices=Service.choices)
     passport_type = models.CharField(_("jenis paspor"), max_length=12, choices=PassportType.choices)
     status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices)
@@ -117,3 +131,77 @@ class Booking(models.Model):
     @property
     def date(self) -> dt.date:
         return self.slot.date
+
+
+class WalkinDay(models.Model):
+    """The walk-in seats of one office on one local day (the walk-in pool).
+
+    Created together with (and before) the day's first Slot, from the office's walk-in share
+    in force then; `percent` keeps that share so every Slot of the day is cut by the same
+    rule later. `used` only changes by conditional UPDATEs in seats.py, and the CHECK
+    constraint stands behind them.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="walkin_days")
+    date = models.DateField(_("tanggal"))
+    percent = models.PositiveSmallIntegerField(_("bagian walk-in (%)"))
+    capacity = models.PositiveIntegerField(_("kapasitas walk-in"))
+    used = models.IntegerField(_("terpakai"), default=0)
+
+    class Meta:
+        db_table = "walkin_walkinday"  # moved here from loket/walkin; the table kept its name
+        verbose_name = _("kuota walk-in harian")
+        verbose_name_plural = _("kuota walk-in harian")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date"], name="walkin_day_unique"),
+            models.CheckConstraint(condition=Q(used__gte=0), name="walkin_day_used_not_negative"),
+            models.CheckConstraint(condition=Q(used__lte=F("capacity")), name="walkin_day_never_overused"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.date} {self.used}/{self.capacity}"
+
+    @property
+    def remaining(self) -> int:
+        return self.capacity - self.used
+
+
+class EventKind(models.TextChoices):
+    BOOKED = "booked", _("Dipesan")
+    CANCELLED = "cancelled", _("Dibatalkan")
+    RESCHEDULED = "rescheduled", _("Jadwal diubah")
+    EXPIRED = "expired", _("Kedaluwarsa")
+    CONFIRMED = "confirmed", _("Terkonfirmasi")
+    PAID_NEEDS_REBOOKING = "paid_needs_rebooking", _("Sudah dibayar, perlu jadwal ulang")
+
+
+class BookingEvent(models.Model):
+    """What happened to a booking, written in the same transaction as the change itself.
+
+    The transactional outbox of the quota engine: higher apps (the application, the bill,
+    the messages) react to these rows in the worker (loket/booking/events.py), so the seat
+    transaction stays short and a process dying right after a commit loses nothing.
+    `processed_at` is set by the same transaction that runs the reactions: an event is
+    processed exactly once, and a rolled-back reaction leaves it pending for a retry.
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    # What the reactions need beyond the booking row (e.g. replacement details, a walk-in's deadline).
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("peristiwa pemesanan")
+        verbose_name_plural = _("peristiwa pemesanan")
+        indexes = [
+            # The worker's question, "what is pending?", reads only the few pending rows.
+            models.Index(fields=["id"], condition=Q(processed_at__isnull=True), name="booking_event_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.kind}"

@@ -11,17 +11,16 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loket.booking.models import Booking, BookingStatus, Slot
-from loket.booking.selectors import day_check
+from loket.booking.models import Booking, BookingStatus, Slot, WalkinDay
+from loket.booking.selectors import day_check, day_check_static
+from loket.booking.share import walkin_percent, walkin_split
 from loket.core.errors import DomainError
-from loket.offices.models import ArrivalWindow, Office
-from loket.walkin.models import WalkinBooking, WalkinDay
-from loket.walkin.selectors import outage_for, outage_refusal
-from loket.walkin.share import walkin_percent, walkin_split
+from loket.offices.models import ArrivalWindow, Closure, Office, Outage
+from loket.offices.selectors import outage_for, outage_refusal
 
 
 def slot_for(office: Office, day: dt.date, start: dt.time) -> Slot:
@@ -38,9 +37,7 @@ def slot_for(office: Office, day: dt.date, start: dt.time) -> Slot:
     if closed:
         code, reason = closed
         raise DomainError(code, reason, field="date")
-    unknown = DomainError(
-        "unknown_window", _("Tidak ada jendela kedatangan yang dapat dipesan pada jam ini."), field="start"
-    )
+    unknown = _unknown_window()
     if day == now_local.date() and start <= now_local.time():
         raise unknown  # the window has started
     slot = Slot.objects.filter(office=office, date=day, start=start).first()
@@ -50,6 +47,50 @@ def slot_for(office: Office, day: dt.date, start: dt.time) -> Slot:
     if window is None:
         raise unknown
     return slot_row(office, day, window)
+
+
+def bookable_slot(office: Office, day: dt.date, start: dt.time) -> Slot:
+    """slot_for in one query on the booking path: the day rules that need no database first,
+    then the Slot row read together with "is online booking suspended?" and "is the day
+    closed by staff?". A window nobody booked yet takes the slow path once (slot_for creates it).
+    """
+    now_local = office.local_now()
+    closed = day_check_static(office, day, now_local=now_local)
+    if closed:
+        code, reason = closed
+        raise DomainError(code, reason, field="date")
+    if day == now_local.date() and start <= now_local.time():
+        raise _unknown_window()  # the window has started
+    suspended = Outage.objects.filter(ended_at__isnull=True).filter(
+        Q(office_id=OuterRef("office_id")) | Q(office__isnull=True)
+    )
+    closure = (
+        Closure.objects.filter(date=OuterRef("date"))
+        .filter(Q(office_id=OuterRef("office_id")) | Q(office__isnull=True))
+        .order_by(F("office").asc(nulls_first=True))
+        .values("reason")[:1]
+    )
+    slot = (
+        Slot.objects.filter(office=office, date=day, start=start)
+        .annotate(suspended=Exists(suspended), closed_reason=Subquery(closure))
+        .first()
+    )
+    if slot is None:
+        return slot_for(office, day, start)
+    if slot.suspended:
+        outage = outage_for(office)
+        if outage is not None:
+            raise outage_refusal(outage)
+    if slot.closed_reason:
+        raise DomainError("closed", slot.closed_reason, field="date")
+    slot.office = office
+    return slot
+
+
+def _unknown_window() -> DomainError:
+    return DomainError(
+        "unknown_window", _("Tidak ada jendela kedatangan yang dapat dipesan pada jam ini."), field="start"
+    )
 
 
 def walkin_day_for(office: Office, day: dt.date) -> WalkinDay:
@@ -148,16 +189,12 @@ def free_held_seat(booking_id: int, slot_id: int, *, moving: bool = False) -> No
     `moving`: the booking has just claimed a seat of a new slot (reschedule), so from now on
     it holds that slot seat, not a pool seat.
     """
-    pool_id = (
-        WalkinBooking.objects.filter(booking_id=booking_id, from_pool=True)
-        .values_list("walkin_day_id", flat=True)
-        .first()
-    )
+    pool_id = Booking.objects.filter(pk=booking_id).values_list("pool_day_id", flat=True).first()
     if pool_id is None:
         free_seat(slot_id)
         return
     if moving:
-        WalkinBooking.objects.filter(booking_id=booking_id).update(from_pool=False)
+        Booking.objects.filter(pk=booking_id).update(pool_day=None)
     WalkinDay.objects.filter(pk=pool_id, used__gt=0).update(used=F("used") - 1)
 
 

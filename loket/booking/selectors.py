@@ -5,6 +5,8 @@ booking decision itself never reads it (see services.booking_create).
 """
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,18 +14,18 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import User
 from loket.booking.codes import normalize_code
-from loket.booking.models import Booking, Slot
-from loket.offices.calendar import closure_reason, closures_between
+from loket.booking.models import Booking, Slot, WalkinDay
+from loket.booking.share import walkin_percent, walkin_split
+from loket.offices.calendar import closure_reason, closures_between, holiday_name
 from loket.offices.models import ArrivalWindow, Office
-from loket.walkin.models import WalkinDay
-from loket.walkin.selectors import outage_for
-from loket.walkin.share import walkin_percent, walkin_split
+from loket.offices.selectors import outage_for
 
 T = TypeVar("T")
 
@@ -75,6 +77,15 @@ def _day_closed(
     if day in closed:
         return "closed", closed[day]
     return None
+
+
+def day_check_static(office: Office, day: dt.date, *, now_local: dt.datetime) -> tuple[str, str] | None:
+    """The day rules that need no database: the office's settings, the dates, national holidays."""
+    early = _day_closed(office, day, now_local=now_local, closed={})
+    if early:
+        return early
+    name = holiday_name(day)
+    return ("closed", name) if name else None
 
 
 def day_check(office: Office, day: dt.date, *, now_local: dt.datetime | None = None) -> tuple[str, str] | None:
@@ -152,6 +163,13 @@ def _walkin_percents(
     return percent
 
 
+def day_plans_cached(office: Office, start: dt.date, days: int) -> list[DayPlan]:
+    """day_plans from the shared cache (LOKET_AVAILABILITY_CACHE_SECONDS): what the API's
+    availability answer and the web calendar show. Never read by a booking decision."""
+    key = f"plans:{office.pk}:{start.isoformat()}:{days}:{get_language()}"
+    return _cached(key, lambda: day_plans(office, start, days))
+
+
 def next_available(office: Office, *, now_local: dt.datetime | None = None) -> dt.date | None:
     """The first local day with a free seat anywhere in the booking horizon."""
     now_local = now_local or office.local_now()
@@ -185,37 +203,53 @@ def _cached(key: str, compute: Callable[[], T]) -> T:
 
 
 def availability_for(office: Office, start: dt.date, days: int) -> dict[str, object]:
-    """The availability document of the API, served from the short cache."""
-    key = f"avail:{office.pk}:{start.isoformat()}:{days}:{get_language()}"
+    """The availability document: open days, their windows and the seats left."""
+    nearest = next_available_cached(office)
+    return {
+        "office": office.code,
+        "timezone": office.timezone,
+        "days": [
+            {
+                "date": plan.date,
+                "open": plan.open,
+                "full": plan.open and not plan.has_room,
+                "reason_code": plan.reason_code,
+                "reason": plan.reason,
+                "windows": [
+                    {
+                        "start": f"{w.start:%H:%M}",
+                        "end": f"{w.end:%H:%M}",
+                        "capacity": w.capacity,
+                        "remaining": w.remaining,
+                    }
+                    for w in plan.windows
+                ],
+            }
+            for plan in day_plans_cached(office, start, days)
+        ],
+        "next_available": nearest,
+    }
 
-    def compute() -> dict[str, object]:
-        nearest = next_available_cached(office)
-        return {
-            "office": office.code,
-            "timezone": office.timezone,
-            "days": [
-                {
-                    "date": plan.date,
-                    "open": plan.open,
-                    "full": plan.open and not plan.has_room,
-                    "reason_code": plan.reason_code,
-                    "reason": plan.reason,
-                    "windows": [
-                        {
-                            "start": f"{w.start:%H:%M}",
-                            "end": f"{w.end:%H:%M}",
-                            "capacity": w.capacity,
-                            "remaining": w.remaining,
-                        }
-                        for w in plan.windows
-                    ],
-                }
-                for plan in day_plans(office, start, days)
-            ],
-            "next_available": nearest,
-        }
 
-    return _cached(key, compute)
+@dataclass(frozen=True)
+class ReadyAnswer:
+    """A JSON answer built once and served as it is, with the ETag of its bytes."""
+
+    etag: str
+    body: bytes
+
+
+def availability_answer(office: Office, start: dt.date, days: int) -> ReadyAnswer:
+    """The availability document as ready bytes from the shared cache, rebuilt at most once per
+    LOKET_AVAILABILITY_CACHE_SECONDS per office, range and language: a release-day storm of
+    readers costs one build per interval, and an unchanged answer costs a 304 and no body."""
+    key = f"avail-bytes:{office.pk}:{start.isoformat()}:{days}:{get_language()}"
+
+    def build() -> ReadyAnswer:
+        body = json.dumps(availability_for(office, start, days), cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+        return ReadyAnswer(etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"', body=body)
+
+    return _cached(key, build)
 
 
 def booking_message_context(booking: Booking) -> dict[str, str]:

@@ -1,11 +1,15 @@
 """Writes for booking: book, cancel, reschedule, expire unpaid bookings and seat paid ones
 (called by loket/payments). Seats themselves are claimed and freed only in seats.py.
+
+Each change writes a BookingEvent in its own transaction; the application, the PNBP bill and
+the messages that follow are done by the apps above, reacting to it (see events.py).
 """
 
 import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,17 +18,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import Person, Relation, User
+from loket.booking.choices import booking_choice_validate
 from loket.booking.codes import new_code, normalize_code
-from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, PassportType, Service, Slot
-from loket.booking.seats import WindowFull, claim_or_roll_back, free_held_seat, release_one, seats_release_due, slot_for
-from loket.booking.selectors import booking_message_context, next_available_cached
+from loket.booking.events import event_record
+from loket.booking.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    EventKind,
+    Slot,
+    WalkinDay,
+)
+from loket.booking.seats import (
+    WindowFull,
+    bookable_slot,
+    claim_or_roll_back,
+    free_held_seat,
+    release_one,
+    seats_release_due,
+)
+from loket.booking.selectors import next_available_cached
 from loket.core.errors import Conflict, DomainError, NotFound
-from loket.dossier.services import application_open, replacement_validate
-from loket.notify.events import notify
 from loket.offices.calendar import closure_reason
 from loket.offices.models import Office
-from loket.payments.billing import payment_context, payment_open
-from loket.payments.models import Payment
+from loket.offices.selectors import office_by_code
 
 
 @dataclass(frozen=True)
@@ -94,7 +112,7 @@ def _check_cooling_off(person: Person) -> None:
 
 
 def _office(code: str) -> Office:
-    office = Office.objects.filter(code__iexact=code.strip()[:8]).first()
+    office = office_by_code(code)
     if office is None:
         raise DomainError("unknown_office", _("Kantor tidak dikenal."), field="office")
     return office
@@ -117,17 +135,6 @@ def _validate_choice(request: BookingRequest) -> None:
         replacement_reason=request.replacement_reason,
         old_passport_number=request.old_passport_number,
     )
-
-
-def booking_choice_validate(
-    *, service: str, passport_type: str, replacement_reason: str | None, old_passport_number: str | None
-) -> None:
-    """Service, passport type and replacement details: 422 naming the field, before any seat is claimed."""
-    if service not in Service.values:
-        raise DomainError("invalid", _("Layanan tidak dikenal."), field="service")
-    if passport_type not in PassportType.values:
-        raise DomainError("invalid", _("Jenis paspor tidak dikenal."), field="passport_type")
-    replacement_validate(service=service, reason=replacement_reason, old_passport_number=old_passport_number)
 
 
 def _replay(user: User, key: str, request: BookingRequest) -> Booking | None:
@@ -165,9 +172,9 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
             return replayed, False
     _validate_choice(request)
     office = _office(request.office)
-    slot = slot_for(office, request.date, request.start)
+    slot = bookable_slot(office, request.date, request.start)
     if slot.booked >= slot.capacity:
-        # Fast path for the many who come after the last seat: three reads, no transaction.
+        # Fast path for the many who come after the last seat: one read, no transaction.
         # Only a hint (the conditional UPDATE decides); due cancellations return their
         # seats through the worker within a minute.
         return _twin_or_raise(user, request, idempotency_key, _window_full(office))
@@ -194,16 +201,17 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
     raise AssertionError("unreachable")
 
 
-def _tell(event: str, booking: Booking, key: str, extra: dict[str, str] | None = None) -> None:
-    notify(event=event, user=booking.booked_by, key=key, context={**booking_message_context(booking), **(extra or {})})
-
-
 def _book_seat(
     user: User, person: Person, office: Office, slot: Slot, request: BookingRequest, idempotency_key: str | None
 ) -> Booking:
+    """The seat transaction: the booking and its event first, the hot row last.
+
+    The conditional UPDATE of the slot takes the row lock that every booking of this window
+    waits for, so it runs as the last statement and the commit follows at once; a full
+    window rolls the two inserts back.
+    """
     with transaction.atomic():
-        claim_or_roll_back(slot)
-        booking, payment = booking_record(
+        booking, _event = booking_record(
             person=person,
             office=office,
             slot=slot,
@@ -217,10 +225,7 @@ def _book_seat(
             idempotency_key=idempotency_key,
             request_hash=request.fingerprint(),
         )
-        if payment is not None:
-            _tell("payment_due", booking, f"booking:{booking.pk}:payment_due", payment_context(payment))
-        else:
-            _tell("booking_confirmed", booking, f"booking:{booking.pk}:confirmed")
+        claim_or_roll_back(slot)
     return booking
 
 
@@ -238,16 +243,20 @@ def booking_record(
     idempotency_key: str | None = None,
     request_hash: str = "",
     payment_deadline: dt.datetime | None = None,
-) -> tuple[Booking, Payment | None]:
-    """Insert a booking whose seat the caller has just claimed, in the caller's transaction,
-    with its application and (fees due up front) its PNBP bill. Online bookings and walk-ins
-    (loket/walkin) both come through here; messages are the caller's business."""
+    pool_day: WalkinDay | None = None,
+    quiet: bool = False,
+) -> tuple[Booking, BookingEvent]:
+    """Insert a booking whose seat the caller claims in the same transaction, and its
+    `booked` event: two INSERTs. Online bookings and walk-ins (loket/walkin) both come
+    through here. The application, the PNBP bill (payable until `payment_deadline`, else the
+    usual deadline) and the messages (none when `quiet`) follow from the event."""
     booking = Booking.objects.create(
         code=new_code(),
         person=person,
         booked_by=booked_by,
         office=office,
         slot=slot,
+        pool_day=pool_day,
         service=service,
         passport_type=passport_type,
         status=status,
@@ -255,14 +264,12 @@ def booking_record(
         idempotency_key=idempotency_key or None,
         request_hash=request_hash,
     )
-    application_open(
-        booking=booking,
-        person=person,
-        replacement_reason=replacement_reason,
-        old_passport_number=old_passport_number,
-    )
-    payment = payment_open(booking=booking, deadline=payment_deadline) if settings.LOKET_PAYMENT_REQUIRED else None
-    return booking, payment
+    data: dict[str, Any] = {"replacement_reason": replacement_reason, "old_passport_number": old_passport_number}
+    if payment_deadline is not None:
+        data["payment_deadline"] = payment_deadline.isoformat()
+    if quiet:
+        data["quiet"] = True
+    return booking, event_record(booking_id=booking.pk, kind=EventKind.BOOKED, data=data)
 
 
 def _own_active(user: User, code: str) -> Booking:
@@ -293,7 +300,7 @@ def booking_cancel(*, user: User, code: str) -> Booking:
         if settings.LOKET_CANCEL_RELEASE_MINUTES == 0:
             release_one(booking.pk)
         booking.refresh_from_db()
-        _tell("booking_cancelled", booking, f"booking:{booking.pk}:cancelled")
+        event_record(booking_id=booking.pk, kind=EventKind.CANCELLED)
     return booking
 
 
@@ -307,8 +314,7 @@ def booking_expire(*, booking_id: int) -> bool:
         if expired != 1:
             return False  # paid, cancelled or expired by another worker first
         release_one(booking_id)
-        booking = Booking.objects.select_related("slot", "office", "booked_by").get(pk=booking_id)
-        _tell("booking_expired", booking, f"booking:{booking_id}:expired")
+        event_record(booking_id=booking_id, kind=EventKind.EXPIRED)
     return True
 
 
@@ -322,22 +328,21 @@ def booking_confirm_paid(*, booking_id: int) -> str:
     with transaction.atomic():
         held = Booking.objects.filter(pk=booking_id, status=BookingStatus.AWAITING_PAYMENT)
         if held.update(status=BookingStatus.CONFIRMED) == 1:
-            event = "booking_confirmed"
+            kind = EventKind.CONFIRMED
         else:
             booking = Booking.objects.select_related("slot", "office").get(pk=booking_id)
             if booking.status != BookingStatus.EXPIRED:
                 return booking.status  # cancelled, or settled by an earlier notification
             if _retake_seat(booking):
-                event = "booking_confirmed"
+                kind = EventKind.CONFIRMED
             else:
                 Booking.objects.filter(pk=booking_id, status=BookingStatus.EXPIRED).update(
                     status=BookingStatus.PAID_NEEDS_REBOOKING
                 )
-                event = "paid_needs_rebooking"
-        booking = Booking.objects.select_related("slot", "office", "booked_by").get(pk=booking_id)
-        # The same key as a confirmation at booking time: one "confirmed" message per booking.
-        _tell(event, booking, f"booking:{booking_id}:{event.removeprefix('booking_')}")
-    return booking.status
+                kind = EventKind.PAID_NEEDS_REBOOKING
+        event_record(booking_id=booking_id, kind=kind)
+        status: str = Booking.objects.values_list("status", flat=True).get(pk=booking_id)
+    return status
 
 
 def _retake_seat(booking: Booking) -> bool:
@@ -374,7 +379,7 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
         )
     if booking.slot.date <= office.local_today():
         raise DomainError("too_late", _("Jadwal hanya dapat diubah paling lambat sehari sebelum kedatangan."))
-    new_slot = slot_for(office, date, start)
+    new_slot = bookable_slot(office, date, start)
     if new_slot.pk == booking.slot_id:
         raise DomainError("same_window", _("Jadwal baru sama dengan jadwal sekarang."), field="start")
     old_slot_id = booking.slot_id
@@ -394,7 +399,15 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
             full = False
             free_held_seat(booking.pk, old_slot_id, moving=True)
             booking.refresh_from_db()
-            _tell("booking_rescheduled", booking, f"booking:{booking.pk}:rescheduled:{booking.reschedule_count}")
+            event_record(
+                booking_id=booking.pk,
+                kind=EventKind.RESCHEDULED,
+                data={
+                    "count": booking.reschedule_count,
+                    "date": booking.slot.date.isoformat(),
+                    "start": f"{booking.slot.start:%H:%M}",
+                },
+            )
         if full:
             transaction.set_rollback(True)
     if full:

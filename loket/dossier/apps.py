@@ -6,3 +6,6 @@ class DossierConfig(AppConfig):
     name = "loket.dossier"
     label = "dossier"
     verbose_name = _("Berkas permohonan")
+
+    def ready(self) -> None:
+        from loket.dossier import handlers  # noqa: F401 - connects the receivers

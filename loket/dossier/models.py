@@ -8,18 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import Sex
-from loket.booking.models import Booking, PassportType, Service
+from loket.booking.models import Booking, PassportType, ReplacementReason, Service
 
 # Under this age on the visit date an applicant is a minor: parents' KTP instead of their own.
 ADULT_AGE = 17
-
-
-class ReplacementReason(models.TextChoices):
-    EXPIRED = "expired", _("Masa berlaku habis")
-    PAGES_FULL = "pages_full", _("Halaman penuh")
-    LOST = "lost", _("Hilang")
-    DAMAGED = "damaged", _("Rusak")
-    DATA_CHANGED = "data_changed", _("Perubahan data")
 
 
 class CheckState(models.TextChoices):

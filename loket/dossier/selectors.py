@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from loket.accounts.models import User
+from loket.accounts.roles import ANY_OFFICE_ROLE, roles_at
 from loket.booking.codes import normalize_code
 from loket.dossier.models import Application, Document, DocumentKind, DocumentRule
 
@@ -77,9 +78,6 @@ def document_visible_to(user: User, document: Document) -> bool:
     A staff permission alone (`dossier.view_document`, superuser) is not enough: an officer reads
     only his own office's documents (UU PDP: personal data, seen by those who serve the person).
     """
-    # Imported here: onsite builds on the dossier, not the other way round.
-    from loket.onsite.access import ANY_OFFICE_ROLE, roles_at
-
     if not user.is_active:
         return False
     booking = document.application.booking

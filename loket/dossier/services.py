@@ -3,7 +3,6 @@
 The stage timeline (staff moving an application forward) lives in timeline.py.
 """
 
-import re
 import uuid
 from typing import IO
 
@@ -15,50 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import Person, User
+from loket.booking.choices import normalize_passport_number
 from loket.booking.models import ACTIVE_STATUSES, Booking, Service
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.core.tasks import task_enqueue
 from loket.dossier import registry
-from loket.dossier.models import Application, CheckState, Document, DocumentKind, ReplacementReason, Stage
+from loket.dossier.models import Application, CheckState, Document, DocumentKind, Stage
 from loket.dossier.selectors import application_of, document_of, required_documents
 from loket.dossier.uploads import inspect_upload, read_limited
-
-# Indonesian passport numbers: one letter (two on old books) and 7 digits (6 on old books), e.g. B1234567.
-_PASSPORT_NUMBER = re.compile(r"^[A-Z]{1,2}[0-9]{6,7}$")
-
-
-def normalize_passport_number(raw: str) -> str:
-    return re.sub(r"[\s-]+", "", raw).upper()
-
-
-def replacement_validate(*, service: str, reason: str | None, old_passport_number: str | None) -> None:
-    """Refuse (422, naming the field) replacement details that do not fit the service asked for.
-
-    Runs before a seat is claimed, so a bad request costs nothing.
-    """
-    if service != Service.REPLACEMENT:
-        if reason:
-            raise DomainError(
-                "not_replacement", _("Alasan penggantian hanya untuk penggantian paspor."), field="replacement_reason"
-            )
-        if old_passport_number:
-            raise DomainError(
-                "not_replacement", _("Nomor paspor lama hanya untuk penggantian paspor."), field="old_passport_number"
-            )
-        return
-    if not reason:
-        raise DomainError("required", _("Pilih alasan penggantian paspor."), field="replacement_reason")
-    if reason not in ReplacementReason.values:
-        raise DomainError("invalid", _("Alasan penggantian tidak dikenal."), field="replacement_reason")
-    number = normalize_passport_number(old_passport_number or "")
-    if not number:
-        if reason == ReplacementReason.LOST:
-            return  # a lost passport's number is often unknown: the police report stands in
-        raise DomainError("required", _("Isi nomor paspor lama."), field="old_passport_number")
-    if not _PASSPORT_NUMBER.match(number):
-        raise DomainError(
-            "invalid", _("Nomor paspor lama tidak valid (contoh: B1234567)."), field="old_passport_number"
-        )
 
 
 def application_open(

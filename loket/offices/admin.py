@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from loket.offices.models import ArrivalWindow, Closure, Office
+from loket.offices.models import ArrivalWindow, Closure, Office, ServiceNotice
 
 
 class ArrivalWindowInline(admin.TabularInline):
@@ -27,3 +27,10 @@ class ClosureAdmin(admin.ModelAdmin):
         if not change and request.user.is_authenticated:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ServiceNotice)
+class ServiceNoticeAdmin(admin.ModelAdmin):
+    list_display = ["text_id", "office", "starts_at", "ends_at"]
+    list_filter = ["office"]
+    date_hierarchy = "starts_at"

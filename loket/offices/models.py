@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,9 @@ class Office(models.Model):
     online_booking = models.BooleanField(_("pemesanan online"), default=True)
     horizon_days = models.PositiveSmallIntegerField(_("jangkauan pemesanan (hari)"), default=30)
     release_time = models.TimeField(_("jam rilis kuota harian"), default=dt.time(0, 0))
+    # The share of each day's quota kept off the online site for people booked at the office
+    # (loket/booking/share.py splits it); 0 keeps every seat online.
+    walkin_share_percent = models.PositiveSmallIntegerField(_("bagian kuota untuk walk-in (%)"), default=0)
 
     class Meta:
         ordering = ["name"]
@@ -47,6 +50,7 @@ class Office(models.Model):
                 condition=Q(timezone__in=[tz for tz, _label in TIMEZONES]), name="office_timezone_known"
             ),
             models.CheckConstraint(condition=Q(horizon_days__gte=1), name="office_horizon_positive"),
+            models.CheckConstraint(condition=Q(walkin_share_percent__lte=100), name="office_walkin_share_percent"),
         ]
 
     def __str__(self) -> str:
@@ -136,3 +140,84 @@ class Closure(models.Model):
     def __str__(self) -> str:
         where = self.office.code if self.office else _("Nasional")
         return f"{self.date} {where}: {self.reason}"
+
+
+class ServiceNotice(models.Model):
+    """A notice at the top of every page (nationwide) or beside one office, until it ends.
+
+    Written in Indonesian; the English text is optional and falls back to the Indonesian one.
+    """
+
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("kantor"),
+        help_text=_("Kosongkan untuk pengumuman nasional."),
+    )
+    text_id = models.TextField(_("teks (Bahasa Indonesia)"), max_length=500)
+    text_en = models.TextField(_("teks (English)"), max_length=500, blank=True)
+    starts_at = models.DateTimeField(_("mulai tampil"), default=timezone.now)
+    ends_at = models.DateTimeField(_("berakhir"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "pk"]
+        verbose_name = _("pengumuman layanan")
+        verbose_name_plural = _("pengumuman layanan")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="notice_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["ends_at"], name="notice_ends_at")]
+        db_table = "web_servicenotice"  # moved here from loket/web; the table kept its name
+
+    def __str__(self) -> str:
+        return self.text_id[:60]
+
+    def text_for(self, language: str) -> str:
+        return self.text_en if language == "en" and self.text_en else self.text_id
+
+
+class Outage(models.Model):
+    """A period of outage mode: public booking suspended for one office, or for all (office NULL).
+
+    `scope` is the office code or "*" (national), so the database allows one open outage per
+    scope even though a NULL office is never equal to another.
+    """
+
+    NATIONAL = "*"
+
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="outages", verbose_name=_("kantor")
+    )
+    scope = models.CharField(max_length=8)
+    reason = models.CharField(_("alasan"), max_length=200)
+    started_at = models.DateTimeField(_("mulai"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notice = models.ForeignKey(ServiceNotice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        db_table = "walkin_outage"  # moved here from loket/walkin; the table kept its name
+        verbose_name = _("mode gangguan")
+        verbose_name_plural = _("mode gangguan")
+        constraints = [
+            models.UniqueConstraint(fields=["scope"], condition=Q(ended_at__isnull=True), name="outage_one_open"),
+            models.CheckConstraint(
+                condition=Q(scope="*", office__isnull=True) | (~Q(scope="*") & Q(office__isnull=False)),
+                name="outage_scope_matches_office",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

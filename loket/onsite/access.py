@@ -14,27 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
-from loket.accounts.models import StaffRole, StaffRoleKind, User
+from loket.accounts.models import StaffRole, User
+from loket.accounts.roles import ANY_OFFICE_ROLE, is_national_admin, roles_at
 from loket.audit.services import audit_record, request_ip
 from loket.offices.models import Office
 
 P = ParamSpec("P")
-
-ANY_OFFICE_ROLE = (StaffRoleKind.SUPERVISOR, StaffRoleKind.CHECKIN, StaffRoleKind.COUNTER)
-
-
-def is_national_admin(user: User) -> bool:
-    return user.is_active and StaffRole.objects.filter(user=user, role=StaffRoleKind.ADMIN).exists()
-
-
-def roles_at(user: User, office: Office) -> set[str]:
-    """The user's roles at this office; the national administrator holds every role everywhere."""
-    if not user.is_active:
-        return set()
-    roles = set(StaffRole.objects.filter(user=user, office=office).values_list("role", flat=True))
-    if is_national_admin(user):
-        roles |= {StaffRoleKind.ADMIN, *ANY_OFFICE_ROLE}
-    return roles
 
 
 def offices_of(user: User) -> list[Office]:

@@ -5,7 +5,7 @@ from loket.onsite.models import Counter, QueuePolicy
 
 @admin.register(QueuePolicy)
 class QueuePolicyAdmin(admin.ModelAdmin):
-    list_display = ["office", "checkin_early_minutes", "late_after_minutes", "walkin_share_percent"]
+    list_display = ["office", "checkin_early_minutes", "late_after_minutes"]
 
 
 @admin.register(Counter)

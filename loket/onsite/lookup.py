@@ -19,14 +19,10 @@ from loket.dossier.models import Stage as DossierStage
 from loket.dossier.selectors import Requirement, missing_documents, required_documents
 from loket.offices.models import Office
 from loket.onsite.models import LateDecision, Priority, QueuePolicy, Stage, Ticket
+from loket.onsite.policy import queue_policy_for
 
 ELDERLY_AGE = 60
 SMALL_CHILD_AGE = 5
-
-
-def policy_for(office: Office) -> QueuePolicy:
-    policy, _created = QueuePolicy.objects.get_or_create(office=office)
-    return policy
 
 
 def code_from_scan(raw: str) -> str:
@@ -214,7 +210,7 @@ def checkin_case(booking: Booking, now: dt.datetime | None = None) -> CheckinCas
         booking=booking,
         person=person,
         age=age,
-        arrival=arrival_of(booking, policy_for(office), now),
+        arrival=arrival_of(booking, queue_policy_for(office), now),
         application=application,
         ticket=_ticket_of(booking, application),
         late_decision=LateDecision.objects.filter(booking=booking).first(),

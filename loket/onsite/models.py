@@ -11,7 +11,11 @@ from loket.offices.models import Office
 
 
 class QueuePolicy(models.Model):
-    """How one office receives people: arrival rules, walk-in share, calls before a no-show."""
+    """How one office receives people: arrival rules, calls before a no-show, slip paper.
+
+    Read through `queue_policy_for` (loket/onsite/policy.py), which gives the same defaults to an
+    office that has no row yet; pages never create one.
+    """
 
     office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="queue_policy")
     checkin_early_minutes = models.PositiveSmallIntegerField(
@@ -20,7 +24,6 @@ class QueuePolicy(models.Model):
     late_after_minutes = models.PositiveSmallIntegerField(
         _("terlambat setelah (menit sesudah jendela berakhir)"), default=30
     )
-    walkin_share_percent = models.PositiveSmallIntegerField(_("bagian kuota untuk walk-in (%)"), default=10)
     no_show_after_calls = models.PositiveSmallIntegerField(_("tidak hadir setelah dipanggil (kali)"), default=3)
     slip_width_mm = models.PositiveSmallIntegerField(
         _("lebar kertas slip (mm)"), choices=[(58, "58 mm"), (80, "80 mm")], default=80
@@ -30,7 +33,6 @@ class QueuePolicy(models.Model):
         verbose_name = _("aturan antrean")
         verbose_name_plural = _("aturan antrean")
         constraints = [
-            models.CheckConstraint(condition=Q(walkin_share_percent__lte=100), name="policy_walkin_share_percent"),
             models.CheckConstraint(condition=Q(no_show_after_calls__gte=1), name="policy_no_show_calls_positive"),
             models.CheckConstraint(condition=Q(slip_width_mm__in=[58, 80]), name="policy_slip_width_known"),
         ]

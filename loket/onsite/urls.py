@@ -1,8 +1,9 @@
+"""The office pages of loket/onsite; config/urls_staff.py puts them under /petugas/ with the
+walk-in and report pages, in one namespace ("onsite")."""
+
 from django.urls import path, register_converter
 
 from loket.onsite.views import audit, checkin, counter, home, kiosk, staff_documents, staff_login
-from loket.reports import views as reports
-from loket.walkin import views as walkin
 
 
 class ShortIntConverter:
@@ -18,8 +19,6 @@ class ShortIntConverter:
 
 
 register_converter(ShortIntConverter, "shortint")
-
-app_name = "onsite"
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -37,12 +36,4 @@ urlpatterns = [
     path("<str:office>/loket/<shortint:number>/", counter.counter, name="counter"),
     path("<str:office>/loket/<shortint:number>/<slug:action>/", counter.counter_action, name="counter_action"),
     path("<str:office>/kiosk/", kiosk.kiosk, name="kiosk"),
-    # Walk-ins, outage mode and day close (loket/walkin).
-    path("outage/", walkin.outage_national, name="outage_national"),
-    path("<str:office>/walkin/", walkin.walkin_new, name="walkin"),
-    path("<str:office>/walkin/<str:code>/", walkin.walkin_done, name="walkin_done"),
-    path("<str:office>/outage/", walkin.outage_office, name="outage"),
-    path("<str:office>/tutup-hari/", walkin.day_close_page, name="day_close"),
-    path("laporan/", reports.national_page, name="report_national"),
-    path("<str:office>/laporan/", reports.office_page, name="report"),
 ]

@@ -9,6 +9,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Pembayaran PNBP")
 
     def ready(self) -> None:
+        from loket.payments import handlers  # noqa: F401 - connects the receivers
         from loket.payments.checks import simulator_off_in_production
 
         checks.register(simulator_off_in_production, checks.Tags.security, deploy=True)

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from loket.accounts.models import StaffRoleKind
+from loket.core.forms import DATE
 from loket.offices.models import Office
 from loket.onsite.access import national_view, officer_view
 from loket.reports.stats import MAX_DAYS, Figures, national_report, office_report
-from loket.web.forms import DATE
 
 DEFAULT_DAYS = 14
 WEEKDAYS = [_("Senin"), _("Selasa"), _("Rabu"), _("Kamis"), _("Jumat"), _("Sabtu"), _("Minggu")]

@@ -6,7 +6,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from loket.walkin.models import DayClose, Outage, WalkinDay
+from loket.booking.models import WalkinDay
+from loket.offices.models import Outage
+from loket.walkin.models import DayClose
 
 
 class ReadOnly(admin.ModelAdmin):

@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loket.accounts.forms import HouseholdForm
+from loket.booking.forms import BookingDetailsForm, without_replacement_leftovers
 from loket.onsite.models import Priority
-from loket.web.forms import BookingDetailsForm, HouseholdForm, without_replacement_leftovers
 
 # The same fields (and rules) as the citizen pages: what a person is asked online.
 _PERSON = HouseholdForm.base_fields

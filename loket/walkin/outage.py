@@ -18,10 +18,8 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import User
 from loket.audit.services import audit_record
 from loket.core.errors import Conflict, DomainError
-from loket.offices.models import Office
-from loket.walkin.models import Outage
-from loket.walkin.selectors import outage_open
-from loket.web.models import ServiceNotice
+from loket.offices.models import Office, Outage, ServiceNotice
+from loket.offices.selectors import outage_open
 
 REASON_MAX = 200
 # A notice must end somewhere; the outage's end cuts it short.

@@ -1,42 +1,18 @@
 """Reads for walk-ins, outage mode and day close.
 
-Kept free of booking services and seats (they import this module for the outage check).
+Outage mode itself is read in loket/offices/selectors.py.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, Slot
-from loket.core.errors import DomainError
+from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, Slot, WalkinDay
+from loket.booking.share import walkin_percent, walkin_split
 from loket.offices.calendar import closure_reason
-from loket.offices.models import ArrivalWindow, Office
-from loket.walkin.models import DayClose, Outage, WalkinDay
-from loket.walkin.share import walkin_percent, walkin_split
-
-
-def outage_for(office: Office) -> Outage | None:
-    """The outage that suspends public booking at this office now (its own first, then a national one)."""
-    open_ = Outage.objects.filter(ended_at__isnull=True).filter(Q(office=office) | Q(office__isnull=True))
-    return open_.order_by(F("office_id").asc(nulls_last=True)).first()
-
-
-def outage_open(*, office: Office | None) -> Outage | None:
-    """The open outage of exactly this scope (one office, or national with office=None)."""
-    return Outage.objects.filter(ended_at__isnull=True, scope=office.code if office else Outage.NATIONAL).first()
-
-
-def outage_refusal(outage: Outage) -> DomainError:
-    """What public booking answers during an outage: 503, with the reason the supervisor gave."""
-    return DomainError(
-        "booking_suspended",
-        _("Pemesanan online di kantor ini sedang ditangguhkan (%(reason)s). Silakan datang langsung ke kantor.")
-        % {"reason": outage.reason},
-        status=503,
-        reason=outage.reason,
-    )
+from loket.offices.models import ArrivalWindow, Office, Outage
+from loket.walkin.models import DayClose
 
 
 def outages_recent(*, office: Office | None, limit: int = 20) -> list[Outage]:

@@ -22,16 +22,20 @@ from loket.accounts.models import Person, Relation, User
 from loket.accounts.nik import Sex
 from loket.accounts.services import birth_date_ok, nik_or_error, normalize_phone
 from loket.audit.services import audit_record
+from loket.booking.choices import booking_choice_validate
+from loket.booking.events import event_process_now
 from loket.booking.models import Booking, BookingStatus, Slot
 from loket.booking.seats import claim_online_seat_of_day, claim_pool_seat, slot_row, walkin_day_for
-from loket.booking.services import booking_choice_validate, booking_record
+from loket.booking.services import booking_record
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import ArrivalWindow, Office
+from loket.offices.selectors import outage_for
 from loket.onsite.lookup import suggested_priority
 from loket.onsite.models import Ticket
 from loket.onsite.services.tickets import ticket_issue
+from loket.payments.models import Payment
 from loket.walkin.models import WalkinBooking
-from loket.walkin.selectors import active_booking_of, outage_for, walkin_day_refusal, walkin_next_day
+from loket.walkin.selectors import active_booking_of, walkin_day_refusal, walkin_next_day
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,8 @@ def walkin_register(
         with transaction.atomic():
             person, created = _person(request, nik, flags, phone)
             slot, from_pool = _take_seat(office, day)
-            booking, payment = booking_record(
+            pool = walkin_day_for(office, day)
+            booking, event = booking_record(
                 person=person,
                 office=office,
                 slot=slot,
@@ -177,10 +182,13 @@ def walkin_register(
                 replacement_reason=request.replacement_reason if request.service == "replacement" else "",
                 old_passport_number=request.old_passport_number if request.service == "replacement" else "",
                 payment_deadline=_end_of_day(office, day),
+                pool_day=pool if from_pool else None,
+                quiet=True,
             )
-            WalkinBooking.objects.create(
-                booking=booking, walkin_day=walkin_day_for(office, day), from_pool=from_pool, registered_by=officer
-            )
+            # The application and the bill now, in this transaction: the officer prints the bill.
+            event_process_now(event)
+            payment = Payment.objects.filter(booking=booking).first()
+            WalkinBooking.objects.create(booking=booking, walkin_day=pool, registered_by=officer)
             audit_record(
                 actor=officer,
                 action="walkin.register",

@@ -13,12 +13,13 @@ from loket.audit.services import audit_record, request_ip
 from loket.booking.models import Booking
 from loket.core.errors import DomainError
 from loket.offices.models import Office
+from loket.offices.selectors import outage_for, outage_open
 from loket.onsite.access import national_view, officer_view
 from loket.onsite.models import Ticket
 from loket.walkin.dayclose import day_close
 from loket.walkin.forms import OutageForm, WalkinForm
 from loket.walkin.outage import outage_end, outage_start
-from loket.walkin.selectors import day_closes_recent, day_outlook, outage_for, outage_open, outages_recent, walkin_room
+from loket.walkin.selectors import day_closes_recent, day_outlook, outages_recent, walkin_room
 from loket.walkin.services import WalkinRequest, walkin_register, walkin_ticket_issue
 
 SUPERVISOR = StaffRoleKind.SUPERVISOR

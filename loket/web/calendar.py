@@ -1,6 +1,7 @@
 """The date step as month grids: weeks as rows, each day open, full, closed (and why) or out of reach.
 
-Built from the booking selectors' day plans, so the page says exactly what the API says.
+Built from the booking selectors' cached day plans, the same the API's availability answer is built
+from, so the page says exactly what the API says.
 """
 
 import calendar
@@ -8,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from loket.booking.selectors import DayPlan, day_plans
+from loket.booking.selectors import DayPlan, day_plans_cached
 from loket.offices.models import Office
 
 # How far ahead the grid reaches at most (whole months are shown around it).
@@ -60,7 +61,7 @@ def booking_calendar(office: Office, *, href: Callable[[dt.date], str]) -> Calen
     last = today + dt.timedelta(days=min(office.horizon_days, MAX_DAYS))
     start = today.replace(day=1)
     end = last.replace(day=calendar.monthrange(last.year, last.month)[1])
-    plans = {p.date: _day(p, href) for p in day_plans(office, start, (end - start).days + 1)}
+    plans = {p.date: _day(p, href) for p in day_plans_cached(office, start, (end - start).days + 1)}
 
     months = []
     grid = calendar.Calendar(firstweekday=0)

@@ -6,17 +6,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from loket.accounts.models import Relation, Sex
-from loket.booking.models import PassportType, Service
-from loket.core.errors import DomainError
-from loket.dossier.models import ReplacementReason
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal next to the field it names, else above the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+from loket.accounts.models import Sex
+from loket.core.forms import DATE
 
 
 class RegisterForm(forms.Form):
@@ -82,46 +73,8 @@ class ResetConfirmForm(forms.Form):
     )
 
 
-class HouseholdForm(forms.Form):
-    full_name = forms.CharField(label=_("Nama lengkap (sesuai KK)"), max_length=120)
-    nik = forms.CharField(
-        label=_("NIK"), max_length=32, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-    )
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
-    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
-    relation = forms.ChoiceField(
-        label=_("Hubungan"), choices=[(v, label) for v, label in Relation.choices if v != Relation.SELF]
-    )
-
-
 class OfficeSearchForm(forms.Form):
     q = forms.CharField(label=_("Kota, provinsi atau nama kantor"), max_length=60, required=False)
-
-
-class BookingDetailsForm(forms.Form):
-    """Who, which service and which passport; the booking service checks the combination."""
-
-    member = forms.ChoiceField(label=_("Untuk siapa"), required=False)
-    service = forms.ChoiceField(label=_("Layanan"), choices=Service.choices, widget=forms.RadioSelect)
-    replacement_reason = forms.ChoiceField(
-        label=_("Alasan penggantian"),
-        choices=[("", "–"), *ReplacementReason.choices],
-        required=False,
-        help_text=_("Hanya untuk penggantian paspor."),
-    )
-    old_passport_number = forms.CharField(
-        label=_("Nomor paspor lama"), max_length=20, required=False, help_text=_("Hanya untuk penggantian paspor.")
-    )
-    passport_type = forms.ChoiceField(label=_("Jenis paspor"), choices=PassportType.choices, widget=forms.RadioSelect)
-
-    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        member = self.fields["member"]
-        assert isinstance(member, forms.ChoiceField)
-        member.choices = people
-
-    def clean(self) -> dict[str, Any]:
-        return without_replacement_leftovers(super().clean() or {})
 
 
 class DocumentForm(forms.Form):
@@ -153,11 +106,3 @@ class RescheduleForm(forms.Form):
         start = self.fields["start"]
         assert isinstance(start, forms.ChoiceField)
         start.choices = windows
-
-
-def without_replacement_leftovers(data: dict[str, Any]) -> dict[str, Any]:
-    """A new passport needs no replacement details: drop those left over from a change of mind."""
-    if data.get("service") == Service.NEW:
-        data["replacement_reason"] = ""
-        data["old_passport_number"] = ""
-    return data

@@ -13,9 +13,8 @@ from loket.booking.models import PassportType
 from loket.booking.selectors import next_available_cached
 from loket.core.errors import DomainError
 from loket.dossier.models import AgeGroup, DocumentKind, DocumentRule, ReplacementReason
-from loket.offices.models import Office
+from loket.offices.models import Office, ServiceNotice
 from loket.payments.selectors import fee_for
-from loket.web.models import ServiceNotice
 
 NOTICE_CACHE_SECONDS = 10
 OFFICE_RESULTS = 10

@@ -31,6 +31,7 @@ from loket.onsite.models import (
     TicketEvent,
     TicketStatus,
 )
+from loket.onsite.policy import queue_policy_for
 from loket.onsite.queue import waiting_tickets
 
 AT_COUNTER = [TicketStatus.CALLED, TicketStatus.SERVING]
@@ -44,8 +45,7 @@ DOSSIER_AFTER = {
 
 
 def policy_of(counter: Counter) -> QueuePolicy:
-    policy, _created = QueuePolicy.objects.get_or_create(office=counter.office)
-    return policy
+    return queue_policy_for(counter.office)
 
 
 def current_ticket(counter: Counter) -> Ticket | None:

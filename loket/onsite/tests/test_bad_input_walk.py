@@ -1,6 +1,6 @@
 """Bad input on every staff page never gives a 500, and never loses what was saved.
 
-The walk reads loket/onsite/urls.py (as the access test does), opens each office page as an
+The walk reads config/urls_staff.py (as the access test does), opens each office page as an
 officer holding every role there, finds the names of its form fields in the HTML, and sends
 each page junk in every field, by POST and in the query string. Whatever the page answers,
 it must be below 500, and no ticket, booking or counter of the office may be gone.

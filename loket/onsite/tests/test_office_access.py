@@ -1,6 +1,6 @@
 """Every staff page of an office, found by walking the URL patterns: office B's officer is refused on office A.
 
-The walk reads loket/onsite/urls.py itself, so a page added later is covered without
+The walk reads config/urls_staff.py (every office-side app's pages) itself, so a page added later is covered without
 touching this file. A page meant to be open to all (a waiting-room board, a kiosk) is
 marked with `public_office_view` and is left out of the walk.
 """
@@ -13,11 +13,11 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver
 
+from config import urls_staff as onsite_urls
 from conftest import PASSWORD
 from loket.accounts.models import User
 from loket.audit.models import AuditEntry
 from loket.offices.models import Office
-from loket.onsite import urls as onsite_urls
 from loket.onsite.tests.conftest import staff_client
 
 FILLERS = {"int": "1", "str": "X1", "slug": "x-1", "uuid": str(uuid.UUID(int=1)), "path": "x/1"}

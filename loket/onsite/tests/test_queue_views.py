@@ -260,3 +260,14 @@ def test_a_supervisor_at_the_desk_approves_a_late_arrival_in_one_step(
         "checkin.late_asked",
         "checkin.late_approved",
     }
+
+
+def test_opening_the_office_pages_creates_no_queue_policy(
+    office_a: Office, checkin_officer_a: User, counter_officer_a: User
+) -> None:
+    """Reads never write: an office without a policy row gets the defaults, and keeps no row."""
+    counter(office_a, 1)
+    assert staff_client(checkin_officer_a).get(checkin_url(office_a)).status_code == 200
+    assert staff_client(counter_officer_a).get(f"/petugas/{office_a.code}/loket/1/").status_code == 200
+    assert staff_client(checkin_officer_a).get(f"/petugas/{office_a.code}/kiosk/").status_code == 200
+    assert not QueuePolicy.objects.filter(office=office_a).exists()

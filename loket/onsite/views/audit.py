@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from loket.accounts.models import StaffRoleKind
-from loket.audit.selectors import audit_actions, audit_entries
+from loket.core.forms import DATE
 from loket.offices.models import Office
 from loket.onsite.access import national_view, officer_view
-from loket.web.forms import DATE
+from loket.onsite.audit_log import audit_actions, audit_entries
 
 PAGE_SIZE = 50
 

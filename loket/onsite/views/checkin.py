@@ -10,8 +10,9 @@ from loket.accounts.models import StaffRoleKind
 from loket.core.errors import DomainError
 from loket.offices.models import Office
 from loket.onsite.access import officer_view, roles_at
-from loket.onsite.lookup import CheckinCase, booking_at_office, checkin_case, policy_for
+from loket.onsite.lookup import CheckinCase, booking_at_office, checkin_case
 from loket.onsite.models import LateDecision, LateDecisionStatus, Priority, Stage, Ticket
+from loket.onsite.policy import queue_policy_for
 from loket.onsite.queue import new_ticket_estimate, ticket_estimate, waiting_tickets
 from loket.onsite.services.checkin import (
     checkin_issue,
@@ -122,7 +123,7 @@ def slip(request: HttpRequest, office: Office, ticket: int) -> HttpResponse:
     """The ticket slip for a 58 or 80 mm thermal printer (?lebar=58|80, else the office's setting)."""
     found = get_object_or_404(Ticket, pk=ticket, office=office)
     width = request.GET.get("lebar", "")
-    policy_width = policy_for(office).slip_width_mm
+    policy_width = queue_policy_for(office).slip_width_mm
     context = {
         "office": office,
         "ticket": found,

@@ -34,9 +34,9 @@ from loket.accounts.staff_auth import (
     staff_password_check,
 )
 from loket.core.errors import DomainError
+from loket.core.forms import add_domain_error
 from loket.core.ratelimit import client_ip, hit
 from loket.onsite.access import is_staff_member, staff_session_ok
-from loket.web.forms import add_domain_error
 
 PENDING = "onsite:staff-pending"
 

@@ -16,7 +16,7 @@ from django.test import Client
 
 from loket.accounts.models import User
 from loket.audit.models import AuditEntry
-from loket.booking.models import Booking, BookingStatus
+from loket.booking.models import Booking, BookingStatus, WalkinDay
 from loket.offices.models import Closure, Office
 from loket.onsite.models import EventKind, Ticket, TicketEvent, TicketStatus
 from loket.onsite.tests.conftest import (
@@ -29,7 +29,7 @@ from loket.onsite.tests.conftest import (
 )
 from loket.onsite.tests.queue_helpers import NOW, TODAY, at_local, booked
 from loket.reports.stats import national_report, office_report, percentile
-from loket.walkin.models import WalkinBooking, WalkinDay
+from loket.walkin.models import WalkinBooking
 
 __all__ = ["checkin_officer_a", "national_admin", "office_a", "office_b", "supervisor_a"]  # fixtures used here
 
@@ -76,7 +76,8 @@ def history(office_a: Office) -> Office:
         booked(office_a, status=status, name="Siti Rahmawati")
     walk_in = booked(office_a, status=BookingStatus.COMPLETED, name="Siti Rahmawati")
     pool = WalkinDay.objects.create(office=office_a, date=TODAY, percent=20, capacity=1, used=1)
-    WalkinBooking.objects.create(booking=walk_in, walkin_day=pool, from_pool=True, registered_by=walk_in.booked_by)
+    Booking.objects.filter(pk=walk_in.pk).update(pool_day=pool)
+    WalkinBooking.objects.create(booking=walk_in, walkin_day=pool, registered_by=walk_in.booked_by)
     ticket(office_a, 1, at_local(8, 0), at_local(8, 12), at_local(8, 30))
     ticket(office_a, 2, at_local(8, 5), at_local(8, 25), at_local(8, 55))
     ticket(office_a, 3, at_local(8, 10), at_local(9, 10), None)

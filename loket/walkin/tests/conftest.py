@@ -14,7 +14,6 @@ import time_machine
 from django.test import Client
 
 from loket.offices.models import Office
-from loket.onsite.models import QueuePolicy
 from loket.onsite.tests.conftest import (  # noqa: F401 - fixtures shared with loket/onsite
     checkin_officer_a,
     counter_officer_a,
@@ -47,8 +46,11 @@ def seeded_fees() -> None:
         )
 
 
-def share(office: Office, percent: int) -> QueuePolicy:
-    return QueuePolicy.objects.create(office=office, walkin_share_percent=percent)
+def share(office: Office, percent: int) -> Office:
+    """Set the office's walk-in share (a setting of the office; see loket/booking/share.py)."""
+    Office.objects.filter(pk=office.pk).update(walkin_share_percent=percent)
+    office.walkin_share_percent = percent
+    return office
 
 
 def nik(i: int) -> str:

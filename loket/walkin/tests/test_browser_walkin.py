@@ -11,8 +11,8 @@ from loket.booking.models import Booking
 from loket.booking.tests.conftest import make_office
 from loket.core.testing.browser import screenshot
 from loket.offices.calendar import holiday_name
+from loket.offices.models import Outage
 from loket.onsite.tests.conftest import make_officer, staff_client
-from loket.walkin.models import Outage
 from loket.walkin.tests.conftest import seeded_fees, share
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -16,13 +16,13 @@ from django.conf import settings
 from django.db import connection
 
 from loket.accounts.models import StaffRoleKind
-from loket.booking.models import ACTIVE_STATUSES, Booking, Slot
+from loket.booking.models import ACTIVE_STATUSES, Booking, Slot, WalkinDay
 from loket.booking.seats import slot_row
 from loket.booking.tests.conftest import make_office, open_day_ahead
 from loket.booking.tests.test_concurrency import all_at_once
 from loket.offices.models import ArrivalWindow, Office
 from loket.onsite.tests.conftest import make_officer, staff_client
-from loket.walkin.models import WalkinBooking, WalkinDay
+from loket.walkin.models import WalkinBooking
 from loket.walkin.tests.conftest import seeded_fees, share, walkin_form
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -12,10 +12,9 @@ from django.test import Client
 from conftest import bearer
 from loket.accounts.models import User
 from loket.audit.models import AuditEntry
-from loket.booking.models import Booking, Slot
-from loket.offices.models import Office
+from loket.booking.models import Booking, Slot, WalkinDay
+from loket.offices.models import Office, Outage
 from loket.onsite.tests.conftest import staff_client
-from loket.walkin.models import Outage, WalkinDay
 from loket.walkin.tests.conftest import TODAY, post_walkin, share
 from loket.web.selectors import notices_in_force
 

@@ -5,12 +5,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from loket.booking.models import Slot
+from loket.booking.models import Slot, WalkinDay
 from loket.booking.seats import slot_for, walkin_day_for
 from loket.booking.selectors import day_plans
+from loket.booking.share import walkin_split
 from loket.offices.models import Office
-from loket.walkin.models import WalkinDay
-from loket.walkin.share import walkin_split
 from loket.walkin.tests.conftest import TODAY, share
 
 TOMORROW = TODAY + dt.timedelta(days=1)
@@ -54,10 +53,9 @@ def test_online_slots_are_created_with_capacity_minus_the_walkin_share(office_a:
 
 
 def test_a_day_keeps_the_share_it_was_split_with_when_the_policy_changes(office_a: Office) -> None:
-    policy = share(office_a, 50)
+    share(office_a, 50)
     slot_for(office_a, TOMORROW, dt.time(8))
-    policy.walkin_share_percent = 0
-    policy.save()
+    share(office_a, 0)
     assert slot_for(office_a, TOMORROW, dt.time(9)).capacity == 1
     assert Slot.objects.get(office=office_a, date=TOMORROW, start=dt.time(8)).capacity == 2
     assert walkin_day_for(office_a, TOMORROW).capacity == 3

@@ -8,13 +8,12 @@ import pytest
 from conftest import make_applicant
 from loket.accounts.models import Person, User
 from loket.audit.models import AuditEntry
-from loket.booking.models import Booking, BookingStatus, Slot
+from loket.booking.models import Booking, BookingStatus, Slot, WalkinDay
 from loket.booking.seats import release_one
 from loket.dossier.models import Application
 from loket.offices.models import Closure, Office
 from loket.onsite.models import Ticket, TicketStatus
 from loket.onsite.tests.conftest import staff_client
-from loket.walkin.models import WalkinBooking, WalkinDay
 from loket.walkin.services import WalkinRequest, walkin_register
 from loket.walkin.tests.conftest import TODAY, nik, post_walkin, share
 
@@ -35,7 +34,7 @@ def test_checkin_officer_books_a_walkin_without_email_into_today(office_a: Offic
     # The bill is printed; it stays payable until the end of the visit's day, not 2 hours.
     assert booking.payment.deadline == dt.datetime(2026, 12, 1, 16, 59, tzinfo=dt.UTC)  # 23:59 WIB
     assert booking.payment.remind_at is None
-    assert WalkinBooking.objects.get(booking=booking).from_pool
+    assert booking.pool_day == WalkinDay.objects.get(office=booking.office, date=booking.slot.date)
     assert WalkinDay.objects.get(office=office_a, date=TODAY).used == 1
     assert Slot.objects.get(office=office_a, date=TODAY, start=dt.time(8)).booked == 0  # online seats untouched
     entry = AuditEntry.objects.get(action="walkin.register")

@@ -5,8 +5,7 @@ import datetime as dt
 import time_machine
 from django.test import Client
 
-from loket.offices.models import Office
-from loket.web.models import ServiceNotice
+from loket.offices.models import Office, ServiceNotice
 from loket.web.tests.conftest import in_language
 
 NOW = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
@@ -49,9 +48,9 @@ def test_an_office_notice_shows_beside_its_office(browser: Client, office: Offic
 
 
 def test_staff_write_notices_in_the_admin(admin_client: Client, office: Office) -> None:
-    assert admin_client.get("/admin/web/servicenotice/").status_code == 200
+    assert admin_client.get("/admin/offices/servicenotice/").status_code == 200
     answer = admin_client.post(
-        "/admin/web/servicenotice/add/",
+        "/admin/offices/servicenotice/add/",
         {
             "office": office.pk,
             "text_id": "Antrean dibuka pukul 07.30.",

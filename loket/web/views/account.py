@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from loket.accounts import services
 from loket.accounts.selectors import user_by_login
 from loket.core.errors import DomainError
+from loket.core.forms import add_domain_error
 from loket.core.ratelimit import client_ip, hit
-from loket.web.forms import EmailForm, LoginForm, RegisterForm, ResetConfirmForm, VerifyForm, add_domain_error
+from loket.web.forms import EmailForm, LoginForm, RegisterForm, ResetConfirmForm, VerifyForm
 
 PENDING_EMAIL = "web:pending-email"
 

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from loket.accounts.selectors import household_of
+from loket.booking.forms import BookingDetailsForm
 from loket.booking.selectors import DayPlan, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
 from loket.core.errors import DomainError
+from loket.core.forms import add_domain_error
 from loket.offices.models import Office
 from loket.web.calendar import booking_calendar
-from loket.web.forms import BookingDetailsForm, OfficeSearchForm, add_domain_error
+from loket.web.forms import OfficeSearchForm
 from loket.web.selectors import OfficeResult, offices_matching
 from loket.web.views.profile import _user
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loket.booking import services
+from loket.booking.models import BookingStatus
 from loket.booking.selectors import bookings_of
 from loket.core.errors import DomainError
 from loket.web.proof import Proof, proof_of
@@ -20,7 +21,10 @@ from loket.web.views.profile import _user
 
 @login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/bookings.html", {"bookings": bookings_of(_user(request))})
+    bookings = list(bookings_of(_user(request)))
+    # A bill the events worker is still preparing: the page reloads itself until it is there.
+    preparing = any(b.status == BookingStatus.AWAITING_PAYMENT and not hasattr(b, "payment") for b in bookings)
+    return render(request, "web/bookings.html", {"bookings": bookings, "preparing": preparing})
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loket.core.errors import DomainError
+from loket.core.forms import add_domain_error
 from loket.core.ratelimit import hit
 from loket.dossier import services
 from loket.dossier.downloads import document_response
@@ -24,7 +25,7 @@ from loket.dossier.selectors import (
     missing_documents,
     required_documents,
 )
-from loket.web.forms import DocumentForm, add_domain_error
+from loket.web.forms import DocumentForm
 from loket.web.views.profile import _user
 
 

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from loket.accounts import services
+from loket.accounts.forms import HouseholdForm
 from loket.accounts.models import User
 from loket.accounts.selectors import holder_of, household_of
 from loket.core.errors import DomainError
-from loket.web.forms import HouseholdForm, add_domain_error
+from loket.core.forms import add_domain_error
 
 
 def _user(request: HttpRequest) -> User:

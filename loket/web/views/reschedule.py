@@ -14,8 +14,9 @@ from loket.booking import services
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import Seats, booking_of
 from loket.core.errors import DomainError
+from loket.core.forms import add_domain_error
 from loket.web.calendar import booking_calendar
-from loket.web.forms import RescheduleForm, add_domain_error
+from loket.web.forms import RescheduleForm
 from loket.web.views.booking_flow import day_or_404, full_page
 from loket.web.views.profile import _user
 

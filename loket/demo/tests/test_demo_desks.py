@@ -1,7 +1,7 @@
 """seed_demo gives every office a queue policy and five counters, once."""
 
+from loket.demo.desks import seed_queue_desks
 from loket.offices.models import Office
-from loket.onsite.demo import seed_queue_desks
 from loket.onsite.models import Counter, QueuePolicy, Stage
 
 

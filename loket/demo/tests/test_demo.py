@@ -17,7 +17,7 @@ DEMO_FILE = "loket/offices/demo/offices.json"
 
 @pytest.fixture
 def demo_data() -> list[dict[str, object]]:
-    from loket.core.management.commands.seed_demo import DEMO_OFFICES
+    from loket.demo.management.commands.seed_demo import DEMO_OFFICES
 
     data: list[dict[str, object]] = json.loads(DEMO_OFFICES.read_text(encoding="utf-8"))
     return data

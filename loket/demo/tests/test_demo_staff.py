@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from loket.accounts.models import StaffRole, User
-from loket.core.management.commands.seed_demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
+from loket.demo.management.commands.seed_demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
 from loket.onsite.access import is_national_admin, roles_at
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from loket.accounts.models import Person, Relation, StaffRole, StaffRoleKind, User
 from loket.accounts.staff_auth import confirmed_device, enrolment_device, staff_enrolment_open
+from loket.demo.desks import seed_queue_desks
 from loket.offices.models import Office
-from loket.onsite.demo import seed_queue_desks
 
 DEMO_OFFICES = Path(__file__).resolve().parents[2].parent / "offices" / "demo" / "offices.json"
 

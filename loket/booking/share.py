@@ -13,11 +13,8 @@ from loket.offices.models import Office
 
 
 def walkin_percent(office: Office) -> int:
-    """The office's walk-in share; an office without a queue policy keeps every seat online."""
-    from loket.onsite.models import QueuePolicy  # onsite imports booking: import late, no cycle
-
-    row = QueuePolicy.objects.filter(office=office).values_list("walkin_share_percent", flat=True).first()
-    return int(row or 0)
+    """The office's walk-in share now (0: every seat online), the one setting all days are cut by."""
+    return int(office.walkin_share_percent)
 
 
 def walkin_split(capacities: list[int], percent: int) -> list[int]:

@@ -1,0 +1,119 @@
+"""Booking events: the quota engine announces, the apps above it react.
+
+A service that changes a booking writes a BookingEvent row in its own transaction
+(`event_record`). The worker (`manage.py booking_events`) then hands each pending event
+to the receivers of `booking_event` (dossier opens the application, payments opens the
+bill, notify tells the person), in one transaction per event that also marks it
+processed. So:
+
+- nothing happens when the booking's transaction rolls back (there is no row);
+- nothing is lost when the process dies right after the commit (the row waits);
+- nothing happens twice: the claim is a conditional UPDATE in the reactions' own
+  transaction, and the receivers are idempotent besides (one application and one bill
+  per booking, one message per outbox key).
+
+Events of one booking are handled in the order they were written.
+"""
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.dispatch import Signal
+from django.utils import timezone
+
+from loket.booking.models import BookingEvent
+
+log = logging.getLogger("loket.booking.events")
+
+# Sent once per event, inside the transaction that marks it processed. Receivers get
+# `event` (a BookingEvent with its booking, slot, office, person and account loaded).
+booking_event = Signal()
+
+MAX_BACKOFF_SECONDS = 300
+
+
+def event_record(*, booking_id: int, kind: str, data: dict[str, Any] | None = None) -> BookingEvent:
+    """Write the event in the caller's transaction (one INSERT).
+
+    With LOKET_BOOKING_EVENTS_INLINE (tests, and the walk-in desk through `event_process_now`)
+    the reactions run at once, in the same transaction.
+    """
+    event = BookingEvent.objects.create(booking_id=booking_id, kind=kind, data=data or {})
+    if settings.LOKET_BOOKING_EVENTS_INLINE:
+        event_process(event_id=event.pk)
+    return event
+
+
+def event_process_now(event: BookingEvent) -> None:
+    """React to `event` inside the caller's transaction (the walk-in desk needs the bill to print it)."""
+    event_process(event_id=event.pk)
+
+
+def _earlier_pending() -> Exists:
+    return Exists(
+        BookingEvent.objects.filter(booking_id=OuterRef("booking_id"), processed_at__isnull=True, id__lt=OuterRef("id"))
+    )
+
+
+def events_pending(*, limit: int = 200, now: dt.datetime | None = None) -> list[int]:
+    """Ids of the events that may be processed now, oldest first (one booking's events in order)."""
+    now = now or timezone.now()
+    rows = (
+        BookingEvent.objects.filter(processed_at__isnull=True)
+        .exclude(retry_at__gt=now)
+        .exclude(_earlier_pending())
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return list(rows[:limit])
+
+
+def event_process(*, event_id: int) -> bool:
+    """Run the reactions to one event. True when this call processed it, False when it was
+    already processed (by another worker, or a replay). A failing reaction rolls back and
+    leaves the event pending, retried later with a growing delay."""
+    try:
+        with transaction.atomic():
+            claimed = BookingEvent.objects.filter(pk=event_id, processed_at__isnull=True).update(
+                processed_at=timezone.now()
+            )
+            if claimed != 1:
+                return False  # another worker got there first, or this is a replay
+            event = BookingEvent.objects.select_related(
+                "booking__slot", "booking__office", "booking__person", "booking__booked_by"
+            ).get(pk=event_id)
+            booking_event.send(sender=BookingEvent, event=event)
+    except Exception as exc:
+        if transaction.get_connection().in_atomic_block:
+            raise  # inline: the caller's transaction fails with it
+        _postpone(event_id, exc)
+        return False
+    return True
+
+
+def _postpone(event_id: int, exc: Exception) -> None:
+    log.exception("booking event %s failed", event_id)
+    event = BookingEvent.objects.filter(pk=event_id).only("attempts").first()
+    if event is None:
+        return
+    delay = min(2 ** min(event.attempts, 10), MAX_BACKOFF_SECONDS)
+    BookingEvent.objects.filter(pk=event_id, processed_at__isnull=True).update(
+        attempts=event.attempts + 1,
+        retry_at=timezone.now() + dt.timedelta(seconds=delay),
+        last_error=f"{type(exc).__name__}: {exc}"[:200],
+    )
+
+
+def events_process(*, limit: int = 200) -> int:
+    """Process what is pending now (a booking's later events as their turn comes); the number processed."""
+    done = 0
+    while done < limit:
+        batch = sum(event_process(event_id=event_id) for event_id in events_pending(limit=limit - done))
+        if not batch:
+            break
+        done += batch
+    return done

@@ -1,0 +1,194 @@
+"""Booking events the worker's way (LOKET_BOOKING_EVENTS_INLINE off): the seat transaction
+writes only the booking and its event; the application, the bill and the messages follow
+when the worker processes the event, once. Time frozen on Tue 1 Dec 2026, 07:30 WIB."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from loket.accounts.models import User
+from loket.booking.events import booking_event, event_process, events_pending, events_process
+from loket.booking.models import Booking, BookingEvent, BookingStatus, EventKind, Slot
+from loket.booking.services import BookingRequest, booking_cancel, booking_create
+from loket.core.errors import Conflict
+from loket.dossier.models import Application
+from loket.notify.models import Message
+from loket.offices.models import Office
+from loket.payments.models import Payment
+
+NOW = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)  # 07:30 in Jakarta
+DAY = dt.date(2026, 12, 2)
+
+
+@pytest.fixture(autouse=True)
+def _worker_way(settings: Any) -> Any:
+    settings.LOKET_BOOKING_EVENTS_INLINE = False
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def request(start: int = 8) -> BookingRequest:
+    return BookingRequest(office="TST", date=DAY, start=dt.time(start), service="new", passport_type="regular")
+
+
+def test_the_seat_transaction_leaves_the_follow_up_to_the_worker(office: Office, applicant: User) -> None:
+    booking, created = booking_create(user=applicant, request=request())
+    assert created
+    assert Slot.objects.get(office=office, date=DAY, start=dt.time(8)).booked == 1
+    assert list(BookingEvent.objects.values_list("kind", "processed_at")) == [(EventKind.BOOKED, None)]
+    assert not Application.objects.exists()
+    assert not Payment.objects.exists()
+    assert not Message.objects.exists()
+
+    assert events_process() == 1
+
+    assert Application.objects.get().booking == booking
+    payment = Payment.objects.get()
+    assert (payment.booking, payment.amount) == (booking, 350_000)
+    assert Message.objects.filter(event_key__startswith=f"booking:{booking.pk}:payment_due").exists()
+    assert BookingEvent.objects.get().processed_at == NOW
+
+
+def test_a_replayed_event_changes_nothing(office: Office, applicant: User) -> None:
+    booking_create(user=applicant, request=request())
+    event = BookingEvent.objects.get()
+    assert event_process(event_id=event.pk)
+    counts = (Application.objects.count(), Payment.objects.count(), Message.objects.count())
+
+    assert not event_process(event_id=event.pk)  # claimed already
+    assert events_process() == 0
+    # Even an event handed to the receivers a second time (a worker that died after the
+    # reactions but whose claim was lost) finds the application and the bill there.
+    booking_event.send(sender=BookingEvent, event=BookingEvent.objects.get(pk=event.pk))
+    assert (Application.objects.count(), Payment.objects.count(), Message.objects.count()) == counts
+
+
+def test_a_claim_lost_to_a_race_leaves_no_booking_and_no_event(
+    office: Office, applicant: User, other_applicant: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    booking_create(user=applicant, request=request(9))  # the 09:00 window's only seat
+    # The other applicant read the slot a moment before that (a stale "1 seat left"): the
+    # booking and its event are inserted, then the claim finds the window full and all of it
+    # rolls back.
+    slot = Slot.objects.get(office=office, date=DAY, start=dt.time(9))
+    slot.booked = 0
+    monkeypatch.setattr("loket.booking.services.bookable_slot", lambda *args: slot)
+    with pytest.raises(Conflict) as refused:
+        booking_create(user=other_applicant, request=request(9))
+    assert refused.value.code == "window_full"
+    assert Booking.objects.count() == 1
+    assert BookingEvent.objects.count() == 1
+    assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_events_of_one_booking_are_handled_in_order(office: Office, applicant: User) -> None:
+    booking, _created = booking_create(user=applicant, request=request())
+    booking_cancel(user=applicant, code=booking.code)
+    booked, cancelled = BookingEvent.objects.order_by("id")
+    assert [booked.kind, cancelled.kind] == [EventKind.BOOKED, EventKind.CANCELLED]
+    # The cancellation waits for the booking's own event: its message never comes first.
+    assert events_pending() == [booked.pk]
+    assert events_process() == 2
+    keys = list(Message.objects.order_by("id").values_list("event_key", flat=True))
+    assert keys[0].startswith(f"booking:{booking.pk}:payment_due")
+    assert keys[-1].startswith(f"booking:{booking.pk}:cancelled")
+
+
+def test_the_worker_command_processes_what_is_pending(office: Office, applicant: User) -> None:
+    booking_create(user=applicant, request=request())
+    call_command("booking_events", "--once")
+    assert BookingEvent.objects.filter(processed_at__isnull=True).count() == 0
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failing_reaction_rolls_back_and_is_retried_later(
+    office: Office, applicant: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    booking_create(user=applicant, request=request())
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("registry down")
+
+    booking_event.connect(broken, dispatch_uid="broken")
+    try:
+        assert events_process() == 0
+    finally:
+        booking_event.disconnect(dispatch_uid="broken")
+    event = BookingEvent.objects.get()
+    assert (event.processed_at, event.attempts) == (None, 1)
+    assert "registry down" in event.last_error
+    assert not Application.objects.exists()  # the receivers that ran before were rolled back too
+    assert events_pending() == []  # not before its retry time
+    with time_machine.travel(NOW + dt.timedelta(seconds=5), tick=False):
+        assert events_process() == 1
+    assert Application.objects.count() == 1
+
+
+def test_the_api_says_the_bill_is_coming_then_shows_it(
+    api: Client, office: Office, auth_headers: dict[str, str]
+) -> None:
+    body = {"office": "TST", "date": DAY.isoformat(), "start": "08:00", "service": "new", "passport_type": "regular"}
+    created = api.post("/api/v1/bookings", body, content_type="application/json", headers=auth_headers).json()
+    assert (created["payment"], created["payment_pending"]) == (None, True)
+    events_process()
+    shown = api.get(f"/api/v1/bookings/{created['code']}", headers=auth_headers).json()
+    assert shown["payment_pending"] is False
+    assert len(shown["payment"]["billing_code"]) == 15
+
+
+def test_statements_of_a_booking_and_of_a_refusal(
+    api: Client, office: Office, auth_headers: dict[str, str], other_applicant: User, settings: Any
+) -> None:
+    """The lean hot path, counted: a booking runs at most 6 statements, a refusal at most 3.
+
+    The test's own transaction turns the seat transaction into a savepoint; in production it
+    is BEGIN ... COMMIT, which the driver sends without a query, so savepoints are not counted.
+    """
+    from conftest import bearer
+
+    settings.LOKET_OFFICE_CACHE_SECONDS = 60
+    settings.LOKET_AVAILABILITY_CACHE_SECONDS = 60
+    body = {"office": "TST", "date": DAY.isoformat(), "start": "09:00", "service": "new", "passport_type": "regular"}
+    # The window's Slot exists once anyone booked it; warm the office copy and the "next day" hint.
+    Slot.objects.create(
+        office=office, date=DAY, start=dt.time(9), end=dt.time(10), starts_at="2026-12-02T02:00Z", capacity=1
+    )
+    other = bearer(other_applicant)
+    api.get("/api/v1/offices/TST/availability", headers=other)
+    with CaptureQueriesContext(connection) as booked:
+        response = api.post("/api/v1/bookings", body, content_type="application/json", headers=auth_headers)
+    assert response.status_code == 201, response.content
+    booked_statements = [q for q in booked if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(booked_statements) <= 6, "\n".join(q["sql"][:300] for q in booked)
+    with CaptureQueriesContext(connection) as refused:
+        response = api.post("/api/v1/bookings", body, content_type="application/json", headers=other)
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "window_full"
+    refused_statements = [q for q in refused if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(refused_statements) <= 3, [q["sql"] for q in refused]
+    assert Booking.objects.filter(status=BookingStatus.AWAITING_PAYMENT).count() == 1
+
+
+def test_the_pages_say_the_billing_code_is_coming_and_reload_until_it_is_there(
+    office: Office, applicant: User, client: Client
+) -> None:
+    booking, _created = booking_create(user=applicant, request=request())
+    client.force_login(applicant)
+    for url in (f"/pemesanan/{booking.code}/", "/pemesanan/"):
+        page = client.get(url).content.decode()
+        assert "Kode billing sedang disiapkan" in page
+        assert '<meta http-equiv="refresh" content="2">' in page
+    events_process()
+    billing_code = Payment.objects.get().billing_code
+    for url in (f"/pemesanan/{booking.code}/", "/pemesanan/"):
+        page = client.get(url).content.decode()
+        assert "sedang disiapkan" not in page
+        assert 'http-equiv="refresh"' not in page
+        assert billing_code in page.replace(" ", "").replace("\u2009", "")

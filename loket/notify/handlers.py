@@ -1,0 +1,53 @@
+"""What notify does when the apps below it announce something: it tells the person.
+
+Connected in NotifyConfig.ready(). Every message has an outbox key, so a replayed event
+queues nothing new.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.dispatch import receiver
+
+from loket.accounts.models import User
+from loket.accounts.signals import account_message
+from loket.booking.events import booking_event
+from loket.booking.models import BookingEvent, EventKind
+from loket.booking.selectors import booking_message_context
+from loket.notify.events import notify
+
+
+@receiver(account_message)
+def account_message_queue(
+    sender: type[User], *, event: str, user: User, key: str, context: dict[str, Any], **kwargs: Any
+) -> None:
+    notify(event=event, user=user, key=key, context=context)
+
+
+# Booking event -> (message, outbox key suffix). "booked" is told by payments (the bill) when a fee is due.
+MESSAGES = {
+    EventKind.CANCELLED: ("booking_cancelled", "cancelled"),
+    EventKind.EXPIRED: ("booking_expired", "expired"),
+    # The same key as a confirmation at booking time: one "confirmed" message per booking.
+    EventKind.CONFIRMED: ("booking_confirmed", "confirmed"),
+    EventKind.PAID_NEEDS_REBOOKING: ("paid_needs_rebooking", "paid_needs_rebooking"),
+}
+
+
+@receiver(booking_event)
+def booking_event_tell(sender: type[BookingEvent], *, event: BookingEvent, **kwargs: Any) -> None:
+    booking = event.booking
+    if event.data.get("quiet"):
+        return
+    context = booking_message_context(booking)
+    if event.kind == EventKind.BOOKED:
+        if settings.LOKET_PAYMENT_REQUIRED:
+            return  # the bill's message (payment_due) is the confirmation of the booking
+        message, suffix = "booking_confirmed", "confirmed"
+    elif event.kind == EventKind.RESCHEDULED:
+        # The window the booking moved to in this event, not a later one.
+        context.update(date=event.data["date"], start=event.data["start"])
+        message, suffix = "booking_rescheduled", f"rescheduled:{event.data['count']}"
+    else:
+        message, suffix = MESSAGES[EventKind(event.kind)]
+    notify(event=message, user=booking.booked_by, key=f"booking:{booking.pk}:{suffix}", context=context)
