@@ -136,6 +136,57 @@ def start_gunicorn(workers: int, threads: int, db_name: str, probe_path: str, lo
     raise SystemExit(f"gunicorn did not answer within 60 s; see {log_path}")
 
 
+SERVERS = ("gunicorn", "granian", "uvicorn")
+
+
+def server_command(kind: str, workers: int, threads: int, port: int) -> list[str]:
+    """The app servers that fit Django, as compared in docs/benchmarks.md."""
+    bin_dir = Path(sys.executable).parent
+    if kind == "gunicorn":  # WSGI, gthread workers
+        return [str(bin_dir / "gunicorn"), "config.wsgi:application", "--workers", str(workers), "--threads",
+                str(threads), "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "--timeout", "60"]  # fmt: skip
+    if kind == "granian":  # WSGI on a Rust HTTP server; Django runs in its blocking threads
+        return [str(bin_dir / "granian"), "--interface", "wsgi", "config.wsgi:application", "--workers", str(workers),
+                "--blocking-threads", str(threads), "--host", "127.0.0.1", "--port", str(port), "--no-ws"]  # fmt: skip
+    if kind == "uvicorn":  # ASGI; Django's sync views run in a thread pool
+        return [str(bin_dir / "uvicorn"), "config.asgi:application", "--workers", str(workers), "--host",
+                "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    raise SystemExit(f"unknown app server {kind}")
+
+
+def start_server(kind: str, workers: int, threads: int, db_name: str, probe_path: str) -> Server:
+    """An app server on a free local port; returns once `probe_path` answers 200."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log_path = OUT / f"{kind}.log"
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen(
+            server_command(kind, workers, threads, port),
+            cwd=ROOT,
+            env=app_env(db_name),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(process, f"http://127.0.0.1:{port}", log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{kind} exited with {process.returncode}; see {log_path}")
+        try:
+            if httpx.get(f"{server.base_url}{probe_path}", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit(f"{kind} did not answer within 60 s; see {log_path}")
+
+
+def stop_server(server: Server) -> None:
+    stop_gunicorn(server)
+
+
 def stop_gunicorn(server: Server) -> None:
     if server.process.poll() is not None:
         return
