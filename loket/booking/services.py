@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,29 +76,53 @@ class BookingRequest:
 def _person_for(user: User, member: int | None) -> Person:
     """The person to book for, with what the booking rules need, in one query.
 
-    Annotated: `has_active` (an active booking anywhere) and the recent no-shows
-    (`no_shows`, `last_no_show`) for the cooling-off rule.
+    Annotated: `has_active` (an active booking anywhere) and `no_shows` (recent no-shows,
+    for the cooling-off rule). Raw SQL: on the booking path of a rush the ORM's building of
+    these subqueries cost more than running them.
     """
     recent = timezone.now() - dt.timedelta(days=settings.LOKET_NO_SHOW_WINDOW_DAYS)
-    no_show = Q(bookings__status=BookingStatus.NO_SHOW, bookings__slot__starts_at__gte=recent)
-    people = Person.objects.filter(account=user).annotate(
-        has_active=Exists(Booking.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_STATUSES)),
-        no_shows=Count("bookings", filter=no_show),
-        last_no_show=Max("bookings__slot__starts_at", filter=no_show),
+    which, key = ("relation", Relation.SELF) if member is None else ("id", member)
+    found = list(
+        Person.objects.raw(
+            _PERSON_SQL.format(which=connection.ops.quote_name(which)),
+            [*ACTIVE_STATUSES, BookingStatus.NO_SHOW, connection.ops.adapt_datetimefield_value(recent), user.pk, key],
+        )
     )
-    person = people.filter(relation=Relation.SELF).first() if member is None else people.filter(pk=member).first()
-    if person is None:
+    if not found:
         if member is None:
             raise DomainError("no_holder", _("Akun ini tidak memiliki data pemohon (NIK)."), field="member")
         raise DomainError("unknown_member", _("Anggota keluarga tidak ditemukan di akun ini."), field="member")
+    person = found[0]
+    person.recent_since = recent  # type: ignore[attr-defined]
     return person
+
+
+def _person_sql() -> str:
+    q = connection.ops.quote_name
+    person, booking, slot = Person._meta.db_table, Booking._meta.db_table, Slot._meta.db_table
+    active = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+    # Identifiers come from the models and are quoted; every value is a query parameter.
+    return (
+        f"SELECT p.*, EXISTS (SELECT 1 FROM {q(booking)} b WHERE b.{q('person_id')} = p.{q('id')}"  # noqa: S608
+        f" AND b.{q('status')} IN ({active})) AS has_active,"
+        f" (SELECT count(*) FROM {q(booking)} b JOIN {q(slot)} s ON s.{q('id')} = b.{q('slot_id')}"
+        f" WHERE b.{q('person_id')} = p.{q('id')} AND b.{q('status')} = %s AND s.{q('starts_at')} >= %s) AS no_shows"
+        f" FROM {q(person)} p WHERE p.{q('account_id')} = %s AND p.{{which}} = %s"
+    )
+
+
+_PERSON_SQL = _person_sql()
 
 
 def _check_cooling_off(person: Person) -> None:
     """Repeated no-shows (LOKET_NO_SHOW_LIMIT within the window) block booking for a while."""
-    no_shows: int = getattr(person, "no_shows", 0)
-    last: dt.datetime | None = getattr(person, "last_no_show", None)
-    if no_shows < settings.LOKET_NO_SHOW_LIMIT or last is None:
+    no_shows: int = getattr(person, "no_shows", 0) or 0
+    if no_shows < settings.LOKET_NO_SHOW_LIMIT:
+        return
+    last = Booking.objects.filter(
+        person=person, status=BookingStatus.NO_SHOW, slot__starts_at__gte=getattr(person, "recent_since", None)
+    ).aggregate(last=Max("slot__starts_at"))["last"]
+    if last is None:
         return
     until = last + dt.timedelta(days=settings.LOKET_NO_SHOW_COOLDOWN_DAYS)
     if until > timezone.now():
