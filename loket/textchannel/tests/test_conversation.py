@@ -1,0 +1,200 @@
+"""Whole conversations through the real inbound endpoint: register, book, check, pay, reschedule, cancel."""
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+
+from conftest import make_applicant
+from loket.accounts.models import Person, Relation, User
+from loket.accounts.services import unverified_accounts_purge
+from loket.booking.models import Booking, BookingStatus
+from loket.notify.models import Message
+from loket.payments.models import Payment
+from loket.textchannel.format import segments
+from loket.textchannel.models import Conversation
+from loket.textchannel.tests.conftest import Phone
+
+pytestmark = pytest.mark.django_db
+
+ANI = "DAFTAR 1671014508900002 05-08-1990 Ani Lestari"
+
+
+def registered(number: str = "+6281299990001", channel: str = "sms", register: str = ANI) -> Phone:
+    phone = Phone(number, channel)
+    answer = phone.send(register)
+    code = re.search(r"(?:KODE|CODE) (\d{6})", answer)
+    assert code, answer
+    assert re.match(r"(Nomor terverifikasi|Number verified)", phone.send(f"{'CODE' if register.startswith('REGISTER') else 'KODE'} {code[1]}")), phone.replies[-1]
+    return phone
+
+
+def booking_code(text: str) -> str:
+    found = re.search(r"\b([2-9A-HJ-NP-Z]{8})\b", text)
+    assert found, text
+    return found[1]
+
+
+def test_register_book_check_pay_code_reschedule_cancel_by_sms(plb: Any, clock: Any) -> None:
+    phone = registered()
+    user = User.objects.get(phone="+6281299990001")
+    assert user.has_verified_phone and not user.has_usable_password()
+    assert user.people.get(relation=Relation.SELF).nik == "1671014508900002"
+
+    ask = phone.send("PESAN PLB besok 8")
+    assert "Rab 2/12 08.00 WIB" in ask and "Rp350.000" in ask and "YA" in ask
+    assert not Booking.objects.exists()  # nothing booked before "YA"
+    done = phone.send("ya")
+    booking = Booking.objects.get()
+    payment = Payment.objects.get(booking=booking)
+    assert booking.status == BookingStatus.AWAITING_PAYMENT and booking.person.account == user
+    assert booking.code in done and payment.billing_code in done and "Rp350.000" in done
+    assert "Sel 1/12 09.30 WIB" in done  # the deadline: two hours from now, office time
+
+    assert booking.code in phone.send("CEK")
+    assert payment.billing_code in phone.send(f"BAYAR {booking.code.lower()}")
+
+    assert "Kam 3/12 09.00" in phone.send(f"UBAH {booking.code} 3/12 9")
+    assert "Kam 3/12 09.00" in phone.send("YA")
+    booking.refresh_from_db()
+    assert (booking.slot.date, booking.slot.start, booking.reschedule_count) == (dt.date(2026, 12, 3), dt.time(9), 1)
+
+    assert booking.code in phone.send(f"BATAL {booking.code}")
+    assert "dibatalkan" in phone.send("YA")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert "Tidak ada pemesanan aktif" in phone.send("CEK")
+    for reply in phone.replies:
+        assert segments(reply) <= 2, reply
+
+
+def test_english_keywords_get_english_answers(plb: Any, clock: Any) -> None:
+    phone = registered(register="REGISTER 1671014508900002 05-08-1990 Ani Lestari")
+    assert phone.replies[0].startswith("Your Loket code")
+    assert "Number verified" in phone.replies[1]
+    ask = phone.send("BOOK plb tomorrow 08:00")
+    assert "Wed 2/12 08:00 WIB" in ask and "Reply YES" in ask
+    done = phone.send("YES")
+    code = Booking.objects.get().code
+    assert code in done and "billing code" in done
+    assert code in phone.send("CHECK")
+    assert "cancelled" in (phone.send(f"CANCEL {code}"), phone.send("yes"))[1]
+    assert Booking.objects.get().status == BookingStatus.CANCELLED
+    assert "Commands:" in phone.send("HELP")
+    for reply in phone.replies:
+        assert segments(reply) <= 2, reply
+
+
+def test_a_household_member_is_booked_by_number_or_name(plb: Any, clock: Any) -> None:
+    ani = make_applicant()  # a web account, phone +6281234567801 not yet verified
+    child = Person.objects.create(
+        account=ani, relation=Relation.CHILD, full_name="Budi Lestari", nik="1671011503150003",
+        birth_date=dt.date(2015, 3, 15), sex="M",
+    )  # fmt: skip
+    phone = registered("+6281234567801")  # the web account's number answers the code: linked
+    ani.refresh_from_db()
+    assert ani.has_verified_phone and User.objects.count() == 1
+    assert "1 Budi Lestari" in phone.send("KELUARGA")
+    assert "Budi Lestari" in phone.send("PESAN PLB besok 8 1")
+    phone.send("YA")
+    assert Booking.objects.get().person == child
+    # The holder books too (one active booking per person, not per account), by name "saya".
+    assert "Ani Lestari" in phone.send("PESAN PLB 3/12 8 saya")
+    phone.send("YA")
+    assert Booking.objects.filter(person__account=ani).count() == 2
+    assert "Budi" in phone.send("CEK") and "Ani" in phone.replies[-1]
+
+
+def test_whatsapp_replies_go_out_on_whatsapp_to_the_bare_number(plb: Any, clock: Any) -> None:
+    phone = registered("+6281299990002", channel="whatsapp")
+    phone.send("PESAN PLB besok 8")
+    phone.send("YA")
+    replies = Message.objects.filter(event_key__startswith="text:whatsapp:")
+    assert replies.count() == 4 and {m.recipient for m in replies} == {"6281299990002"}
+    assert not Message.objects.filter(event_key__startswith="text:sms:").exists()
+
+
+def test_a_number_acts_for_one_account_only(plb: Any, clock: Any) -> None:
+    phone = registered()
+    again = phone.send("DAFTAR 3174011203850003 12-03-1985 Dedi Kurniawan")
+    assert "sudah terdaftar" in again
+    assert User.objects.count() == 1
+
+
+def test_nik_of_an_account_with_another_number_is_refused(plb: Any, clock: Any) -> None:
+    make_applicant()  # Ani, phone +6281234567801
+    stranger = Phone("+6281299990003")
+    assert "NIK ini sudah terdaftar" in stranger.send(ANI)
+    assert "belum terdaftar" in stranger.send("PESAN PLB besok 8")
+    assert not Booking.objects.exists()
+
+
+def test_an_unverified_registration_books_nothing_and_is_purged(plb: Any, clock: Any) -> None:
+    phone = Phone("+6281299990004")
+    phone.send(ANI)  # the code is never answered
+    assert "belum terdaftar" in phone.send("PESAN PLB besok 8")
+    assert "belum terdaftar" in phone.send("YA")
+    assert not Booking.objects.exists()
+    clock.shift(dt.timedelta(hours=49))
+    assert unverified_accounts_purge() == 1
+    assert not Person.objects.filter(nik="1671014508900002").exists()
+
+
+def test_a_verified_text_account_survives_the_purge(plb: Any, clock: Any) -> None:
+    registered()
+    clock.shift(dt.timedelta(hours=49))
+    assert unverified_accounts_purge() == 0
+    assert User.objects.filter(phone="+6281299990001").exists()
+
+
+def test_a_mistyped_registration_can_start_again_at_once(plb: Any, clock: Any) -> None:
+    phone = Phone("+6281299990005")
+    phone.send("DAFTAR 1671014508900002 05-08-1990 Ani Lestri")
+    phone.send("DAFTAR 1671014508900002 05-08-1990 Ani Lestari")  # the same number replaces its own
+    assert User.objects.get().full_name == "Ani Lestari"
+    clock.shift(dt.timedelta(minutes=2))
+    assert "KODE" in phone.send("DAFTAR 1671014508900002 05-08-1990 Ani Lestari")
+
+
+def test_wrong_codes_run_out(plb: Any, clock: Any, settings: Any) -> None:
+    settings.LOKET_VERIFY_MAX_ATTEMPTS = 3
+    phone = Phone("+6281299990006")
+    real = re.search(r"\d{6}", phone.send(ANI))[0]  # type: ignore[index]
+    wrong = "000000" if real != "000000" else "111111"
+    for _ in range(3):
+        assert "Kode salah" in phone.send(f"KODE {wrong}")
+    assert "Terlalu banyak" in phone.send(f"KODE {real}")
+    assert not User.objects.get().has_verified_phone
+
+
+def test_the_code_alone_is_enough_and_expires(plb: Any, clock: Any) -> None:
+    phone = Phone("+6281299990007")
+    real = re.search(r"\d{6}", phone.send(ANI))[0]  # type: ignore[index]
+    clock.shift(dt.timedelta(minutes=16))
+    assert "Tidak ada kode yang ditunggu" in phone.send(real)
+    clock.shift(dt.timedelta(minutes=1))
+    real = re.search(r"\d{6}", phone.send(ANI))[0]  # type: ignore[index]
+    assert "Nomor terverifikasi" in phone.send(real)
+
+
+def test_a_question_waits_ten_minutes_for_yes(plb: Any, clock: Any) -> None:
+    phone = registered()
+    phone.send("PESAN PLB besok 8")
+    clock.shift(dt.timedelta(minutes=11))
+    assert "Tidak ada yang menunggu jawaban YA" in phone.send("YA")
+    assert not Booking.objects.exists()
+    phone.send("PESAN PLB besok 8")
+    assert "tidak ada yang diubah" in phone.send("TIDAK")
+    assert "Tidak ada yang menunggu" in phone.send("YA")
+    assert Conversation.objects.get().pending == ""
+    assert not Booking.objects.exists()
+
+
+def test_the_secret_code_reply_is_blanked_after_a_day(plb: Any, clock: Any) -> None:
+    phone = Phone("+6281299990008")
+    phone.send(ANI)
+    message = Message.objects.get(event_key__startswith="text:sms:")
+    assert message.redact_after is not None
+    assert "NIK" not in str(Conversation.objects.get().data)
+    assert "1671014508900002" not in str(Conversation.objects.get().data)
