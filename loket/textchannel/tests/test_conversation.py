@@ -26,7 +26,10 @@ def registered(number: str = "+6281299990001", channel: str = "sms", register: s
     answer = phone.send(register)
     code = re.search(r"(?:KODE|CODE) (\d{6})", answer)
     assert code, answer
-    assert re.match(r"(Nomor terverifikasi|Number verified)", phone.send(f"{'CODE' if register.startswith('REGISTER') else 'KODE'} {code[1]}")), phone.replies[-1]
+    assert re.match(
+        r"(Nomor terverifikasi|Number verified)",
+        phone.send(f"{'CODE' if register.startswith('REGISTER') else 'KODE'} {code[1]}"),
+    ), phone.replies[-1]
     return phone
 
 
