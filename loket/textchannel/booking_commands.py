@@ -5,6 +5,7 @@ the same rules, the same seat claim, the same rate limit, the same messages afte
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from loket.core.ratelimit import hit
 from loket.offices.models import Office
 from loket.payments.models import Payment, PaymentStatus
 from loket.payments.selectors import fee_for
-from loket.textchannel.format import day_label, moment_label, rupiah, time_label
+from loket.textchannel.format import day_label, moment_label, rupiah, segments, time_label
 from loket.textchannel.models import Pending
 from loket.textchannel.parsing import Unreadable, date_of, time_of
 from loket.textchannel.selectors import (
@@ -42,8 +43,10 @@ def offices(turn: Turn, args: list[str]) -> Reply:
     found = offices_matching(query)
     if not found:
         return Reply(_("Tidak ada kantor untuk '%(q)s'. Coba nama kota lain.") % {"q": query[:20]})
-    lines = "; ".join(f"{o.code} {o.name.removeprefix('Kantor Imigrasi ')[:40]}" for o in found)
-    return Reply(_("%(lines)s. Lihat jadwal: JADWAL <kode>.") % {"lines": lines})
+    lines = [f"{o.code} {o.name.removeprefix('Kantor Imigrasi ')[:40]}" for o in found]
+    return Reply(
+        fitting(lines, lambda shown: _("%(lines)s. Lihat jadwal: JADWAL <kode>.") % {"lines": "; ".join(shown)})
+    )
 
 
 def schedule(turn: Turn, args: list[str]) -> Reply:
@@ -53,13 +56,27 @@ def schedule(turn: Turn, args: list[str]) -> Reply:
     plans = days_with_room(office)
     if not plans:
         return Reply(_("%(office)s: belum ada hari dengan kuota tersisa. Coba lagi besok.") % {"office": office.code})
-    days = "; ".join(
+    days = [
         f"{day_label(p.date)}: {' '.join(time_label(w.start) for w in p.windows if w.remaining > 0)}" for p in plans
-    )
+    ]
     return Reply(
-        _("%(office)s (%(zone)s) masih ada kuota: %(days)s. Pesan: PESAN %(office)s <tanggal> <jam>.")
-        % {"office": office.code, "zone": office.zone_abbreviation, "days": days}
+        fitting(
+            days,
+            lambda shown: (
+                _("%(office)s (%(zone)s) masih ada kuota: %(days)s. Pesan: PESAN %(office)s <tanggal> <jam>.")
+                % {"office": office.code, "zone": office.zone_abbreviation, "days": "; ".join(shown)}
+            ),
+        )
     )
+
+
+def fitting(items: list[str], render: Callable[[list[str]], str]) -> str:
+    """The reply with as many of `items` as fit in two SMS segments (at least one)."""
+    for count in range(len(items), 1, -1):
+        text = render(items[:count])
+        if segments(text) <= 2:
+            return text
+    return render(items[:1])
 
 
 def _window_open(office: Office, day: dt.date, start: dt.time) -> None:

@@ -201,3 +201,19 @@ def test_the_secret_code_reply_is_blanked_after_a_day(plb: Any, clock: Any) -> N
     assert message.redact_after is not None
     assert "NIK" not in str(Conversation.objects.get().data)
     assert "1671014508900002" not in str(Conversation.objects.get().data)
+
+
+def test_answers_about_the_fifteen_demo_offices_fit_two_segments(db: None, clock: Any) -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from loket.offices.models import Office
+
+    call_command("import_offices", str(settings.BASE_DIR / "loket/offices/demo/offices.json"), stdout=None)
+    phone = Phone("+6281299990011")
+    for query in ("KANTOR kantor", "KANTOR jakarta", "KANTOR Papua"):
+        assert segments(phone.send(query)) <= 2, phone.replies[-1]
+    for office in Office.objects.all():
+        reply = phone.send(f"JADWAL {office.code.lower()}")
+        assert reply.startswith(office.code) and segments(reply) <= 2, reply
+    assert "BTM" in phone.send("KANTOR batam")

@@ -20,7 +20,7 @@ NUMBER = "+6281299990001"
 def loket_url(live_server: Any, settings: Any) -> str:
     settings.LOKET_PAYMENT_SIMULATOR = True
     settings.LOKET_BASE_URL = live_server.url
-    settings.PAYMENT_WEBHOOK_SECRET = "dev-only-payment-webhook-secret"  # noqa: S105 - the dev default
+    settings.PAYMENT_WEBHOOK_SECRET = "dev-only-payment-webhook-secret"
     settings.PAYMENT_WEBHOOK_SECRET_PREVIOUS = ""
     make_office("PLB", capacity=3)
     return str(live_server.url)
