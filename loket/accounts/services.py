@@ -102,6 +102,13 @@ def applicant_register(
     if Person.objects.filter(nik=clean_nik).exists():
         raise _nik_taken()
     user.set_password(password)
+    _holder_save(user, nik=clean_nik, birth_date=birth_date, sex=sex, flags=flags)
+    _send_code(user)
+    return user
+
+
+def _holder_save(user: User, *, nik: str, birth_date: dt.date, sex: Sex, flags: list[str]) -> None:
+    """Save a new account with its holder (the Person with relation "self")."""
     try:
         with transaction.atomic():
             user.save()
@@ -109,7 +116,7 @@ def applicant_register(
                 account=user,
                 relation=Relation.SELF,
                 full_name=user.full_name,
-                nik=clean_nik,
+                nik=nik,
                 birth_date=birth_date,
                 sex=sex,
                 nik_flags=flags,
@@ -117,8 +124,6 @@ def applicant_register(
     except IntegrityError:
         # A parallel registration with the same NIK or email won the race.
         raise Conflict("already_registered", _("NIK atau email ini sudah terdaftar."), field="nik") from None
-    _send_code(user)
-    return user
 
 
 def _code_hash(user: User, code: str) -> str:
@@ -390,20 +395,7 @@ def applicant_register_by_phone(
         raise _nik_taken()
     user = User(email=address, full_name=name, phone=number, language=language if language in ("id", "en") else "id")
     user.set_unusable_password()
-    try:
-        with transaction.atomic():
-            user.save()
-            Person.objects.create(
-                account=user,
-                relation=Relation.SELF,
-                full_name=name,
-                nik=clean_nik,
-                birth_date=birth_date,
-                sex=sex_from_nik(clean_nik),
-                nik_flags=flags,
-            )
-    except IntegrityError:
-        raise Conflict("already_registered", _("NIK atau email ini sudah terdaftar."), field="nik") from None
+    _holder_save(user, nik=clean_nik, birth_date=birth_date, sex=sex_from_nik(clean_nik), flags=flags)
     return user
 
 

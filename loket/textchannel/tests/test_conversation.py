@@ -217,3 +217,19 @@ def test_answers_about_the_fifteen_demo_offices_fit_two_segments(db: None, clock
         reply = phone.send(f"JADWAL {office.code.lower()}")
         assert reply.startswith(office.code) and segments(reply) <= 2, reply
     assert "BTM" in phone.send("KANTOR batam")
+
+
+def test_two_accounts_can_never_share_a_verified_number(plb: Any, clock: Any) -> None:
+    from loket.accounts.services import phone_verified_set
+    from loket.core.errors import Conflict
+
+    ani = make_applicant()  # phone +6281234567801
+    dedi = make_applicant(
+        email="dedi@example.id", nik="3174011203850003", full_name="Dedi", birth_date=dt.date(1985, 3, 12), sex="M"
+    )
+    User.objects.filter(pk=dedi.pk).update(phone=ani.phone)  # typed the same number on the web
+    phone = registered(ani.phone)
+    assert "atas nama Ani Lestari" in phone.send("DAFTAR 3174011203850003 12-03-1985 Dedi")
+    with pytest.raises(Conflict):
+        phone_verified_set(user=dedi, phone=ani.phone)
+    assert User.objects.filter(phone=ani.phone, phone_verified_at__isnull=False).count() == 1
