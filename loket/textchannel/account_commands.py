@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from loket.accounts.models import User
+from loket.accounts.models import Relation, User
 from loket.accounts.selectors import holder_of, user_by_login
 from loket.accounts.services import (
     applicant_register_by_phone,
+    household_add,
     normalize_nik_or_error,
     phone_verified_set,
+    sex_from_nik,
     text_registration_discard,
 )
 from loket.core.errors import Conflict
@@ -44,7 +46,7 @@ def help_text(turn: Turn, args: list[str]) -> Reply:
     )
 
 
-def _nik_digits(args: list[str]) -> tuple[str, int]:
+def _nik_digits(args: list[str], hint: str = "") -> tuple[str, int]:
     """The NIK at the start, also typed in groups ("1671 0145 0890 0002")."""
     digits, used = "", 0
     while used < len(args) and args[used].isdigit() and len(digits) < 16:
@@ -52,7 +54,8 @@ def _nik_digits(args: list[str]) -> tuple[str, int]:
         used += 1
     if not digits:
         raise Unreadable(
-            _("Tulis: DAFTAR <NIK> <tgl lahir> <nama lengkap>, mis. DAFTAR 1671014508900002 05-08-1990 Ani Lestari.")
+            hint
+            or _("Tulis: DAFTAR <NIK> <tgl lahir> <nama lengkap>, mis. DAFTAR 1671014508900002 05-08-1990 Ani Lestari.")
         )
     return digits, used
 
@@ -155,11 +158,53 @@ def _channels_add(user: User, channel: str) -> None:
     )
 
 
+# What people call a household member -> Relation
+RELATIONS = {
+    "anak": Relation.CHILD, "child": Relation.CHILD, "son": Relation.CHILD, "daughter": Relation.CHILD,
+    "suami": Relation.SPOUSE, "istri": Relation.SPOUSE, "isteri": Relation.SPOUSE, "pasangan": Relation.SPOUSE,
+    "spouse": Relation.SPOUSE, "husband": Relation.SPOUSE, "wife": Relation.SPOUSE,
+    "ayah": Relation.PARENT, "ibu": Relation.PARENT, "bapak": Relation.PARENT, "ortu": Relation.PARENT,
+    "orangtua": Relation.PARENT, "parent": Relation.PARENT, "father": Relation.PARENT, "mother": Relation.PARENT,
+    "saudara": Relation.SIBLING, "kakak": Relation.SIBLING, "adik": Relation.SIBLING, "sibling": Relation.SIBLING,
+    "brother": Relation.SIBLING, "sister": Relation.SIBLING, "lain": Relation.OTHER, "lainnya": Relation.OTHER,
+    "other": Relation.OTHER,
+}  # fmt: skip
+ADD_WORDS = {"TAMBAH", "ADD"}
+
+
 def family(turn: Turn, args: list[str]) -> Reply:
     if turn.user is None:
         return help_text(turn, args)
+    if args and args[0].upper() in ADD_WORDS:
+        return _member_add(turn.user, args[1:])
     members = people_of(turn.user)[1:]
     if not members:
-        return Reply(_("Belum ada anggota keluarga di akun ini. Anggota ditambahkan lewat web (Akun > Keluarga)."))
+        return Reply(
+            _("Belum ada anggota keluarga. Tambah: KELUARGA TAMBAH <NIK> <tgl lahir> <anak/istri/ortu> <nama>.")
+        )
     lines = "; ".join(f"{i} {m.full_name} ({m.get_relation_display()})" for i, m in enumerate(members, start=1))
     return Reply(_("%(lines)s. Pesan untuk anggota: PESAN PLB besok 8 1") % {"lines": lines})
+
+
+def _member_add(user: User, args: list[str]) -> Reply:
+    """KELUARGA TAMBAH <NIK> <tgl lahir> <hubungan> <nama>: the web's household rules (household_add)."""
+    nik_text, used = _nik_digits(
+        args, hint=_("Tulis: KELUARGA TAMBAH <NIK> <tgl lahir> <anak/suami/istri/ortu> <nama>.")
+    )
+    nik = normalize_nik_or_error(nik_text)
+    birth_date, used_date = birth_date_of(args[used:], timezone.localdate())
+    rest = args[used + used_date :]
+    relation = RELATIONS.get(rest[0].lower()) if rest else None
+    if relation is None:
+        raise Unreadable(_("Tulis hubungannya setelah tanggal lahir: anak, suami, istri, ortu, saudara atau lain."))
+    name = " ".join(rest[1:])
+    if len(name) < 2:
+        raise Unreadable(_("Tulis juga nama lengkap anggota sesuai KTP/KK."))
+    member = household_add(
+        user=user, full_name=name, nik=nik, birth_date=birth_date, sex=sex_from_nik(nik), relation=relation
+    )
+    number = [p.pk for p in people_of(user)].index(member.pk)
+    return Reply(
+        _("%(name)s ditambahkan sebagai anggota %(n)d. Pesan untuknya: PESAN <kantor> <tanggal> <jam> %(n)d.")
+        % {"name": member.full_name, "n": number}
+    )

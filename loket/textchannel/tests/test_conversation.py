@@ -233,3 +233,39 @@ def test_two_accounts_can_never_share_a_verified_number(plb: Any, clock: Any) ->
     with pytest.raises(Conflict):
         phone_verified_set(user=dedi, phone=ani.phone)
     assert User.objects.filter(phone=ani.phone, phone_verified_at__isnull=False).count() == 1
+
+
+def test_a_text_only_account_adds_a_child_and_books_for_him(plb: Any, clock: Any) -> None:
+    phone = registered()
+    assert "KELUARGA TAMBAH" in phone.send("KELUARGA")
+    added = phone.send("KELUARGA TAMBAH 1671011503150003 15-03-2015 anak Budi Lestari")
+    assert "Budi Lestari ditambahkan sebagai anggota 1" in added
+    budi = Person.objects.get(nik="1671011503150003")
+    assert (budi.relation, budi.sex, budi.account.phone) == (Relation.CHILD, "M", "+6281299990001")
+    phone.send("PESAN PLB besok 8 budi")
+    phone.send("YA")
+    assert Booking.objects.get().person == budi
+    assert "added as member 2" in phone.send("FAMILY ADD 3174011203850003 12-03-1985 brother Dedi K")
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("KELUARGA TAMBAH", "Tulis: KELUARGA TAMBAH <NIK>"),
+        ("KELUARGA TAMBAH 1671011503150003 15-03-2015", "Tulis hubungannya"),
+        ("KELUARGA TAMBAH 1671011503150003 15-03-2015 tetangga Budi", "Tulis hubungannya"),
+        ("KELUARGA TAMBAH 1671011503150003 15-03-2015 anak", "nama lengkap anggota"),
+        ("KELUARGA TAMBAH 16710115031500 15-03-2015 anak Budi", "NIK harus 16 digit"),
+        ("KELUARGA TAMBAH 1671014508900002 05-08-1990 anak Ani", "NIK ini sudah terdaftar"),
+    ],
+)
+def test_bad_household_additions_are_explained(plb: Any, clock: Any, text: str, answer: str) -> None:
+    phone = registered()
+    assert answer in phone.send(text)
+    assert Person.objects.count() == 1
+
+
+def test_a_full_household_takes_nobody_more(plb: Any, clock: Any, settings: Any) -> None:
+    settings.LOKET_HOUSEHOLD_MAX = 0
+    phone = registered()
+    assert "paling banyak 0 anggota" in phone.send("KELUARGA TAMBAH 1671011503150003 15-03-2015 anak Budi")
