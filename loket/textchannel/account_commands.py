@@ -40,7 +40,8 @@ def help_text(turn: Turn, args: list[str]) -> Reply:
         )
     return Reply(
         _(
-            "Perintah: KANTOR <kota>; JADWAL <kantor>; PESAN <kantor> <tgl> <jam> [anggota] [elektronik]; CEK; "
+            "Perintah: KANTOR <kota>; JADWAL <kantor>; PESAN <kantor> <tgl> <jam> [anggota] [elektronik] "
+            "[GANTI <alasan> <no. paspor lama>]; CEK; "
             "BAYAR <kode>; UBAH <kode> <tgl> <jam>; BATAL <kode>; KELUARGA. Contoh: PESAN PLB besok 8"
         )
     )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import User
-from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, PassportType, Service
+from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
 from loket.booking.selectors import next_available_cached
 from loket.booking.services import BookingRequest, booking_cancel, booking_create, booking_reschedule
 from loket.core.errors import DomainError
@@ -19,6 +19,7 @@ from loket.core.ratelimit import hit
 from loket.offices.models import Office
 from loket.payments.models import Payment, PaymentStatus
 from loket.payments.selectors import fee_for
+from loket.textchannel.choice import passport_choice
 from loket.textchannel.format import day_label, moment_label, rupiah, segments, time_label
 from loket.textchannel.models import Pending
 from loket.textchannel.parsing import Unreadable, date_of, time_of
@@ -32,8 +33,6 @@ from loket.textchannel.selectors import (
     offices_matching,
 )
 from loket.textchannel.state import Reply, Turn, ask, forget, take
-
-ELECTRONIC_WORDS = {"elektronik", "electronic", "e-paspor", "epaspor", "e-passport", "epassport"}
 
 
 def offices(turn: Turn, args: list[str]) -> Reply:
@@ -119,10 +118,8 @@ def book(turn: Turn, args: list[str]) -> Reply:
     office = office_named(args[0])
     day, used = date_of(args[1:], office.local_today())
     start, used_time = time_of(args[1 + used :])
-    rest = args[1 + used + used_time :]
-    electronic = [w for w in rest if w.lower() in ELECTRONIC_WORDS]
-    person = member_named(user, [w for w in rest if w.lower() not in ELECTRONIC_WORDS])
-    passport_type = PassportType.ELECTRONIC if electronic else PassportType.REGULAR
+    person_words, choice = passport_choice(args[1 + used + used_time :])
+    person = member_named(user, person_words)
     holding = Booking.objects.filter(person=person, status__in=ACTIVE_STATUSES)
     if current := holding.first():
         return Reply(
@@ -130,16 +127,15 @@ def book(turn: Turn, args: list[str]) -> Reply:
             % {"person": person.full_name, "code": current.code}
         )
     _window_open(office, day, start)
-    fee = fee_for(passport_type, on=office.local_today()).amount
-    data = {"office": office.code, "date": day.isoformat(), "start": start.strftime("%H:%M")}
-    ask(turn, Pending.BOOK, {**data, "member": person.pk, "passport_type": passport_type})
-    kind = _("paspor elektronik") if electronic else _("paspor biasa")
+    fee = fee_for(choice.passport_type, on=office.local_today()).amount
+    data = {"office": office.code, "date": day.isoformat(), "start": start.strftime("%H:%M"), "member": person.pk}
+    ask(turn, Pending.BOOK, {**data, **choice.as_data()})
     return Reply(
         _("Pesan %(when)s untuk %(person)s, %(kind)s, PNBP %(fee)s? Balas YA dalam %(minutes)d menit, atau TIDAK.")
         % {
             "when": _when(office, day, start),
             "person": person.full_name,
-            "kind": kind,
+            "kind": choice.label(),
             "fee": rupiah(fee),
             "minutes": settings.LOKET_TEXT_CONFIRM_MINUTES,
         }
@@ -247,9 +243,11 @@ def _book_now(user: User, data: dict[str, str], nonce: str) -> Reply:
         office=data["office"],
         date=dt.date.fromisoformat(data["date"]),
         start=dt.time.fromisoformat(data["start"]),
-        service=Service.NEW,
+        service=data["service"],
         passport_type=data["passport_type"],
         member=int(data["member"]),
+        replacement_reason=data["replacement_reason"] or None,
+        old_passport_number=data["old_passport_number"] or None,
     )
     try:
         booking, _created = booking_create(user=user, request=request, idempotency_key=f"text:{nonce}")

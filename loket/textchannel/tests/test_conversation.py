@@ -269,3 +269,36 @@ def test_a_full_household_takes_nobody_more(plb: Any, clock: Any, settings: Any)
     settings.LOKET_HOUSEHOLD_MAX = 0
     phone = registered()
     assert "paling banyak 0 anggota" in phone.send("KELUARGA TAMBAH 1671011503150003 15-03-2015 anak Budi")
+
+
+def test_a_replacement_passport_is_booked_with_its_reason_and_old_number(plb: Any, clock: Any) -> None:
+    phone = registered()
+    ask = phone.send("PESAN PLB besok 8 elektronik GANTI habis b1234567")
+    assert "paspor elektronik, penggantian (masa berlaku habis)" in ask and "Rp650.000" in ask
+    phone.send("YA")
+    booking = Booking.objects.get()
+    assert (booking.service, booking.passport_type) == ("replacement", "electronic")
+    assert booking.application.replacement_reason == "expired"
+    assert booking.application.old_passport_number == "B1234567"
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("PESAN PLB besok 8 GANTI", "Tulis alasan penggantian"),
+        ("PESAN PLB besok 8 GANTI bosan", "Tulis alasan penggantian"),
+        ("PESAN PLB besok 8 GANTI habis", "Isi nomor paspor lama"),
+        ("PESAN PLB besok 8 GANTI rusak 12", "Nomor paspor lama tidak valid"),
+    ],
+)
+def test_bad_replacements_are_explained(plb: Any, clock: Any, text: str, answer: str) -> None:
+    phone = registered()
+    assert answer in phone.send(text)
+    assert "Tidak ada yang menunggu" in phone.send("YA")
+
+
+def test_a_lost_passport_needs_no_number(plb: Any, clock: Any) -> None:
+    phone = registered()
+    assert "penggantian (hilang)" in phone.send("PESAN PLB besok 8 GANTI hilang")
+    phone.send("YA")
+    assert Booking.objects.get().application.replacement_reason == "lost"
