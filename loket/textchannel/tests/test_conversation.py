@@ -302,3 +302,30 @@ def test_a_lost_passport_needs_no_number(plb: Any, clock: Any) -> None:
     assert "penggantian (hilang)" in phone.send("PESAN PLB besok 8 GANTI hilang")
     phone.send("YA")
     assert Booking.objects.get().application.replacement_reason == "lost"
+
+
+def test_an_email_given_by_text_opens_the_web_later(plb: Any, clock: Any) -> None:
+    from loket.accounts.services import (
+        email_verify,
+        password_reset_confirm,
+        password_reset_request,
+        token_issue,
+        verification_resend,
+    )
+
+    registered(register=ANI + " ani@example.id")
+    user = User.objects.get()
+    assert user.email == "ani@example.id" and not user.has_verified_email
+    verification_resend(email="ani@example.id")
+    mailed = Message.objects.filter(channel="email", recipient="ani@example.id").latest("pk").body
+    email_verify(email="ani@example.id", code=re.search(r"\d{6}", mailed)[0])  # type: ignore[index]
+    password_reset_request(email="ani@example.id")
+    reset = Message.objects.filter(channel="email", recipient="ani@example.id").latest("pk").body
+    password_reset_confirm(reset_code=re.search(r"(\S+\.\S+-\S+)\n", reset)[1], password="Kuat-Sekali-2026")  # type: ignore[index]
+    assert token_issue(login="ani@example.id", password="Kuat-Sekali-2026", ip="10.0.0.1")
+
+
+def test_without_an_email_the_account_gets_a_reserved_address(plb: Any, clock: Any) -> None:
+    registered()
+    assert User.objects.get().email == "6281299990001@sms.loket.invalid"
+    assert not Message.objects.filter(channel="email").exists()
