@@ -31,13 +31,14 @@ def phone(request: HttpRequest) -> HttpResponse:
         number, channel, text = (form.cleaned_data[k] for k in ("number", "channel", "text"))
         if (number, channel) != (state["number"], state["channel"]):
             state = {"number": number, "channel": channel, "sent": []}
+        sent_at = timezone.now()  # before the reply exists, so the thread shows them in order
         try:
             response = text_send(channel=channel, sender=number, text=text)
         except httpx.HTTPError:
             form.add_error(None, _("Loket tidak dapat dihubungi di %(url)s.") % {"url": settings.LOKET_BASE_URL})
         else:
             if response.status_code == 200:
-                state["sent"] = [*state["sent"], {"text": text, "at": timezone.now().isoformat()}][-SHOWN:]
+                state["sent"] = [*state["sent"], {"text": text, "at": sent_at.isoformat()}][-SHOWN:]
                 request.session[SESSION_KEY] = state
                 return redirect("textchannel:phone")
             form.add_error(None, _("Loket menolak pesan ini (HTTP %(status)s).") % {"status": response.status_code})
@@ -56,4 +57,6 @@ def _timeline(state: dict[str, object]) -> list[dict[str, object]]:
     sent = state.get("sent") or []
     assert isinstance(sent, list)
     items += [{"mine": True, "text": s["text"], "at": dt.datetime.fromisoformat(s["at"])} for s in sent]
-    return sorted(items, key=lambda item: item["at"])[-SHOWN:]  # type: ignore[arg-type,return-value]
+    # Newest first: the stylesheet stacks them bottom-up (column-reverse), so the thread opens
+    # scrolled to the latest message without any script.
+    return sorted(items, key=lambda item: item["at"], reverse=True)[:SHOWN]  # type: ignore[arg-type,return-value]
