@@ -79,6 +79,20 @@ def test_six_yes_at_once_make_one_booking_and_one_confirmation(live_server: Any)
     assert_counts_exact(booking.office)
 
 
+def test_two_whole_conversations_of_one_number_at_once_make_one_booking(live_server: Any) -> None:
+    """Two phones on the same number (or a person and their twin tapping away) each send
+    PESAN then YA, step by step at the same moments, for two different windows."""
+    make_office("TWIN", capacity=20)
+    text_account()
+    day = open_day_ahead()
+    asks = [sender(live_server.url, f"PESAN TWIN {day.day}/{day.month}/{day.year} {hour}") for hour in (8, 9)]
+    reply_texts(all_at_once(asks))
+    replies = reply_texts(all_at_once([sender(live_server.url, "YA") for _ in range(2)]))
+    assert sum(r.startswith("Terpesan") for r in replies) == 1, replies
+    assert Booking.objects.count() == 1
+    assert_counts_exact(Booking.objects.get().office)
+
+
 def test_one_gateway_message_delivered_five_times_at_once_is_answered_once(live_server: Any) -> None:
     ask_to_book(live_server.url, "DUPE")
     responses = all_at_once([sender(live_server.url, "YA", message_id="GW-SAME") for _ in range(5)])
