@@ -68,3 +68,20 @@ def test_outside_demo_mode_there_is_no_demo_phone(loket_url: str, settings: Any)
     assert Client().get("/demo/telepon/").status_code == 404
     with pytest.raises(CommandError, match="demo mode is off"):
         call_command("simulate_text", NUMBER, "BANTUAN")
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"number": "\x00", "channel": "sms", "text": "BANTUAN"},
+        {"number": "0812 9999 0001", "channel": "telegram", "text": "BANTUAN"},
+        {"number": "0812 9999 0001", "channel": "sms", "text": ""},
+        {"number": "0812 9999 0001", "channel": "sms", "text": "PESAN\x00PLB 😀"},
+        {"number": "0812 9999 0001", "channel": "sms", "text": "x" * 1001},
+        {"number": "9" * 500, "channel": "sms", "text": "BANTUAN"},
+        {},
+    ],
+)
+def test_junk_on_the_demo_phone_is_never_a_500(loket_url: str, junk: dict[str, str]) -> None:
+    response = Client().post("/demo/telepon/", junk)
+    assert response.status_code in (200, 302)
