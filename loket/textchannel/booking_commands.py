@@ -253,7 +253,7 @@ def _book_now(user: User, data: dict[str, str], nonce: str) -> Reply:
         booking, _created = booking_create(user=user, request=request, idempotency_key=f"text:{nonce}")
     except DomainError as error:
         if error.code == "window_full":
-            raise _full(booking_office(data["office"])) from None
+            raise _full(_office_of(data["office"])) from None
         raise
     when = _when(booking.office, booking.slot.date, booking.slot.start)
     payment: Payment | None = getattr(booking, "payment", None)
@@ -271,7 +271,7 @@ def _book_now(user: User, data: dict[str, str], nonce: str) -> Reply:
     )
 
 
-def booking_office(code: str) -> Office:
+def _office_of(code: str) -> Office:
     return Office.objects.get(code=code)
 
 

@@ -329,3 +329,14 @@ def test_without_an_email_the_account_gets_a_reserved_address(plb: Any, clock: A
     registered()
     assert User.objects.get().email == "6281299990001@sms.loket.invalid"
     assert not Message.objects.filter(channel="email").exists()
+
+
+def test_without_a_fee_due_up_front_the_booking_is_confirmed_at_once(plb: Any, clock: Any, settings: Any) -> None:
+    settings.LOKET_PAYMENT_REQUIRED = False
+    phone = registered()
+    phone.send("PESAN PLB besok 8")
+    assert "Bawa KTP asli" in phone.send("YA")
+    booking = Booking.objects.get()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert "terkonfirmasi" in phone.send("CEK")
+    assert "tidak ada tagihan" in phone.send(f"BAYAR {booking.code}")
