@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "loket.walkin",
     "loket.reports",
     "loket.web",
+    "loket.textchannel",
     "loket.demo",
 ]
 
@@ -282,6 +283,20 @@ if LOKET_WHATSAPP_BACKEND.endswith(".HttpGateway") and not LOKET_WHATSAPP_GATEWA
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("LOKET_WHATSAPP_GATEWAY_URL must be set when LOKET_WHATSAPP_BACKEND is the HTTP gateway")
+
+# Booking by text message (loket/textchannel): each channel's gateway signs what it forwards with
+# its own secret (hex HMAC-SHA256 over "<timestamp>.<raw body>", like the payment webhook). A
+# channel without a secret refuses every inbound message (401): it is simply not connected.
+LOKET_SMS_INBOUND_SECRET = env_str("LOKET_SMS_INBOUND_SECRET")
+LOKET_WHATSAPP_INBOUND_SECRET = env_str("LOKET_WHATSAPP_INBOUND_SECRET")
+if env_bool("LOKET_DEV", default=True):
+    # Like the dev payment secret: only for development, the demo phone and tests.
+    LOKET_SMS_INBOUND_SECRET = LOKET_SMS_INBOUND_SECRET or "dev-only-sms-inbound-secret"
+    LOKET_WHATSAPP_INBOUND_SECRET = LOKET_WHATSAPP_INBOUND_SECRET or "dev-only-whatsapp-inbound-secret"
+LOKET_SMS_INBOUND_SECRET_PREVIOUS = env_str("LOKET_SMS_INBOUND_SECRET_PREVIOUS")
+LOKET_WHATSAPP_INBOUND_SECRET_PREVIOUS = env_str("LOKET_WHATSAPP_INBOUND_SECRET_PREVIOUS")
+# How long a question waiting for "YA" (book, change, cancel) or a registration code stays open.
+LOKET_TEXT_CONFIRM_MINUTES = env_int("LOKET_TEXT_CONFIRM_MINUTES", 10, minimum=1)
 
 # Dossier: uploaded documents (checked by content, see loket/dossier/uploads.py).
 LOKET_UPLOAD_MAX_BYTES = env_int("LOKET_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)

@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # The demo payment provider; answers 404 unless LOKET_PAYMENT_SIMULATOR is on.
     path("simulator/", include("loket.payments.simulator.urls")),
+    # The demo phone for booking by text; answers 404 unless demo mode (LOKET_PAYMENT_SIMULATOR) is on.
+    path("demo/telepon/", include("loket.textchannel.urls")),
     path("petugas/", include("config.urls_staff")),
     # The waiting-room board is public (ticket and counter numbers only): no staff guard.
     path("papan/", include("loket.onsite.urls_board")),

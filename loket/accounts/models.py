@@ -37,6 +37,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("bahasa"), max_length=5, default="id", choices=[("id", "Indonesia"), ("en", "English")]
     )
     email_verified_at = models.DateTimeField(_("email terverifikasi"), null=True, blank=True)
+    # Set when the number proved itself by a code sent to it (booking by text, loket/textchannel):
+    # the number then acts for this account, and for no other (the constraint below).
+    phone_verified_at = models.DateTimeField(_("nomor HP terverifikasi"), null=True, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
     is_staff = models.BooleanField(_("staf"), default=False)
     date_joined = models.DateTimeField(_("terdaftar"), default=timezone.now)
@@ -50,6 +53,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("akun")
         verbose_name_plural = _("akun")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=Q(phone_verified_at__isnull=False),
+                name="user_one_account_per_verified_phone",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -57,6 +67,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def has_verified_email(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def has_verified_phone(self) -> bool:
+        return self.phone_verified_at is not None
 
 
 class Sex(models.TextChoices):

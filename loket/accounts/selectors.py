@@ -23,3 +23,8 @@ def household_of(user: User) -> QuerySet[Person]:
 
 def holder_of(user: User) -> Person | None:
     return user.people.filter(relation=Relation.SELF).first()
+
+
+def account_for_phone(phone: str) -> User | None:
+    """The account a verified phone number (E.164) acts for; at most one (a database constraint)."""
+    return User.objects.filter(phone=phone, phone_verified_at__isnull=False, is_active=True).first()

@@ -7,6 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,7 +22,7 @@ from lokal import parse_phone
 
 from loket.accounts import lockout
 from loket.accounts.models import ApiToken, EmailVerification, Person, Relation, User
-from loket.accounts.nik import NikError, Sex, nik_check
+from loket.accounts.nik import NikError, Sex, nik_check, normalize_nik
 from loket.accounts.signals import account_message
 from loket.core.db import db_datetime
 from loket.core.errors import Conflict, DomainError, NotFound, Throttled
@@ -102,6 +103,13 @@ def applicant_register(
     if Person.objects.filter(nik=clean_nik).exists():
         raise _nik_taken()
     user.set_password(password)
+    _holder_save(user, nik=clean_nik, birth_date=birth_date, sex=sex, flags=flags)
+    _send_code(user)
+    return user
+
+
+def _holder_save(user: User, *, nik: str, birth_date: dt.date, sex: Sex, flags: list[str]) -> None:
+    """Save a new account with its holder (the Person with relation "self")."""
     try:
         with transaction.atomic():
             user.save()
@@ -109,7 +117,7 @@ def applicant_register(
                 account=user,
                 relation=Relation.SELF,
                 full_name=user.full_name,
-                nik=clean_nik,
+                nik=nik,
                 birth_date=birth_date,
                 sex=sex,
                 nik_flags=flags,
@@ -117,8 +125,6 @@ def applicant_register(
     except IntegrityError:
         # A parallel registration with the same NIK or email won the race.
         raise Conflict("already_registered", _("NIK atau email ini sudah terdaftar."), field="nik") from None
-    _send_code(user)
-    return user
 
 
 def _code_hash(user: User, code: str) -> str:
@@ -356,11 +362,13 @@ def unverified_accounts_purge(*, now: dt.datetime | None = None) -> int:
     they can hold no booking. Run by the worker every hour.
     """
     cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.LOKET_UNVERIFIED_TTL_HOURS)
-    stale = User.objects.filter(email_verified_at__isnull=True, is_staff=False, date_joined__lt=cutoff)
+    # An account registered by text message is verified by its phone number instead.
+    unverified = {"email_verified_at__isnull": True, "phone_verified_at__isnull": True}
+    stale = User.objects.filter(**unverified, is_staff=False, date_joined__lt=cutoff)
     deleted = 0
     for user_id in list(stale.values_list("pk", flat=True)[:1000]):
         # Re-checked row by row: one verified a moment ago is kept.
-        count, _detail = User.objects.filter(pk=user_id, email_verified_at__isnull=True).delete()
+        count, _detail = User.objects.filter(pk=user_id, **unverified).delete()
         deleted += 1 if count else 0
     return deleted
 
@@ -372,3 +380,91 @@ def account_language_set(*, user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+# An account registered by text message without an email gets an address under a reserved
+# top-level domain (RFC 6761: ".invalid" never resolves), so nothing can ever be mailed to it.
+TEXT_ACCOUNT_EMAIL_DOMAIN = "sms.loket.invalid"
+
+
+def sex_from_nik(nik: str) -> Sex:
+    """The sex the NIK's birth digits carry (day + 40 for women)."""
+    return "F" if int(nik[6:8]) > 40 else "M"
+
+
+@transaction.atomic
+def applicant_register_by_phone(
+    *, full_name: str, nik: str, birth_date: dt.date, phone: str, email: str = "", language: str = "id"
+) -> User:
+    """An unverified applicant account for someone registering by SMS or WhatsApp.
+
+    The same NIK rules as the web registration; the sex is read from the NIK. No password (the
+    person can set one later with "forgot password" once an email is verified). The account is
+    verified by phone_verified_set once the number answers the code sent to it; until then it
+    is purged like any unverified registration.
+    """
+    birth_date_ok(birth_date)
+    clean_nik = normalize_nik_or_error(nik)
+    clean_nik, flags = nik_or_error(clean_nik, birth_date=birth_date, sex=sex_from_nik(clean_nik))
+    number = normalize_phone(phone)
+    name = full_name.strip()
+    if not 2 <= len(name) <= 120:
+        raise DomainError("invalid", _("Nama lengkap harus 2 sampai 120 huruf."), field="full_name")
+    address = _normalize_email(email) if email else f"{number.lstrip('+')}@{TEXT_ACCOUNT_EMAIL_DOMAIN}"
+    if User.objects.filter(phone=number, phone_verified_at__isnull=False).exists():
+        raise _phone_taken()
+    if User.objects.filter(email__iexact=address).exists():
+        raise Conflict("email_registered", _("Email ini sudah terdaftar."), field="email")
+    if Person.objects.filter(nik=clean_nik).exists():
+        raise _nik_taken()
+    user = User(email=address, full_name=name, phone=number, language=language if language in ("id", "en") else "id")
+    user.set_unusable_password()
+    _holder_save(user, nik=clean_nik, birth_date=birth_date, sex=sex_from_nik(clean_nik), flags=flags)
+    return user
+
+
+def normalize_nik_or_error(nik: object) -> str:
+    try:
+        return normalize_nik(nik)
+    except NikError as error:
+        raise DomainError(error.code, error.reason, field="nik") from None
+
+
+def _phone_taken() -> Conflict:
+    return Conflict("phone_registered", _("Nomor HP ini sudah dipakai akun lain."), field="phone")
+
+
+def phone_verified_set(*, user: User, phone: str) -> User:
+    """The number proved itself (a code sent to it came back): it now acts for `user`, and only for them.
+
+    The number becomes the account's phone. An account registered by text counts as verified
+    from now on (it is kept by the purge, and may book).
+    """
+    number = normalize_phone(phone)
+    if User.objects.filter(phone=number, phone_verified_at__isnull=False).exclude(pk=user.pk).exists():
+        raise _phone_taken()
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(phone=number, phone_verified_at=timezone.now())
+    except IntegrityError:
+        raise _phone_taken() from None  # a parallel verification of the same number for another account
+    user.refresh_from_db(fields=["phone", "phone_verified_at"])
+    return user
+
+
+def text_registration_discard(*, phone: str) -> int:
+    """Drop a number's own unfinished text registration (never verified, no password), so that a
+    person who mistyped their NIK or birth date can register again at once instead of waiting
+    for the purge. Web registrations (they always have a password) are never touched."""
+    stale = User.objects.filter(
+        phone=phone,
+        email_verified_at__isnull=True,
+        phone_verified_at__isnull=True,
+        is_staff=False,
+        password__startswith=UNUSABLE_PASSWORD_PREFIX,
+    )
+    try:
+        deleted, _detail = stale.delete()
+    except ProtectedError:
+        return 0  # it holds a booking after all: keep it (the purge decides)
+    return deleted

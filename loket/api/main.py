@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from loket.api import auth, bookings, documents, errors, household, notifications, offices, payments
+from loket.api import auth, bookings, channels, documents, errors, household, notifications, offices, payments
 
 api = NinjaAPI(
     title="Loket API",
@@ -19,5 +19,6 @@ api.add_router("/notifications", notifications.router)
 api.add_router("/offices", offices.router)
 api.add_router("/bookings", bookings.router)
 api.add_router("/payments", payments.router)
+api.add_router("/channels", channels.router)
 # A second router on the same prefix: /bookings/{code}/application and /bookings/{code}/documents...
 api.add_router("/bookings", documents.router)

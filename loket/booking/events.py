@@ -53,6 +53,13 @@ def event_process_now(event: BookingEvent) -> None:
     event_process(event_id=event.pk)
 
 
+def events_process_for(*, booking_id: int) -> int:
+    """React now to what is pending for one booking (for a caller that must answer with the
+    bill, e.g. a text-message reply); the worker would otherwise do it a moment later."""
+    pending = BookingEvent.objects.filter(booking_id=booking_id, processed_at__isnull=True).order_by("id")
+    return sum(event_process(event_id=event_id) for event_id in pending.values_list("id", flat=True))
+
+
 def _earlier_pending() -> Exists:
     return Exists(
         BookingEvent.objects.filter(booking_id=OuterRef("booking_id"), processed_at__isnull=True, id__lt=OuterRef("id"))

@@ -18,8 +18,19 @@ def signature_for(*, secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def signature_problem(*, timestamp: str | None, signature: str | None, body: bytes, now: float | None = None) -> str:
-    """Why a notification is not genuine ("" when it is), for the security log."""
+def signature_problem(
+    *,
+    timestamp: str | None,
+    signature: str | None,
+    body: bytes,
+    now: float | None = None,
+    secrets: tuple[str, ...] | None = None,
+) -> str:
+    """Why a notification is not genuine ("" when it is), for the security log.
+
+    `secrets`: the accepted secrets (default: the payment webhook's current and previous one);
+    the text channels (loket/textchannel) sign their inbound messages the same way with their own.
+    """
     if not timestamp or not signature:
         return "missing signature headers"
     try:
@@ -29,7 +40,11 @@ def signature_problem(*, timestamp: str | None, signature: str | None, body: byt
     now = time.time() if now is None else now
     if abs(now - sent) > SIGNATURE_TOLERANCE_SECONDS:
         return f"timestamp {int(now - sent)}s off"
-    secrets = [s for s in (settings.PAYMENT_WEBHOOK_SECRET, settings.PAYMENT_WEBHOOK_SECRET_PREVIOUS) if s]
+    if secrets is None:
+        secrets = (settings.PAYMENT_WEBHOOK_SECRET, settings.PAYMENT_WEBHOOK_SECRET_PREVIOUS)
+    secrets = tuple(s for s in secrets if s)
+    if not secrets:
+        return "no secret configured"
     given = signature.strip().lower().encode()  # bytes: a non-ASCII header must not raise
     # Every secret is compared (no early exit), each in constant time.
     matches = [
