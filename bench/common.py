@@ -72,13 +72,9 @@ def drop_database(db_name: str) -> None:
 
 
 def migrate(db_name: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=app_env(db_name),
-        check=True,
-        timeout=300,
-    )
+    """Migrate, and collect the static files as a deployment does (error pages use them)."""
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=app_env(db_name), check=True, timeout=300)
 
 
 # --- gunicorn ---------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 BIND="${BIND:-127.0.0.1:8000}"
 
-$PY manage.py qcluster &
+# Background work runs at a lower priority: on one machine it yields the CPU to requests.
+nice -n 10 $PY manage.py qcluster &
 worker=$!
 # Reacts to booking events (the application, the bill, the messages) within a fraction of a second.
-$PY manage.py booking_events &
+nice -n 10 $PY manage.py booking_events &
 events=$!
 trap 'kill $worker $events 2>/dev/null; wait $worker $events 2>/dev/null' EXIT INT TERM
 

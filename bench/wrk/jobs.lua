@@ -7,8 +7,9 @@
 -- the counts as one "answers" line the harness reads. When a thread has all its answers it
 -- writes LOKET_JOBS.done.<k> and stops; wrk itself sleeps out its -d, so the harness, seeing
 -- every thread's file, ends it with SIGINT. A connection whose thread ran out of jobs sends a
--- spare request (DELETE on a GET-only API path: a cheap 405) that is not counted; wrk's
--- latency histogram includes those few.
+-- spare request (DELETE on the GET-only availability path: a cheap JSON 405) that is not counted; wrk's
+-- latency histogram includes them. A job still unanswered 11 s after the last was sent (wrk's
+-- timeout is 10 s) is counted as status 0, "lost".
 
 local threads = {}
 local counter = 0
@@ -46,32 +47,53 @@ function init(args)
    next_job = 1
    answered = 0
    statuses = {}
-   spare = wrk.format("DELETE", "/api/v1/offices/")
+   spare = wrk.format("DELETE", "/api/v1/offices/XX/availability")
    finished = false
+   sent_all_at = nil
 end
 
 function request()
+   if id == 0 and not verified then
+      -- wrk calls request() once on thread 0 to check the script, and sends nothing: peek only.
+      verified = true
+      return jobs[1] or spare
+   end
    if next_job <= #jobs then
       next_job = next_job + 1
       return jobs[next_job - 1]
    end
+   sent_all_at = sent_all_at or os.time()
    return spare
 end
 
+local function finish()
+   finished = true
+   if answered < #jobs then
+      statuses[0] = #jobs - answered -- lost: sent, but the connection failed before its answer
+   end
+   local flag = io.open(os.getenv("LOKET_JOBS") .. ".done." .. id, "w")
+   flag:write("done\n")
+   flag:close()
+   wrk.thread:stop()
+end
+
 function response(status, headers, body)
+   if finished then
+      return
+   end
    if status == 405 then
-      return -- a spare
+      -- A spare. Every job was sent; an answer still missing after wrk's timeout (10 s) is lost.
+      if sent_all_at and os.time() - sent_all_at > 11 then
+         finish()
+      end
+      return
    end
    if answered < #jobs then
       answered = answered + 1
       statuses[status] = (statuses[status] or 0) + 1
    end
-   if answered >= #jobs and not finished then
-      finished = true
-      local flag = io.open(os.getenv("LOKET_JOBS") .. ".done." .. id, "w")
-      flag:write("done\n")
-      flag:close()
-      wrk.thread:stop()
+   if answered >= #jobs then
+      finish()
    end
 end
 
