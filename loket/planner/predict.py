@@ -81,8 +81,10 @@ def person(
     route: tuple[str, ...],
     appointment: float | None,
     group: str,
+    priority: bool | None = None,
 ) -> Visitor:
-    """One visitor with everything random about him drawn: priority, service minutes, absence at each call."""
+    """One visitor with everything random about him drawn: priority (unless known), service minutes,
+    absence at each call."""
     absence = []
     for _stage in route:
         absent = rng.random() < model.absent_share
@@ -90,7 +92,7 @@ def person(
     return Visitor(
         arrival=arrival,
         route=route,
-        priority=group != "pickup" and rng.random() < model.priority_share,
+        priority=(group != "pickup" and rng.random() < model.priority_share) if priority is None else priority,
         appointment=appointment,
         group=group,
         service=tuple(model.service[stage].sample(rng) for stage in route),

@@ -98,7 +98,7 @@ def fold(kind: str, stage: str, at: dt.datetime, counter_id: int | None, segment
         current.ended = at
         following = NEXT_STAGE.get(stage)
         if following:
-            segments.append(Segment(stage=following, queued=at))
+            segments.append(Segment(stage=str(following), queued=at))
 
 
 def ticket_rows(*, start: dt.date, end: dt.date, office_ids: Iterable[int] | None = None) -> list[TicketRow]:

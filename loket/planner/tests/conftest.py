@@ -1,0 +1,39 @@
+"""A test office with ten days of synthetic history drawn from known parameters (loket/planner/demo_history.py)."""
+
+import datetime as dt
+
+import pytest
+
+from loket.offices.models import ArrivalWindow, Office
+from loket.planner.demo_history import Truth, history_seed, truth
+
+FIRST_DAY = dt.date(2026, 10, 5)  # a Monday
+DAYS = [FIRST_DAY + dt.timedelta(days=n) for n in range(10)]
+AFTER = DAYS[-1] + dt.timedelta(days=1)
+WINDOWS = [(8, 30), (9, 30), (10, 25), (11, 20)]
+
+KNOWN = truth(
+    show=0.85, offset=(-10, 12), walkins=2, pickups=3, service=(5.0, 6.0, 2.0), counters=(3, 4, 1), region="317401"
+)
+
+
+def make_planned_office(code: str) -> Office:
+    office = Office.objects.create(code=code, name=f"Kantor Imigrasi {code}", timezone="Asia/Jakarta")
+    for weekday in range(7):
+        for hour, seats in WINDOWS:
+            ArrivalWindow.objects.create(
+                office=office, weekday=weekday, start=dt.time(hour), end=dt.time(hour + 1), capacity=seats
+            )
+    return office
+
+
+@pytest.fixture
+def known() -> Truth:
+    return KNOWN
+
+
+@pytest.fixture
+def history(db: None) -> Office:
+    office = make_planned_office("OFH")
+    assert history_seed(office=office, truth=KNOWN, days=DAYS) == len(DAYS)
+    return office
