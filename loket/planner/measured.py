@@ -51,14 +51,13 @@ def _minutes(at: dt.datetime, midnight: dt.datetime) -> float:
 
 
 def measured_days(office: Office, days: list[dt.date]) -> list[MeasuredDay]:
-    """The measured days among `days` that had tickets, oldest first."""
-    if not days:
-        return []
-    by_day: dict[dt.date, list[TicketRow]] = defaultdict(list)
-    for row in ticket_rows(start=min(days), end=max(days), office_ids=[office.pk]):
-        if row.day in days:
-            by_day[row.day].append(row)
-    return [_day(office, day, rows) for day, rows in sorted(by_day.items())]
+    """The measured days among `days` that had tickets, in the order asked."""
+    result = []
+    for day in days:
+        rows = ticket_rows(start=day, end=day, office_ids=[office.pk])
+        if rows:
+            result.append(_day(office, day, rows))
+    return result
 
 
 def _day(office: Office, day: dt.date, rows: list[TicketRow]) -> MeasuredDay:

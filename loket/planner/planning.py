@@ -1,0 +1,122 @@
+"""The planner's one read: an office, a day, a plan (as set now unless changed) → the model, the
+predicted day and the comparable measured days. The page, the API and the command all call it.
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from loket.offices.calendar import closure_reason
+from loket.offices.models import ArrivalWindow, Office
+from loket.onsite.models import Counter
+from loket.planner.fit import HISTORY_DAYS, office_model
+from loket.planner.measured import MeasuredDay, measured_days
+from loket.planner.model import STAGES, OfficeModel
+from loket.planner.predict import Plan, Prediction, Window, run
+from loket.planner.simulate import Staffing
+from loket.planner.suggest import Suggestion, suggest_counters, suggest_quota
+
+REPLICATIONS = 100
+COMPARABLE_DAYS = 4  # the last measured days of the same weekday
+
+
+@dataclass(frozen=True)
+class Typed:
+    """Figures a supervisor typed instead of the fitted ones (None: use the fitted one)."""
+
+    show_rate: float | None = None
+    service_minutes: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Planned:
+    office: Office
+    day: dt.date
+    closed: str  # why the office is closed that day, or ""
+    model: OfficeModel
+    plan: Plan
+    prediction: Prediction
+    comparable: list[MeasuredDay]
+    suggestion: Suggestion | None = None
+    suggested: str = ""  # "quota" or "counters"
+
+
+def next_day_of(office: Office, weekday: int) -> dt.date:
+    """The next local day (after today) falling on `weekday`."""
+    today = office.local_today()
+    return today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def windows_of(office: Office, weekday: int) -> list[ArrivalWindow]:
+    return list(ArrivalWindow.objects.filter(office=office, weekday=weekday).order_by("start"))
+
+
+def planning_hours(windows: list[ArrivalWindow]) -> range:
+    """Counter hours: from the first window's hour to one hour after the last window ends."""
+    if not windows:
+        return range(8, 16)
+    last = max(w.end.hour + (1 if w.end.minute else 0) for w in windows)
+    return range(min(w.start.hour for w in windows), last + 1)
+
+
+def counters_now(office: Office) -> dict[str, int]:
+    """Active counters serving each stage (at least one, so a plan always serves every stage)."""
+    counts = dict.fromkeys(STAGES, 0)
+    for counter in Counter.objects.filter(office=office, active=True):
+        for stage in counter.stages:
+            if stage in counts:
+                counts[stage] += 1
+    return {stage: max(n, 1) for stage, n in counts.items()}
+
+
+def default_plan(office: Office, weekday: int) -> Plan:
+    windows = windows_of(office, weekday)
+    hours = planning_hours(windows)
+    now = counters_now(office)
+    return Plan(
+        windows=tuple(Window(w.start, w.end, w.capacity) for w in windows),
+        staffing=Staffing(first_hour=hours.start, counters={s: (n,) * len(hours) for s, n in now.items()}),
+    )
+
+
+def plan_day(
+    office: Office,
+    day: dt.date,
+    *,
+    plan: Plan | None = None,
+    typed: Typed | None = None,
+    suggest: str = "",
+    target: float = 30.0,
+    replications: int = REPLICATIONS,
+) -> Planned:
+    """Predict `day` under `plan` (the office's windows and counters as set now when None)."""
+    plan = plan or default_plan(office, day.weekday())
+    model = office_model(office, day)
+    if typed is not None:
+        model = model.with_typed(show_rate=typed.show_rate, service_minutes=typed.service_minutes)
+    suggestion = None
+    if suggest == "quota":
+        suggestion = suggest_quota(model, plan, target=target)
+    elif suggest == "counters":
+        suggestion = suggest_counters(model, plan, target=target)
+    return Planned(
+        office=office,
+        day=day,
+        closed=closure_reason(office, day) or "",
+        model=model,
+        plan=plan,
+        prediction=run(model, plan, replications=replications),
+        comparable=comparable_days(office, day),
+        suggestion=suggestion,
+        suggested=suggest if suggestion else "",
+    )
+
+
+def comparable_days(office: Office, day: dt.date) -> list[MeasuredDay]:
+    """The last measured days of the same weekday before `day` (within the fit's history), oldest first."""
+    found: list[MeasuredDay] = []
+    for weeks in range(1, math.ceil(HISTORY_DAYS / 7) + 1):
+        found += measured_days(office, [day - dt.timedelta(weeks=weeks)])
+        if len(found) == COMPARABLE_DAYS:
+            break
+    return found[::-1]
