@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from loket.onsite.views import audit, checkin, counter, home, kiosk, staff_documents, staff_login
+from loket.planner import views as planner
 from loket.reports import views as reports
 from loket.walkin import views as walkin
 
@@ -45,4 +46,6 @@ urlpatterns = [
     path("<str:office>/tutup-hari/", walkin.day_close_page, name="day_close"),
     path("laporan/", reports.national_page, name="report_national"),
     path("<str:office>/laporan/", reports.office_page, name="report"),
+    path("<str:office>/rencana/", planner.plan_page, name="plan"),
+    path("<str:office>/rencana/terapkan/", planner.plan_apply_page, name="plan_apply"),
 ]

@@ -33,7 +33,12 @@ def known() -> Truth:
 
 
 @pytest.fixture
-def history(db: None) -> Office:
-    office = make_planned_office("OFH")
-    assert history_seed(office=office, truth=KNOWN, days=DAYS) == len(DAYS)
-    return office
+def history(planned_office: Office) -> Office:
+    assert history_seed(office=planned_office, truth=KNOWN, days=DAYS) == len(DAYS)
+    return planned_office
+
+
+@pytest.fixture
+def planned_office(db: None) -> Office:
+    """The same office and windows, without history (for the pages that only write)."""
+    return make_planned_office("OFH")
