@@ -96,14 +96,20 @@ def apply_data(office: Office, day: dt.date, seats: int) -> dict[str, object]:
     }
 
 
-def test_applying_quotas_from_a_date_is_audited_and_keeps_earlier_days(planned_office: Office, supervisor: User) -> None:
+def test_applying_quotas_from_a_date_is_audited_and_keeps_earlier_days(
+    planned_office: Office, supervisor: User
+) -> None:
     week_later = AFTER + dt.timedelta(days=7)
-    response = staff_client(supervisor).post(url(planned_office, "terapkan/"), apply_data(planned_office, week_later, 12))
+    response = staff_client(supervisor).post(
+        url(planned_office, "terapkan/"), apply_data(planned_office, week_later, 12)
+    )
 
     assert response.status_code == 302
     windows = ArrivalWindow.objects.filter(office=planned_office, weekday=AFTER.weekday())
     assert {w.capacity for w in windows} == {12}
-    assert {w.capacity for w in ArrivalWindow.objects.filter(office=planned_office, weekday=(AFTER.weekday() + 1) % 7)} != {12}
+    assert {
+        w.capacity for w in ArrivalWindow.objects.filter(office=planned_office, weekday=(AFTER.weekday() + 1) % 7)
+    } != {12}
     # The same weekday before the effective date keeps its seats: its rows were made at the old counts.
     assert sorted(Slot.objects.filter(office=planned_office, date=AFTER).values_list("capacity", flat=True)) == [
         20,
