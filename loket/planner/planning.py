@@ -4,8 +4,11 @@ predicted day and the comparable measured days. The page, the API and the comman
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.utils.translation import gettext as _
+
+from loket.core.errors import DomainError
 from loket.offices.calendar import closure_reason
 from loket.offices.models import ArrivalWindow, Office
 from loket.onsite.models import Counter
@@ -120,3 +123,38 @@ def comparable_days(office: Office, day: dt.date) -> list[MeasuredDay]:
         if len(found) == COMPARABLE_DAYS:
             break
     return found[::-1]
+
+
+def parse_quota(text: str, plan: Plan) -> Plan:
+    """`08:00=40,09:00=35`: new seats for the windows named; the others keep theirs. DomainError naming `quota`."""
+    quotas = {w.label: w.quota for w in plan.windows}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        label, _sep, seats = part.partition("=")
+        label = label.strip()
+        if label not in quotas or not seats.strip().isdigit() or int(seats) > 1000:
+            raise DomainError(
+                "invalid",
+                _("Kuota: tulis JAM=KURSI untuk jendela yang ada (%(windows)s), kursi 0 sampai 1000.")
+                % {"windows": ", ".join(quotas) or "–"},
+                field="quota",
+            )
+        quotas[label] = int(seats)
+    return replace(plan, windows=tuple(replace(w, quota=quotas[w.label]) for w in plan.windows))
+
+
+def parse_counters(text: str, plan: Plan) -> Plan:
+    """`verification=3,photo_interview=4,pickup=1`: counters open all day per stage. DomainError naming `counters`."""
+    counters = dict(plan.staffing.counters)
+    hours = plan.staffing.hours
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        stage, _sep, number = part.partition("=")
+        stage = stage.strip()
+        if stage not in STAGES or not number.strip().isdigit() or int(number) > 50:
+            raise DomainError(
+                "invalid",
+                _("Loket: tulis TAHAP=JUMLAH dengan tahap %(stages)s, jumlah 0 sampai 50.")
+                % {"stages": ", ".join(STAGES)},
+                field="counters",
+            )
+        counters[stage] = (int(number),) * hours
+    return replace(plan, staffing=replace(plan.staffing, counters=counters))
