@@ -96,7 +96,7 @@ class ApplyForm(forms.Form):
     )
 
     def __init__(self, data: Any = None, *, windows: list[ArrivalWindow], **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)
+        super().__init__(data, auto_id="terapkan_%s", **kwargs)  # the plan form on the same page has kuota_… too
         self.windows = windows
         for window in windows:
             self.fields[quota_name(window.start)] = forms.IntegerField(
