@@ -105,13 +105,14 @@ def visitors_for(model: OfficeModel, plan: Plan, seed: int) -> list[Visitor]:
     random stream, so changing one window's quota leaves everyone else's draws as they were."""
     people: list[Visitor] = []
     for window in plan.windows:
-        rng = random.Random(f"{seed}-{window.label}")
+        label = window.label
+        rng = random.Random(f"{seed}-{label}")
         start, end = _minutes(window.start), _minutes(window.end)
         show = model.show_for(window.start)
         for _seat in range(round(window.quota * plan.fill)):
             came, offset = rng.random() < show, rng.gauss(model.offset_mean, model.offset_sd)
             visitor = person(model, rng, arrival=start + min(max(offset, -EARLIEST), end - start), route=VISIT_ROUTE,
-                             appointment=start, group=window.label)  # fmt: skip
+                             appointment=start, group=label)  # fmt: skip
             if came:
                 people.append(visitor)
     for rates, route, group in (
@@ -147,13 +148,14 @@ def summarise(days: list[list[Visit]], staffing: Staffing) -> Prediction:
     groups: dict[str, list[float]] = {}
     all_waits: list[float] = []
     waiting_at_closing = overtime = no_shows = 0.0
+    opens = staffing.opens
     for day in days:
         ended = max([close, *(e for visit in day for e in visit.ended)])
         overtime += ended - close
         for visit in day:
             hour = int(visit.visitor.arrival // 60)
             hours[hour].arrivals += 1 / reps
-            wait = visit.wait(ended, staffing.opens)
+            wait = visit.wait(ended, opens)
             waits[hour].append(wait)
             groups.setdefault(visit.visitor.group, []).append(wait)
             all_waits.append(wait)

@@ -26,7 +26,7 @@ from typing import Any
 import simpy
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Visitor:
     arrival: float
     route: tuple[str, ...]
@@ -81,7 +81,7 @@ class Staffing:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Visit:
     """What happened to one visitor: per stage reached, when queued, called, started and finished."""
 
