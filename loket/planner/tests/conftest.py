@@ -1,10 +1,14 @@
 """A test office with ten days of synthetic history drawn from known parameters (loket/planner/demo_history.py)."""
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+import time_machine
 
+from loket.accounts.models import StaffRoleKind, User
 from loket.offices.models import ArrivalWindow, Office
+from loket.onsite.tests.conftest import make_officer
 from loket.planner.demo_history import Truth, history_seed, truth
 
 FIRST_DAY = dt.date(2026, 10, 5)  # a Monday
@@ -42,3 +46,15 @@ def history(planned_office: Office) -> Office:
 def planned_office(db: None) -> Office:
     """The same office and windows, without history (for the pages that only write)."""
     return make_planned_office("OFH")
+
+
+@pytest.fixture
+def supervisor(planned_office: Office) -> User:
+    return make_officer(email="supervisor.h@imigrasi.go.id", office=planned_office, role=StaffRoleKind.SUPERVISOR)
+
+
+@pytest.fixture
+def day_after_history() -> Iterator[None]:
+    """08:00 WIB on the day after the history: the pages plan tomorrow, a week after the last Friday."""
+    with time_machine.travel(dt.datetime.combine(AFTER, dt.time(1, 0), tzinfo=dt.UTC), tick=False):
+        yield

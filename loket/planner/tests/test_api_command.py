@@ -3,10 +3,8 @@
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -15,19 +13,10 @@ from loket.offices.models import Office
 from loket.onsite.tests.conftest import make_officer, staff_client
 from loket.planner.tests.conftest import AFTER
 
-NOW = dt.datetime.combine(AFTER, dt.time(1, 0), tzinfo=dt.UTC)
 URL = "/api/v1/offices/OFH/plan"
 
 
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def supervisor(planned_office: Office) -> User:
-    return make_officer(email="supervisor.h@imigrasi.go.id", office=planned_office, role=StaffRoleKind.SUPERVISOR)
+pytestmark = pytest.mark.usefixtures("day_after_history")
 
 
 def test_the_api_answers_the_supervisor_with_the_plan(history: Office, supervisor: User) -> None:

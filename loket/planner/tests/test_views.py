@@ -1,10 +1,8 @@
 """The planner page: who may open it, what it shows, the suggestions, and applying quotas (audited)."""
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-import time_machine
 
 from loket.accounts.models import StaffRoleKind, User
 from loket.audit.models import AuditEntry
@@ -13,18 +11,7 @@ from loket.offices.models import ArrivalWindow, Office
 from loket.onsite.tests.conftest import make_officer, staff_client
 from loket.planner.tests.conftest import AFTER
 
-NOW = dt.datetime.combine(AFTER, dt.time(1, 0), tzinfo=dt.UTC)  # 08:00 WIB on the day after the history
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def supervisor(planned_office: Office) -> User:
-    return make_officer(email="supervisor.h@imigrasi.go.id", office=planned_office, role=StaffRoleKind.SUPERVISOR)
+pytestmark = pytest.mark.usefixtures("day_after_history")
 
 
 def url(office: Office, suffix: str = "") -> str:
