@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.offices.models import ArrivalWindow, Weekday
@@ -16,6 +17,7 @@ from loket.planner.predict import Plan, Window
 from loket.planner.simulate import Staffing
 
 MAX_COUNTERS = 50
+MAX_DAYS_AWAY = 366
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -32,6 +34,12 @@ class DayForm(forms.Form):
     hari = forms.TypedChoiceField(
         label=_("atau hari"), choices=[("", "—"), *Weekday.choices], coerce=int, required=False, empty_value=None
     )
+
+    def clean_tanggal(self) -> dt.date | None:
+        day = self.cleaned_data.get("tanggal")
+        if day is not None and abs((day - timezone.localdate()).days) > MAX_DAYS_AWAY:
+            raise forms.ValidationError(_("Pilih tanggal dalam setahun dari hari ini."))
+        return day
 
 
 class PlanForm(forms.Form):

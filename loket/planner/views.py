@@ -113,7 +113,7 @@ def plan_page(request: HttpRequest, office: Office) -> HttpResponse:
     day = _day(office, day_form)
     form = _plan_form(office, day, request.GET if "target" in request.GET else None)
     windows = form.windows
-    if form.is_bound and not form.is_valid():
+    if not day_form.is_valid() or (form.is_bound and not form.is_valid()):
         context = _context(office, day_form, form, None, ApplyForm(windows=windows))
         return render(request, "planner/plan.html", context, status=400)
     suggest = SUGGEST.get(request.GET.get("aksi", ""), "")

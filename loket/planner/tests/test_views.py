@@ -68,6 +68,8 @@ def test_bad_plan_input_is_named_with_400(planned_office: Office, supervisor: Us
     html = page.content.decode()
     assert "Target tunggu p90" in html and "loket_verification_9" in html
     assert page.context["planned"] is None
+    far = staff_client(supervisor).get(url(planned_office), {"tanggal": "2099-01-01"})
+    assert far.status_code == 400 and "dalam setahun" in far.content.decode()
 
 
 def test_other_roles_are_refused_and_logged(planned_office: Office) -> None:
