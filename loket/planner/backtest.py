@@ -1,8 +1,8 @@
 """The backtest: replay a measured day (its real arrivals and counters) and compare the waits.
 
 Only what a plan cannot know is drawn from the model: each person's service minutes and
-whether he answers the first call. The predicted median and p90 wait are then set against
-the measured ones.
+whether he answers the first call. The typical replayed day's median and p90 wait (the median
+over the replications of each one's own figures) are then set against the measured ones.
 """
 
 import random
@@ -28,8 +28,8 @@ class Backtest:
 
     @property
     def ok(self) -> bool:
-        return self.close_enough(self.predicted.wait_p50, self.day.wait_p50) and self.close_enough(
-            self.predicted.wait_p90, self.day.wait_p90
+        return self.close_enough(self.predicted.day_p50, self.day.wait_p50) and self.close_enough(
+            self.predicted.day_p90, self.day.wait_p90
         )
 
 

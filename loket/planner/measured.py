@@ -1,7 +1,7 @@
 """Measured office days, read back from the tickets: who came when, which counters worked, the waits.
 
-Counters per stage and hour are read from the calls: a counter counts as open in an hour in
-which it called or served someone of that stage. A wait counts from arrival (from the first
+Counters per stage and hour are read from the calls: a counter counts as open for a stage
+from the hour of its first call of that stage to the hour its last service of it ended. A wait counts from arrival (from the first
 call of the day for someone who came before the office opened) to the first call, summed
 over the stages reached, as the planner predicts it. Tickets never called are left out.
 """
@@ -62,16 +62,22 @@ def measured_days(office: Office, days: list[dt.date]) -> list[MeasuredDay]:
 
 def _day(office: Office, day: dt.date, rows: list[TicketRow]) -> MeasuredDay:
     midnight = dt.datetime.combine(day, dt.time(0), tzinfo=office.zone)
-    open_: dict[tuple[str, int], set[int]] = defaultdict(set)
+    # A counter is open for a stage from the hour of its first call to the hour its last service
+    # ends: an idle hour in between (nobody waiting) still had the counter there.
+    spans: dict[tuple[str, int], tuple[int, int]] = {}
     for row in rows:
         for segment in row.segments:
             if segment.first_call is None or segment.counter_id is None:
                 continue
-            end = segment.ended or segment.first_call
-            for hour in range(
-                int(_minutes(segment.first_call, midnight) // 60), int(_minutes(end, midnight) // 60) + 1
-            ):
-                open_[(segment.stage, hour)].add(segment.counter_id)
+            begin = int(_minutes(segment.first_call, midnight) // 60)
+            end = int(_minutes(segment.ended or segment.first_call, midnight) // 60)
+            key = (segment.stage, segment.counter_id)
+            first, last = spans.get(key, (begin, end))
+            spans[key] = (min(first, begin), max(last, end))
+    open_: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for (stage, counter), (first, last) in spans.items():
+        for hour in range(first, last + 1):
+            open_[(stage, hour)].add(counter)
     hours = [hour for _stage, hour in open_]
     first = min(hours, default=8)
     span = range(first, max(hours, default=first) + 1)

@@ -57,6 +57,10 @@ class Prediction:
     visitors: float  # mean people per day
     no_shows: float
     replications: int
+    # The typical single day: the median over the replications of each day's own median and p90
+    # (what one measured day is compared with; the pooled figures above weigh busy days more).
+    day_p50: float | None = None
+    day_p90: float | None = None
 
 
 def _minutes(at: dt.time) -> float:
@@ -149,7 +153,10 @@ def summarise(days: list[list[Visit]], staffing: Staffing) -> Prediction:
     all_waits: list[float] = []
     waiting_at_closing = overtime = no_shows = 0.0
     opens = staffing.opens
+    day_p50: list[float] = []
+    day_p90: list[float] = []
     for day in days:
+        day_waits: list[float] = []
         ended = max([close, *(e for visit in day for e in visit.ended)])
         overtime += ended - close
         for visit in day:
@@ -159,6 +166,7 @@ def summarise(days: list[list[Visit]], staffing: Staffing) -> Prediction:
             waits[hour].append(wait)
             groups.setdefault(visit.visitor.group, []).append(wait)
             all_waits.append(wait)
+            day_waits.append(wait)
             no_shows += visit.outcome == "no_show"
             route = visit.visitor.route
             for i, queued in enumerate(visit.queued):
@@ -168,6 +176,9 @@ def summarise(days: list[list[Visit]], staffing: Staffing) -> Prediction:
                     waiting_at_closing += 1
                 if called is not None and i < len(visit.ended):
                     _busy(busy, route[i], called, visit.ended[i])
+        if day_waits:
+            day_p50.append(percentile(day_waits, 0.5) or 0.0)
+            day_p90.append(percentile(day_waits, 0.9) or 0.0)
     for h, row in hours.items():
         row.wait_p50, row.wait_p90 = percentile(waits[h], 0.5), percentile(waits[h], 0.9)
         for stage in staffing.counters:
@@ -185,6 +196,8 @@ def summarise(days: list[list[Visit]], staffing: Staffing) -> Prediction:
         visitors=sum(len(day) for day in days) / reps,
         no_shows=no_shows / reps,
         replications=len(days),
+        day_p50=percentile(day_p50, 0.5),
+        day_p90=percentile(day_p90, 0.5),
     )
 
 

@@ -73,5 +73,8 @@ def test_the_command_prints_the_same_figures(history: Office) -> None:
     assert [w["quota"] for w in data["plan"]["windows"]] == [20, 30, 25, 20]
     assert f"wait p50 {data['predicted']['wait_p50']} p90 {data['predicted']['wait_p90']} min" in text.getvalue()
     assert "figures from: arrivals office" in text.getvalue()
+    backtest = io.StringIO()
+    call_command("plan_office", "OFH", "--backtest", "3", stdout=backtest)
+    assert backtest.getvalue().endswith("3 of 3 days within the tolerance\n")
     with pytest.raises(CommandError, match="--counters"):
         call_command("plan_office", "OFH", "--counters", "verification=many")

@@ -7,7 +7,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from loket.core.errors import DomainError
 from loket.offices.models import Office
+from loket.onsite.models import Ticket
+from loket.planner.backtest import backtest
 from loket.planner.export import planned_data
+from loket.planner.fit import office_model
+from loket.planner.measured import measured_days
 from loket.planner.planning import default_plan, parse_counters, parse_quota, plan_day
 
 
@@ -25,6 +29,9 @@ class Command(BaseCommand):
             "--suggest", choices=["quota", "counters"], help="search the largest quota or fewest counters"
         )
         parser.add_argument("--json", action="store_true", help="print the API's JSON")
+        parser.add_argument(
+            "--backtest", type=int, metavar="DAYS", help="replay the office's last DAYS recorded days instead"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         office = Office.objects.filter(code=options["code"].upper()).first()
@@ -32,6 +39,9 @@ class Command(BaseCommand):
             raise CommandError(f"no office {options['code']!r}")
         if not 5 <= options["target"] <= 240 or not 10 <= options["fill"] <= 100:
             raise CommandError("--target: 5 to 240 minutes; --fill: 10 to 100 per cent")
+        if options["backtest"]:
+            self._backtest(office, options["backtest"])
+            return
         day = options["date"] or office.local_today() + dt.timedelta(days=1)
         try:
             plan = parse_counters(
@@ -47,6 +57,32 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
             return
         self._print(data)
+
+    def _backtest(self, office: Office, days: int) -> None:
+        """Each recorded day replayed with the model fitted from the days before it."""
+        if not 1 <= days <= 60:
+            raise CommandError("--backtest: 1 to 60 days")
+        recorded = sorted(set(Ticket.objects.filter(office=office).values_list("day", flat=True)))[-days:]
+        passed = 0
+        sums = [0.0, 0.0, 0.0, 0.0]  # measured p50, p90, predicted p50, p90
+        for measured in measured_days(office, recorded):
+            result = backtest(office_model(office, measured.day), measured)
+            passed += result.ok
+            for i, value in enumerate(
+                (measured.wait_p50, measured.wait_p90, result.predicted.day_p50, result.predicted.day_p90)
+            ):
+                sums[i] += value or 0.0
+            self.stdout.write(
+                f"{measured.day}: {len(measured.arrivals)} tickets, measured p50 {measured.wait_p50:.1f} p90 "
+                f"{measured.wait_p90:.1f}, predicted p50 {result.predicted.day_p50:.1f} p90 "
+                f"{result.predicted.day_p90:.1f} min: {'within' if result.ok else 'OUTSIDE'} 20 % or 5 min"
+            )
+        n = len(recorded) or 1
+        self.stdout.write(
+            f"mean over the days: measured p50 {sums[0] / n:.1f} p90 {sums[1] / n:.1f}, "
+            f"predicted p50 {sums[2] / n:.1f} p90 {sums[3] / n:.1f} min"
+        )
+        self.stdout.write(f"{passed} of {len(recorded)} days within the tolerance")
 
     def _print(self, data: dict[str, Any]) -> None:
         out = self.stdout.write
