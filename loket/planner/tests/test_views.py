@@ -7,7 +7,7 @@ import pytest
 from loket.accounts.models import StaffRoleKind, User
 from loket.audit.models import AuditEntry
 from loket.booking.models import Slot
-from loket.offices.models import ArrivalWindow, Office
+from loket.offices.models import ArrivalWindow, Closure, Office
 from loket.onsite.tests.conftest import make_officer, staff_client
 from loket.planner.tests.conftest import AFTER
 
@@ -133,3 +133,27 @@ def test_applying_needs_the_confirmation_and_a_date_not_in_the_past(planned_offi
     assert client.post(url(planned_office, "terapkan/"), unconfirmed).status_code == 400
     past = client.post(url(planned_office, "terapkan/"), apply_data(planned_office, AFTER - dt.timedelta(days=7), 10))
     assert past.status_code == 422 and "sebelum hari ini" in past.content.decode()
+
+
+def test_the_national_administrator_plans_any_office_in_english(planned_office: Office) -> None:
+    admin = make_officer(email="admin.pusat@imigrasi.go.id", office=None, role=StaffRoleKind.ADMIN)
+    client = staff_client(admin)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(url(planned_office))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Capacity plan" in html and "Suggest the largest quota" in html
+    assert "built-in values (no records yet)" in html  # an office without history, nor any other office's
+
+
+def test_a_closed_day_is_said_and_still_predicted(planned_office: Office, supervisor: User) -> None:
+    day = AFTER + dt.timedelta(days=3)
+    Closure.objects.create(office=planned_office, date=day, reason="Renovasi ruang tunggu")
+
+    page = staff_client(supervisor).get(url(planned_office), {"tanggal": day.isoformat()})
+
+    assert page.status_code == 200
+    assert "Kantor tutup pada tanggal ini (Renovasi ruang tunggu)" in page.content.decode()
+    assert page.context["planned"].prediction.visitors > 0
