@@ -69,6 +69,14 @@ def planned_data(planned: Planned) -> dict[str, Any]:
             "show_rate": round(model.show_rate, 3),
             "arrival_offset_mean": round(model.offset_mean, 1),
             "arrival_offset_sd": round(model.offset_sd, 1),
+            "windows": {
+                f"{start:%H:%M}": {
+                    "show_rate": round(model.show_for(start), 3),
+                    "arrival_offset_mean": round(model.offset_for(start)[0], 1),
+                    "arrival_offset_sd": round(model.offset_for(start)[1], 1),
+                }
+                for start in sorted(set(model.window_show) | set(model.window_offset))
+            },
             "walkins_per_day": round(sum(model.walkins_per_hour.values()), 1),
             "pickups_per_day": round(sum(model.pickups_per_hour.values()), 1),
             "priority_share": round(model.priority_share, 3),

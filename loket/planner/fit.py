@@ -35,7 +35,7 @@ class Observed:
     """Raw counts and samples from the records of one office (or of every office)."""
 
     outcomes: dict[dt.time, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # came, not
-    offsets: list[float] = field(default_factory=list)
+    offsets: dict[dt.time, list[float]] = field(default_factory=lambda: defaultdict(list))  # per window start
     days: set[tuple[int, dt.date]] = field(default_factory=set)
     walkins: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     pickups: dict[int, int] = field(default_factory=lambda: defaultdict(int))
@@ -78,7 +78,8 @@ def _observe_ticket(seen: Observed, row: TicketRow, zone: ZoneInfo) -> None:
         if row.is_walk_in:
             seen.walkins[hour] += 1
         elif row.appointment_at is not None:
-            seen.offsets.append((row.arrived_at - row.appointment_at).total_seconds() / 60)
+            window = row.appointment_at.astimezone(zone).time()
+            seen.offsets[window].append((row.arrived_at - row.appointment_at).total_seconds() / 60)
     for segment in row.segments:
         minutes = segment.service
         if minutes is not None and minutes > 0:
@@ -100,11 +101,17 @@ def _arrivals(seen: Observed, model: OfficeModel, source: str) -> OfficeModel:
         for start, (c, n) in seen.outcomes.items()
         if c + n >= MIN_WINDOW_OUTCOMES and source == OFFICE
     }
-    offsets = seen.offsets or [model.offset_mean]
+    offsets = [o for window in seen.offsets.values() for o in window] or [model.offset_mean]
+    window_offset = {
+        start: (statistics.fmean(o), statistics.pstdev(o))
+        for start, o in seen.offsets.items()
+        if len(o) >= MIN_WINDOW_OUTCOMES and source == OFFICE
+    }
     return replace(
         model,
         show_rate=came / seen.outcome_total,
         window_show=window_show,
+        window_offset=window_offset,
         offset_mean=statistics.fmean(offsets),
         offset_sd=statistics.pstdev(offsets) if len(offsets) > 1 else model.offset_sd,
         sources={**model.sources, "arrivals": source},

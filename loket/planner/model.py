@@ -75,10 +75,14 @@ class OfficeModel:
     no_show_share: float  # of those, who never come
     recall_gap: float
     days: int = 0  # open days of history behind the office's figures
+    window_offset: dict[dt.time, tuple[float, float]] = field(default_factory=dict)  # per window: mean, sd
     sources: dict[str, str] = field(default_factory=dict)
 
     def show_for(self, start: dt.time) -> float:
         return self.window_show.get(start, self.show_rate)
+
+    def offset_for(self, start: dt.time) -> tuple[float, float]:
+        return self.window_offset.get(start, (self.offset_mean, self.offset_sd))
 
     def with_typed(
         self, *, show_rate: float | None = None, service_minutes: dict[str, float] | None = None
@@ -86,7 +90,13 @@ class OfficeModel:
         """The model with figures a supervisor typed in place of the fitted ones."""
         model = self
         if show_rate is not None:
-            model = replace(model, show_rate=show_rate, window_show={}, sources={**model.sources, "arrivals": MANUAL})
+            model = replace(
+                model,
+                show_rate=show_rate,
+                window_show={},
+                window_offset={},
+                sources={**model.sources, "arrivals": MANUAL},
+            )
         if service_minutes:
             service = dict(model.service)
             for stage, minutes in service_minutes.items():

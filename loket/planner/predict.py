@@ -112,9 +112,9 @@ def visitors_for(model: OfficeModel, plan: Plan, seed: int) -> list[Visitor]:
         label = window.label
         rng = random.Random(f"{seed}-{label}")
         start, end = _minutes(window.start), _minutes(window.end)
-        show = model.show_for(window.start)
+        show, (mean, sd) = model.show_for(window.start), model.offset_for(window.start)
         for _seat in range(round(window.quota * plan.fill)):
-            came, offset = rng.random() < show, rng.gauss(model.offset_mean, model.offset_sd)
+            came, offset = rng.random() < show, rng.gauss(mean, sd)
             visitor = person(model, rng, arrival=start + min(max(offset, -EARLIEST), end - start), route=VISIT_ROUTE,
                              appointment=start, group=label)  # fmt: skip
             if came:

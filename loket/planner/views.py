@@ -95,6 +95,14 @@ def _figures(planned: Planned) -> list[tuple[str, str]]:
         (_("Pengambilan paspor per hari"), f"{sum(model.pickups_per_hour.values()):.1f}"),
         (_("Prioritas"), f"{100 * model.priority_share:.0f} %"),
     ]
+    for start in sorted(set(model.window_show) | set(model.window_offset)):
+        mean, sd = model.offset_for(start)
+        rows.append(
+            (
+                _("Jendela %(start)s: kehadiran, datang") % {"start": f"{start:%H:%M}"},
+                f"{100 * model.show_for(start):.0f} %, {mean:+.0f} ± {sd:.0f} min",
+            )
+        )
     rows += [
         (_("Layanan %(stage)s (rata-rata)") % {"stage": Stage(s).label}, f"{model.service[s].mean:.1f} min")
         for s in STAGES

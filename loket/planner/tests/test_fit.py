@@ -1,6 +1,7 @@
 """The model fitted from a synthetic history gives back the parameters it was drawn from,
 and replaying its recorded days predicts their waits (the backtest)."""
 
+import datetime as dt
 import math
 
 import pytest
@@ -35,6 +36,10 @@ def test_fitted_parameters_come_back_within_tolerance(history: Office, known: Tr
     assert abs(model.show_rate - truth.show_rate) <= 0.04
     assert abs(model.offset_mean - truth.offset_mean) <= 2.0  # minutes
     assert abs(model.offset_sd - truth.offset_sd) <= 2.0
+    assert sorted(model.window_show) == sorted(model.window_offset) == [dt.time(h) for h in (8, 9, 10, 11)]
+    for start in model.window_show:  # each window has its own figures, near the truth (fewer people each)
+        assert abs(model.show_for(start) - truth.show_rate) <= 0.08
+        assert abs(model.offset_for(start)[0] - truth.offset_mean) <= 3.0
     walkins, fitted_walkins = sum(truth.walkins_per_hour.values()), sum(model.walkins_per_hour.values())
     assert abs(fitted_walkins - walkins) <= 0.25 * walkins
     pickups, fitted_pickups = sum(truth.pickups_per_hour.values()), sum(model.pickups_per_hour.values())
