@@ -6,7 +6,8 @@ order: each gets the largest quota whose own people's p90 wait stays under the t
 the earlier windows at their settled quota and the later ones empty. Counters: per stage, the
 fewest counters open all day that keep the whole day's p90 under the target (the other stages
 generously staffed first, then at what was settled), then hour by hour from the last, one
-counter less wherever the target still holds. Every candidate runs with the same seed (common
+counter less wherever the target still holds (an hour whose work would not fit in one counter
+less is not tried). Every candidate runs with the same seed (common
 random numbers), so two candidates differ by the plan, not by luck.
 """
 
@@ -75,16 +76,18 @@ def suggest_quota(
 def suggest_counters(
     model: OfficeModel, plan: Plan, *, target: float, replications: int = SEARCH_REPLICATIONS
 ) -> Suggestion:
-    hours = plan.staffing.hours
+    hours, first_hour = plan.staffing.hours, plan.staffing.first_hour
     generous = max((max(c, default=0) for c in plan.staffing.counters.values()), default=1) + 3
     counters = {stage: (generous,) * hours for stage in plan.staffing.counters}
     runs = 0
 
-    def holds(trial: dict[str, tuple[int, ...]]) -> bool:
+    def predict(trial: dict[str, tuple[int, ...]]) -> Prediction:
         nonlocal runs
         runs += 1
-        staffing = Staffing(first_hour=plan.staffing.first_hour, counters=trial)
-        return _ok(run(model, replace(plan, staffing=staffing), replications=replications).wait_p90, target)
+        return run(model, replace(plan, staffing=Staffing(first_hour, trial)), replications=replications)
+
+    def holds(trial: dict[str, tuple[int, ...]]) -> bool:
+        return _ok(predict(trial).wait_p90, target)
 
     reached = holds(counters)
     if reached:
@@ -99,13 +102,25 @@ def suggest_counters(
                 else:
                     low = middle
             counters[stage] = (high,) * hours
+        current = predict(counters)
         for stage in counters:
             for hour in reversed(range(hours)):
                 fewer = list(counters[stage])
-                if fewer[hour] == 0:
+                if fewer[hour] == 0 or _would_overload(current, stage, first_hour + hour, fewer[hour]):
                     continue
                 fewer[hour] -= 1
-                if holds({**counters, stage: tuple(fewer)}):
-                    counters[stage] = tuple(fewer)
-    final = replace(plan, staffing=Staffing(first_hour=plan.staffing.first_hour, counters=counters))
+                trial = {**counters, stage: tuple(fewer)}
+                prediction = predict(trial)
+                if _ok(prediction.wait_p90, target):
+                    counters, current = trial, prediction
+    final = replace(plan, staffing=Staffing(first_hour, counters))
     return Suggestion(final, run(model, final, replications=replications), reached, runs + 1)
+
+
+def _would_overload(prediction: Prediction, stage: str, hour: int, open_: int) -> bool:
+    """One counter less would have more work than counters in this hour: not worth simulating."""
+    for row in prediction.hours:
+        if row.hour == hour:
+            used = row.utilisation.get(stage)
+            return used is not None and open_ > 1 and used * open_ / (open_ - 1) > 1.0
+    return False
