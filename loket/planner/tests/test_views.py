@@ -157,3 +157,13 @@ def test_a_closed_day_is_said_and_still_predicted(planned_office: Office, superv
     assert page.status_code == 200
     assert "Kantor tutup pada tanggal ini (Renovasi ruang tunggu)" in page.content.decode()
     assert page.context["planned"].prediction.visitors > 0
+
+
+def test_suggest_counters_shows_the_fewest_per_stage_and_hour(history: Office, supervisor: User) -> None:
+    page = staff_client(supervisor).get(url(history), {"target": 30, "isi": 100, "aksi": "loket"})
+
+    suggestion = page.context["planned"].suggestion
+    assert suggestion.reached and suggestion.prediction.wait_p90 <= 30
+    html = page.content.decode()
+    assert "Loket tersedikit per tahap dan jam" in html
+    assert f"<td>{suggestion.plan.staffing.counters['verification'][0]}</td>" in html
