@@ -17,9 +17,11 @@ from loket.planner.measured import MeasuredDay, measured_days
 from loket.planner.model import STAGES, OfficeModel
 from loket.planner.predict import Plan, Prediction, Window, run
 from loket.planner.simulate import Staffing
-from loket.planner.suggest import Suggestion, suggest_counters, suggest_quota
+from loket.planner.suggest import SEARCH_REPLICATIONS, Suggestion, suggest_counters, suggest_quota
 
 REPLICATIONS = 100
+PEOPLE_PER_PAGE = 30_000  # people simulated for one prediction at most (250 a day × 100 days fits)
+PEOPLE_PER_SEARCH_PLAN = 6_000  # and for each plan a suggestion tries
 COMPARABLE_DAYS = 4  # the last measured days of the same weekday
 
 
@@ -97,11 +99,15 @@ def plan_day(
     model = office_model(office, day)
     if typed is not None:
         model = model.with_typed(show_rate=typed.show_rate, service_minutes=typed.service_minutes)
+    # A big day costs in proportion: fewer replications keep a page answer within seconds.
+    people = sum(w.quota for w in plan.windows) * plan.fill + sum(model.walkins_per_hour.values()) + 1
+    replications = max(10, min(replications, int(PEOPLE_PER_PAGE / people)))
+    search = max(5, min(SEARCH_REPLICATIONS, int(PEOPLE_PER_SEARCH_PLAN / people)))
     suggestion = None
     if suggest == "quota":
-        suggestion = suggest_quota(model, plan, target=target)
+        suggestion = suggest_quota(model, plan, target=target, replications=search)
     elif suggest == "counters":
-        suggestion = suggest_counters(model, plan, target=target)
+        suggestion = suggest_counters(model, plan, target=target, replications=search)
     return Planned(
         office=office,
         day=day,
