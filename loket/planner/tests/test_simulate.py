@@ -5,6 +5,7 @@ Long runs with a fixed seed; the first customers (the empty office warming up) a
 
 import math
 import random
+from collections.abc import Callable
 
 from loket.planner.simulate import Staffing, Visitor, simulate_day
 
@@ -12,7 +13,7 @@ CUSTOMERS = 40_000
 WARM_UP = 2_000
 
 
-def poisson_arrivals(rate: float, service: "callable", seed: int) -> list[Visitor]:  # type: ignore[valid-type]
+def poisson_arrivals(rate: float, service: Callable[[random.Random], float], seed: int) -> list[Visitor]:
     rng = random.Random(seed)
     t, people = 0.0, []
     for _n in range(CUSTOMERS):
