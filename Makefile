@@ -17,6 +17,7 @@ run: $(VENV)/.installed
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_history
 	$(PY) manage.py collectstatic --noinput -v0
 	scripts/serve.sh
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "loket.onsite",
     "loket.walkin",
     "loket.reports",
+    "loket.planner",
     "loket.web",
     "loket.textchannel",
     "loket.demo",

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from loket.api import auth, bookings, channels, documents, errors, household, notifications, offices, payments
+from loket.api import auth, bookings, channels, documents, errors, household, notifications, offices, payments, plan
 
 api = NinjaAPI(
     title="Loket API",
@@ -17,6 +17,7 @@ api.add_router("/auth", auth.router)
 api.add_router("/household", household.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/offices", offices.router)
+api.add_router("/offices", plan.router)  # the capacity planner: /offices/{code}/plan (staff only)
 api.add_router("/bookings", bookings.router)
 api.add_router("/payments", payments.router)
 api.add_router("/channels", channels.router)
