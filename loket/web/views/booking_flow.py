@@ -18,6 +18,7 @@ from loket.accounts.selectors import household_of
 from loket.booking.selectors import DayPlan, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
 from loket.core.errors import DomainError
+from loket.core.requestid import note_error_code
 from loket.offices.models import Office
 from loket.web.calendar import booking_calendar
 from loket.web.forms import BookingDetailsForm, OfficeSearchForm, add_domain_error
@@ -167,6 +168,7 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
             user=_user(request), request=booking_request, idempotency_key=request.POST.get("key", "")[:100] or None
         )
     except DomainError as error:
+        note_error_code(request, error.code)  # for the metrics and the request's log line
         if error.code in ("window_full", "booking_suspended"):  # suspended: outage mode (loket/walkin)
             return _full(request, place, error.message)
         add_domain_error(form, error)
