@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 
 from loket.api.schemas import IsoDate, Short
 from loket.booking.selectors import availability_for
+from loket.core.replica import on_replica
 from loket.offices.models import ArrivalWindow, Office
 
 router = Router(tags=["offices"])
@@ -115,4 +116,4 @@ class AvailabilityOut(Schema):
 def office_availability(request: HttpRequest, code: Path[OfficeCode], query: Query[AvailabilityQuery]) -> Any:
     """Open days, windows and seats left, in the office's local days. May lag a few seconds (cache)."""
     office = get_object_or_404(Office, code__iexact=code)
-    return availability_for(office, query.start or office.local_today(), query.days)
+    return on_replica(lambda: availability_for(office, query.start or office.local_today(), query.days))

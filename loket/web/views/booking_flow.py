@@ -18,6 +18,7 @@ from loket.accounts.selectors import household_of
 from loket.booking.selectors import DayPlan, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
 from loket.core.errors import DomainError
+from loket.core.replica import on_replica
 from loket.core.requestid import note_error_code
 from loket.offices.models import Office
 from loket.web.calendar import booking_calendar
@@ -113,17 +114,17 @@ def offices(request: HttpRequest) -> HttpResponse:
 @verified_required
 def dates(request: HttpRequest, office: str) -> HttpResponse:
     place = office_or_404(office)
-    today = day_plans(place, place.local_today(), 1)[0]
+    today = on_replica(lambda: day_plans(place, place.local_today(), 1)[0])
     if today.reason_code == "suspended":  # outage mode: one clear message instead of a month of "closed"
         return render(request, "web/book_date.html", {"office": place, "suspended": today.reason})
-    calendar = booking_calendar(place, href=lambda day: _window_url(place, day))
+    calendar = on_replica(lambda: booking_calendar(place, href=lambda day: _window_url(place, day)))
     return render(request, "web/book_date.html", {"office": place, "cal": calendar})
 
 
 @verified_required
 def windows(request: HttpRequest, office: str, date: str) -> HttpResponse:
     place = office_or_404(office)
-    plan = day_or_404(place, date)
+    plan = on_replica(lambda: day_or_404(place, date))
     if not plan.open:
         return _full(request, place, plan.reason or "")
     if not plan.has_room:
