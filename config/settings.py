@@ -348,7 +348,7 @@ if LOKET_PASSPORT_REGISTRY_ADAPTER == "http" and not LOKET_PASSPORT_REGISTRY_URL
 LOKET_METRICS_TOKEN = env_str("LOKET_METRICS_TOKEN")
 LOKET_METRICS_ALLOWED_IPS = env_list("LOKET_METRICS_ALLOWED_IPS", [])
 LOKET_METRICS_SEAT_DAYS = env_int("LOKET_METRICS_SEAT_DAYS", 7, minimum=1)
-LOKET_METRICS_CACHE_SECONDS = env_int("LOKET_METRICS_CACHE_SECONDS", 10, minimum=0)
+LOKET_METRICS_CACHE_SECONDS = env_int("LOKET_METRICS_CACHE_SECONDS", 30, minimum=0)
 
 # text for a terminal; json (one object a line, with the request id) for a log service.
 LOG_FORMAT = env_choice("LOG_FORMAT", "text" if env_bool("LOKET_DEV", default=True) else "json", ["text", "json"])

@@ -5,6 +5,7 @@ locally it is skipped only when nginx is absent and not required.
 """
 
 import os
+import shutil
 import signal
 import tempfile
 import time
@@ -91,6 +92,7 @@ def cluster(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cluster]:
         yield cluster
     finally:
         cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

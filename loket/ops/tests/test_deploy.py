@@ -2,7 +2,6 @@
 
 import re
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,10 +25,10 @@ def test_every_setting_the_code_reads_is_in_the_example_environment() -> None:
     assert read - _documented() == set()
 
 
-def test_nginx_accepts_the_site_with_the_vm_upstreams() -> None:
+def test_nginx_accepts_the_site_with_the_vm_upstreams(tmp_path: Path) -> None:
     if NGINX is None:
         pytest.skip("nginx is not installed (CI installs it)")
-    folder = Path(tempfile.mkdtemp(prefix="loket-nginx-t-"))
+    folder = tmp_path
     tls, static, cache = folder / "tls", folder / "static", folder / "cache"
     for path in (tls, static, cache):
         path.mkdir()
