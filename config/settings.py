@@ -132,6 +132,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            # Several Loket installs (or test clusters) may share one Redis: each its own keys.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
         }
     }
@@ -141,7 +143,7 @@ else:
 # --- Background worker (django-q2) ------------------------------------------------
 # Database-backed queue by default (no other server needed); Redis when REDIS_URL is set.
 Q_CLUSTER: dict[str, object] = {
-    "name": "loket",
+    "name": env_str("LOKET_QUEUE_NAME", "loket"),  # the Redis queue's name: one per install
     "workers": env_int("WORKER_PROCESSES", 2, minimum=1),
     "timeout": 60,
     "retry": 120,

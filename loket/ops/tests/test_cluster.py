@@ -30,6 +30,8 @@ from loket.ops.tests.cluster import NGINX, ROOT, Cluster
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 REDIS_URL = os.environ.get("LOKET_CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/13")
+# Its own keys and task queue in that Redis: another cluster (a parallel test run) may share it.
+NAMESPACE = f"loket-cluster-{os.getpid()}"
 METRICS_TOKEN = "cluster-metrics-token-0123456789"
 
 
@@ -71,10 +73,12 @@ def cluster(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cluster]:
         "WEB_THREADS": "8",  # a worker may take all 6 of a server's held requests below
         "WORKER_PROCESSES": "1",
         "LOG_FORMAT": "json",
+        "CACHE_KEY_PREFIX": NAMESPACE,
+        "LOKET_QUEUE_NAME": NAMESPACE,
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_REPLICA_URL", None)
-    redis.Redis.from_url(REDIS_URL).flushdb()  # this test's own Redis database only
+    _forget_keys()
     cluster = Cluster(folder=folder, env=env)
     import subprocess
     import sys
@@ -93,11 +97,18 @@ def cluster(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cluster]:
     finally:
         cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
+        _forget_keys()
+
+
+def _forget_keys() -> None:
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(match=f"*{NAMESPACE}*", count=1000):
+        client.delete(key)
 
 
 @pytest.fixture(autouse=True)
 def _fresh_redis(cluster: Cluster) -> None:
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    _forget_keys()
 
 
 def test_a_rush_through_the_proxy_books_exactly_the_seats_there_are(cluster: Cluster) -> None:
