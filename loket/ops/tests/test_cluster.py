@@ -21,6 +21,8 @@ import pytest
 import redis
 from django.db import connection
 
+from conftest import PASSWORD
+from loket.accounts.models import User
 from loket.booking.models import Booking
 from loket.booking.tests.conftest import make_office
 from loket.booking.tests.test_concurrency import all_at_once, applicants, assert_counts_exact, booker, day_ahead
@@ -144,19 +146,14 @@ def test_a_rush_through_the_proxy_books_exactly_the_seats_there_are(cluster: Clu
 
 
 def test_a_session_made_on_one_server_works_on_the_other(cluster: Cluster) -> None:
-    [_token] = applicants(1)
-    from loket.accounts.models import User
-
-    user = User.objects.get(email="race0@example.id")
-    user.set_password("Kuat-Sekali-2026")
-    user.save()
+    user = _with_password(applicants(1))
     (_a, server_a), (_b, server_b) = cluster.apps
     with httpx.Client(base_url=server_a) as on_a:
         page = on_a.get("/masuk/")
         csrf = on_a.cookies["csrftoken"]
         answer = on_a.post(
             "/masuk/",
-            data={"login": user.email, "password": "Kuat-Sekali-2026", "csrfmiddlewaretoken": csrf},
+            data={"login": user.email, "password": PASSWORD, "csrfmiddlewaretoken": csrf},
             headers={"Referer": f"{server_a}/masuk/"},
         )
         assert page.status_code == 200
@@ -171,12 +168,7 @@ def test_a_session_made_on_one_server_works_on_the_other(cluster: Cluster) -> No
 
 
 def test_rate_limits_and_lockouts_are_shared_by_the_servers(cluster: Cluster) -> None:
-    [_token] = applicants(1)
-    from loket.accounts.models import User
-
-    user = User.objects.get(email="race0@example.id")
-    user.set_password("Kuat-Sekali-2026")
-    user.save()
+    user = _with_password(applicants(1))
     servers = [url for _p, url in cluster.apps]
     # Lock-out: 3 wrong passwords spread over both servers lock the pair on both.
     for i in range(3):
@@ -185,7 +177,7 @@ def test_rate_limits_and_lockouts_are_shared_by_the_servers(cluster: Cluster) ->
         )
         assert wrong.status_code == 401 or wrong.status_code == 422, wrong.text
     for url in servers:
-        locked = httpx.post(f"{url}/api/v1/auth/token", json={"username": user.email, "password": "Kuat-Sekali-2026"})
+        locked = httpx.post(f"{url}/api/v1/auth/token", json={"username": user.email, "password": PASSWORD})
         assert locked.status_code == 429, locked.text
     # A rate limit (10 code re-sends an hour per address) counted through the proxy on both
     # servers, whatever X-Forwarded-For the client makes up: nginx replaces it with the peer.
@@ -198,6 +190,39 @@ def test_rate_limits_and_lockouts_are_shared_by_the_servers(cluster: Cluster) ->
         for i in range(11)
     ]
     assert answers == [202] * 10 + [429], answers
+
+
+def test_control_without_a_shared_redis_each_server_keeps_its_own_lockout(cluster: Cluster) -> None:
+    """Control for the test above: the same two servers, each with its own local-memory cache (no
+    REDIS_URL), do not see each other's failures, so the spread-out guesses lock nobody out."""
+    env = {key: value for key, value in cluster.env.items() if key != "REDIS_URL"}
+    env["WEB_WORKERS"] = "1"  # one process per server: one local-memory cache each
+    folder = cluster.folder / "control"
+    folder.mkdir()
+    solo = Cluster(folder=folder, env=env)
+    user = _with_password(applicants(1))
+    try:
+        solo.start_app(1)
+        solo.start_app(2)
+        solo.wait_ready()
+        servers = [url for _p, url in solo.apps]
+        for i in range(3):
+            wrong = httpx.post(
+                f"{servers[i % 2]}/api/v1/auth/token", json={"username": user.email, "password": "salah-salah"}
+            )
+            assert wrong.status_code in (401, 422), wrong.text
+        for url in servers:  # 2 failures on one, 1 on the other: below the limit of 3 on each
+            right = httpx.post(f"{url}/api/v1/auth/token", json={"username": user.email, "password": PASSWORD})
+            assert right.status_code == 200, right.text
+    finally:
+        solo.stop()
+
+
+def _with_password(_tokens: list[str]) -> User:
+    user = User.objects.get(email="race0@example.id")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
 
 
 def test_the_proxy_micro_caches_availability_for_a_second(cluster: Cluster) -> None:
