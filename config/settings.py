@@ -48,9 +48,13 @@ INSTALLED_APPS = [
     "loket.web",
     "loket.textchannel",
     "loket.demo",
+    "loket.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so every answer (redirects and errors included) carries the id and is measured.
+    "loket.core.requestid.RequestIdMiddleware",
+    "loket.ops.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -105,6 +109,23 @@ else:
             },
         }
     }
+# A streaming replica for the read-only pages (availability, reports, the board; see
+# loket/core/replica.py), skipped while it lags more than LOKET_REPLICA_MAX_LAG_SECONDS.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+LOKET_REPLICA_MAX_LAG_SECONDS = env_float("LOKET_REPLICA_MAX_LAG_SECONDS", 5.0, minimum=0.0)
+LOKET_REPLICA_CHECK_SECONDS = env_float("LOKET_REPLICA_CHECK_SECONDS", 2.0, minimum=0.0)
+if DATABASE_REPLICA_URL:
+    if not DATABASE_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary) to be set too")
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    # A replica that is down must cost a page little: give up connecting quickly.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DB_REPLICA_CONNECT_TIMEOUT", 2, minimum=1
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database
+    DATABASE_ROUTERS = ["loket.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, availability) ------------------------------------------
@@ -114,6 +135,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            # Several Loket installs (or test clusters) may share one Redis: each its own keys.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
         }
     }
@@ -124,7 +147,7 @@ else:
 # The task queue is the database (a transactional outbox: a task row commits with the data
 # it needs), with or without Redis: Redis is an accelerator, never a place work could be lost.
 Q_CLUSTER: dict[str, object] = {
-    "name": "loket",
+    "name": env_str("LOKET_QUEUE_NAME", "loket"),  # the Redis queue's name: one per install
     "workers": env_int("WORKER_PROCESSES", 2, minimum=1),
     "timeout": 60,
     "retry": 120,
@@ -171,7 +194,7 @@ USE_TZ = True
 
 # --- Static and media ------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -342,11 +365,33 @@ if LOKET_PASSPORT_REGISTRY_ADAPTER == "http" and not LOKET_PASSPORT_REGISTRY_URL
 
     raise ImproperlyConfigured("LOKET_PASSPORT_REGISTRY_URL must be set when LOKET_PASSPORT_REGISTRY_ADAPTER=http")
 
+# Operators' metrics (loket/ops): /metrics answers a Bearer token or the listed client addresses
+# (the direct peer, never a forwarded header), nobody when neither is set.
+LOKET_METRICS_TOKEN = env_str("LOKET_METRICS_TOKEN")
+LOKET_METRICS_ALLOWED_IPS = env_list("LOKET_METRICS_ALLOWED_IPS", [])
+LOKET_METRICS_SEAT_DAYS = env_int("LOKET_METRICS_SEAT_DAYS", 7, minimum=1)
+LOKET_METRICS_CACHE_SECONDS = env_int("LOKET_METRICS_CACHE_SECONDS", 30, minimum=0)
+
+# text for a terminal; json (one object a line, with the request id) for a log service.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text" if env_bool("LOKET_DEV", default=True) else "json", ["text", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_pii": {"()": "loket.core.logging.MaskPiiFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]}},
+    "filters": {
+        "mask_pii": {"()": "loket.core.logging.MaskPiiFilter"},
+        "request_id": {"()": "loket.core.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "loket.core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "mask_pii"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -355,5 +400,7 @@ LOGGING = {
         # django-q logs every enqueued task at INFO: one line per booking in a rush.
         "django-q": {"level": "WARNING"},
         "loket.security": {"level": "INFO"},
+        # One line per answered request (loket/ops/middleware.py); LOG_REQUESTS=off leaves it to the proxy.
+        "loket.request": {"level": "INFO" if env_bool("LOG_REQUESTS", default=True) else "WARNING"},
     },
 }

@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from loket.api.main import api
+from loket.ops.views import metrics
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Prometheus, for operators only (token or allowed addresses; the proxy refuses it from outside).
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", api.urls),
     # The demo payment provider; answers 404 unless LOKET_PAYMENT_SIMULATOR is on.
     path("simulator/", include("loket.payments.simulator.urls")),

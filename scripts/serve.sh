@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-BIND="${BIND:-127.0.0.1:8000}"
+export BIND="${BIND:-127.0.0.1:8000}"
 
 # Background work runs at a lower priority: on one machine it yields the CPU to requests.
 nice -n 10 $PY manage.py qcluster &
@@ -16,8 +16,6 @@ trap 'kill $worker $events 2>/dev/null; wait $worker $events 2>/dev/null' EXIT I
 
 echo "Loket: http://$BIND  (API docs: http://$BIND/api/v1/docs, admin: http://$BIND/admin/)"
 # One process with threads on SQLite keeps the local-memory cache (rate limits) shared;
-# production runs several workers with REDIS_URL set (see README).
-.venv/bin/gunicorn config.wsgi:application \
-  --bind "$BIND" \
-  --workers "${WEB_WORKERS:-1}" --threads "${WEB_THREADS:-8}" \
-  --access-logfile - --graceful-timeout 5
+# production runs several workers with REDIS_URL set (see README and deploy/).
+# config/gunicorn_conf.py reads BIND, WEB_WORKERS (1 here), WEB_THREADS (8) and the rest.
+.venv/bin/gunicorn -c config/gunicorn_conf.py config.wsgi:application

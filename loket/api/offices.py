@@ -11,6 +11,7 @@ from pydantic import Field, StringConstraints
 
 from loket.api.schemas import IsoDate, Short
 from loket.booking.selectors import availability_answer
+from loket.core.replica import on_replica
 from loket.offices.models import ArrivalWindow, Office
 from loket.offices.selectors import office_by_code
 
@@ -120,7 +121,7 @@ def office_availability(request: HttpRequest, code: Path[OfficeCode], query: Que
     office = office_by_code(code)
     if office is None:
         raise Http404
-    answer = availability_answer(office, query.start or office.local_today(), query.days)
+    answer = on_replica(lambda: availability_answer(office, query.start or office.local_today(), query.days))
     if answer.etag in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()
     else:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from loket.accounts.models import StaffRoleKind
 from loket.core.forms import DATE
+from loket.core.replica import on_replica
 from loket.offices.models import Office
 from loket.onsite.access import national_view, officer_view
 from loket.reports.stats import MAX_DAYS, Figures, national_report, office_report
@@ -95,7 +96,7 @@ def _csv(filename: str, header: list[str], rows: list[list[str]]) -> HttpRespons
 @require_GET
 def office_page(request: HttpRequest, office: Office) -> HttpResponse:
     form, start, end = _range(request, office.local_today())
-    report = office_report(office, start, end)
+    report = on_replica(lambda: office_report(office, start, end))
     if request.GET.get("format") == "csv" and not form.errors:  # a wrong range is answered on the page
         header = [gettext("Tanggal"), gettext("Tutup"), *(str(label) for _name, label in COLUMNS)]
         rows = [[day.day.isoformat(), day.closed, *cells(day, COLUMNS)] for day in report.days]
@@ -119,7 +120,7 @@ def office_page(request: HttpRequest, office: Office) -> HttpResponse:
 @require_GET
 def national_page(request: HttpRequest) -> HttpResponse:
     form, start, end = _range(request, timezone.localdate())
-    lines = national_report(start, end)
+    lines = on_replica(lambda: national_report(start, end))
     if request.GET.get("format") == "csv" and not form.errors:  # a wrong range is answered on the page
         header = [gettext("Kode"), gettext("Kantor"), *(str(label) for _name, label in NATIONAL_COLUMNS)]
         rows = [[line.office.code, line.office.name, *cells(line, NATIONAL_COLUMNS)] for line in lines if line.office]

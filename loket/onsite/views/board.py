@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from loket.core.replica import on_replica
 from loket.offices.models import Office
 from loket.onsite.board import board_check, board_office, board_state
 from loket.onsite.voice import CLIP_FORMAT, CLIPS
@@ -44,7 +45,7 @@ def grid_columns(counters: int) -> int:
 @require_GET
 def board_page(request: HttpRequest, office: str) -> HttpResponse:
     place = _office_or_404(office)
-    state = board_state(place)
+    state = on_replica(lambda: board_state(place))
     # A screen in an Indonesian office speaks Indonesian whatever the TV's browser prefers;
     # ?bahasa=en shows the English labels (the voice stays Indonesian).
     language = request.GET.get("bahasa", "id")
@@ -74,11 +75,11 @@ def board_page(request: HttpRequest, office: str) -> HttpResponse:
 def board_data(request: HttpRequest, office: str) -> HttpResponse:
     place = _office_or_404(office)
     day = place.local_today()
-    counters, etag = board_check(place, day)
+    counters, etag = on_replica(lambda: board_check(place, day))
     if etag in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()  # the usual answer: three queries, no state built
     else:
-        response = JsonResponse(board_state(place, day, (counters, etag)).as_json())
+        response = JsonResponse(on_replica(lambda: board_state(place, day, (counters, etag)).as_json()))
     response["ETag"] = etag
     # Every poll must reach Loket (a cached answer would hide a call): revalidate always.
     response["Cache-Control"] = "no-cache"

@@ -20,6 +20,8 @@ from loket.booking.selectors import DayPlan, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
 from loket.core.errors import DomainError
 from loket.core.forms import add_domain_error
+from loket.core.replica import on_replica
+from loket.core.requestid import note_error_code
 from loket.offices.models import Office
 from loket.web.calendar import booking_calendar
 from loket.web.forms import OfficeSearchForm
@@ -114,17 +116,17 @@ def offices(request: HttpRequest) -> HttpResponse:
 @verified_required
 def dates(request: HttpRequest, office: str) -> HttpResponse:
     place = office_or_404(office)
-    today = day_plans(place, place.local_today(), 1)[0]
+    today = on_replica(lambda: day_plans(place, place.local_today(), 1)[0])
     if today.reason_code == "suspended":  # outage mode: one clear message instead of a month of "closed"
         return render(request, "web/book_date.html", {"office": place, "suspended": today.reason})
-    calendar = booking_calendar(place, href=lambda day: _window_url(place, day))
+    calendar = on_replica(lambda: booking_calendar(place, href=lambda day: _window_url(place, day)))
     return render(request, "web/book_date.html", {"office": place, "cal": calendar})
 
 
 @verified_required
 def windows(request: HttpRequest, office: str, date: str) -> HttpResponse:
     place = office_or_404(office)
-    plan = day_or_404(place, date)
+    plan = on_replica(lambda: day_or_404(place, date))
     if not plan.open:
         return _full(request, place, plan.reason or "")
     if not plan.has_room:
@@ -169,6 +171,7 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
             user=_user(request), request=booking_request, idempotency_key=request.POST.get("key", "")[:100] or None
         )
     except DomainError as error:
+        note_error_code(request, error.code)  # for the metrics and the request's log line
         if error.code in ("window_full", "booking_suspended"):  # suspended: outage mode (loket/walkin)
             return _full(request, place, error.message)
         add_domain_error(form, error)

@@ -1,0 +1,122 @@
+"""Metrics read from the database at scrape time: seats left, the outbox, the office queues.
+
+One reading is shared by every app server through the cache for LOKET_METRICS_CACHE_SECONDS,
+so scraping N servers every few seconds costs the database one reading, on the replica when
+there is one. Not here yet: the waiting-room size (the waiting room, issue #12, does not exist
+yet) and the worker heartbeat (added with loket/core/health.py).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from loket.booking.selectors import day_plans
+from loket.core.replica import on_replica
+from loket.notify.models import Message, MessageStatus
+from loket.offices.models import Office
+from loket.onsite.models import Ticket, TicketStatus
+
+CACHE_KEY = "ops:db-metrics:v1"
+
+
+@dataclass
+class Reading:
+    seats_left: list[tuple[str, str, int]] = field(default_factory=list)  # office, date, seats
+    outbox: dict[str, int] = field(default_factory=dict)  # status -> messages
+    outbox_oldest_due_seconds: float = 0.0
+    tickets_waiting: dict[str, int] = field(default_factory=dict)  # office -> tickets
+
+
+def _seats_left(offices: list[Office], days: int) -> list[tuple[str, str, int]]:
+    rows = []
+    for office in offices:
+        today = office.local_now().date()
+        for plan in day_plans(office, today, days):
+            if plan.open:
+                rows.append((office.code, plan.date.isoformat(), sum(seats.remaining for seats in plan.windows)))
+    return rows
+
+
+def _outbox(now: dt.datetime) -> tuple[dict[str, int], float]:
+    counts = {row["status"]: row["n"] for row in Message.objects.values("status").annotate(n=Count("id"))}
+    # Due and not yet delivered: pending since it was written, or a retry whose time has come.
+    due = Message.objects.filter(
+        Q(status=MessageStatus.PENDING) | Q(status=MessageStatus.RETRY, next_attempt_at__lte=now)
+    ).aggregate(oldest=Min("created_at"))["oldest"]
+    return {status: counts.get(status, 0) for status in MessageStatus.values}, (
+        max((now - due).total_seconds(), 0.0) if due else 0.0
+    )
+
+
+def _tickets_waiting(offices: list[Office]) -> dict[str, int]:
+    todays = {office.pk: office.local_now().date() for office in offices}
+    waiting: dict[str, int] = defaultdict(int)
+    if not todays:
+        return waiting
+    rows = (
+        Ticket.objects.filter(status=TicketStatus.WAITING, day__gte=min(todays.values()))
+        .values("office_id", "office__code", "day")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        if row["day"] == todays[row["office_id"]]:
+            waiting[row["office__code"]] += row["n"]
+    return {office.code: waiting.get(office.code, 0) for office in offices}
+
+
+def read_database() -> Reading:
+    now = timezone.now()
+    offices = list(Office.objects.filter(online_booking=True).order_by("code"))
+    outbox, oldest = _outbox(now)
+    return Reading(
+        seats_left=_seats_left(offices, settings.LOKET_METRICS_SEAT_DAYS),
+        outbox=outbox,
+        outbox_oldest_due_seconds=oldest,
+        tickets_waiting=_tickets_waiting(list(Office.objects.order_by("code"))),
+    )
+
+
+def current_reading() -> Reading:
+    ttl = settings.LOKET_METRICS_CACHE_SECONDS
+    reading = cache.get(CACHE_KEY) if ttl else None
+    if not isinstance(reading, Reading):
+        reading = on_replica(read_database)
+        if ttl:
+            cache.set(CACHE_KEY, reading, ttl)
+    return reading
+
+
+class DatabaseCollector(Collector):
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        reading = current_reading()
+        seats = GaugeMetricFamily(
+            "loket_seats_left",
+            "Bookable seats left per office and local day (open days within LOKET_METRICS_SEAT_DAYS).",
+            labels=["office", "date"],
+        )
+        for office, date, left in reading.seats_left:
+            seats.add_metric([office, date], left)
+        yield seats
+        outbox = GaugeMetricFamily("loket_outbox_messages", "Outbox messages by delivery state.", labels=["status"])
+        for status, count in sorted(reading.outbox.items()):
+            outbox.add_metric([status], count)
+        yield outbox
+        yield GaugeMetricFamily(
+            "loket_outbox_lag_seconds",
+            "Age of the oldest message that is due and not delivered (pending, or a retry whose time came).",
+            value=reading.outbox_oldest_due_seconds,
+        )
+        waiting = GaugeMetricFamily(
+            "loket_tickets_waiting", "Tickets waiting to be called today (office's local day).", labels=["office"]
+        )
+        for office, count in sorted(reading.tickets_waiting.items()):
+            waiting.add_metric([office], count)
+        yield waiting

@@ -1,0 +1,53 @@
+"""GET /metrics for Prometheus: the request counts of every gunicorn worker and the database reading."""
+
+import ipaddress
+import os
+import secrets
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from loket.ops.collectors import DatabaseCollector
+
+
+def _allowed(request: HttpRequest) -> bool:
+    """A Bearer token equal to LOKET_METRICS_TOKEN, or a direct peer in LOKET_METRICS_ALLOWED_IPS.
+
+    REMOTE_ADDR is the connection's peer. X-Forwarded-For is not read here: behind nginx every
+    peer is nginx, which is why the proxy refuses /metrics from outside (deploy/nginx).
+    """
+    token = settings.LOKET_METRICS_TOKEN
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if token and header.startswith("Bearer ") and secrets.compare_digest(header[7:].encode(), token.encode()):
+        return True
+    try:
+        peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    for allowed in settings.LOKET_METRICS_ALLOWED_IPS:
+        try:
+            if peer in ipaddress.ip_network(allowed, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _app_metrics() -> bytes:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest(REGISTRY)
+
+
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    if not _allowed(request):
+        return HttpResponse("forbidden\n", status=403, content_type="text/plain")
+    database = CollectorRegistry(auto_describe=False)
+    database.register(DatabaseCollector())
+    return HttpResponse(_app_metrics() + generate_latest(database), content_type=CONTENT_TYPE_LATEST)
