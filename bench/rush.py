@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -656,11 +657,9 @@ def start_events_worker() -> subprocess.Popen:
         start_new_session=True,
     )
     autogroup = Path(f"/proc/{process.pid}/autogroup")
-    if autogroup.exists():
-        try:
-            autogroup.write_text("10")
-        except OSError:
-            pass  # not allowed here: the worker keeps an equal share
+    # Where this is not allowed the worker keeps an equal share.
+    with contextlib.suppress(OSError):
+        autogroup.write_text("10")
     return process
 
 
