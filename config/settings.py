@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.caches import caches_for
 from config.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,16 +107,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, availability) ------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "loket"}}
+CACHES = caches_for(
+    REDIS_URL,
+    timeout_seconds=env_float("REDIS_TIMEOUT_SECONDS", 0.25, minimum=0.01),
+    retry_seconds=env_float("REDIS_RETRY_SECONDS", 5.0, minimum=0.1),
+)
 
 # --- Background worker (django-q2) ------------------------------------------------
 # Database-backed queue by default (no other server needed); Redis when REDIS_URL is set.
