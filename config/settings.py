@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "loket.api.middleware.JsonApiErrorsMiddleware",
+    # Last, so its process_exception runs first: a lost database connection answers 503.
+    "loket.core.faults.DatabaseFaultMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

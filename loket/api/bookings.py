@@ -12,6 +12,7 @@ from loket.booking import services
 from loket.booking.codes import qr_payload
 from loket.booking.models import Booking
 from loket.booking.selectors import booking_of, bookings_of
+from loket.core.db import atomic_retry_once
 from loket.core.errors import NotFound
 from loket.core.ratelimit import hit
 
@@ -96,10 +97,9 @@ def booking_create(
 ) -> Status[BookingOut]:
     user = current_user(request)
     hit(scope="book", key=str(user.pk), limit=20, window_seconds=60)
-    booking, created = services.booking_create(
-        user=user,
-        request=services.BookingRequest(**payload.dict()),
-        idempotency_key=idempotency_key,
+    booking_request = services.BookingRequest(**payload.dict())
+    booking, created = atomic_retry_once(
+        lambda: services.booking_create(user=user, request=booking_request, idempotency_key=idempotency_key)
     )
     return Status(201 if created else 200, booking_out(booking))
 
@@ -123,10 +123,14 @@ def booking_detail(request: HttpRequest, code: Short) -> BookingOut:
 
 @router.post("/{code}/cancel", response=BookingOut)
 def booking_cancel(request: HttpRequest, code: Short) -> BookingOut:
-    return booking_out(services.booking_cancel(user=current_user(request), code=code))
+    user = current_user(request)
+    return booking_out(atomic_retry_once(lambda: services.booking_cancel(user=user, code=code)))
 
 
 @router.post("/{code}/reschedule", response=BookingOut)
 def booking_reschedule(request: HttpRequest, code: Short, payload: RescheduleIn) -> BookingOut:
-    booking = services.booking_reschedule(user=current_user(request), code=code, date=payload.date, start=payload.start)
+    user = current_user(request)
+    booking = atomic_retry_once(
+        lambda: services.booking_reschedule(user=user, code=code, date=payload.date, start=payload.start)
+    )
     return booking_out(booking)

@@ -11,6 +11,7 @@ from loket.accounts import services
 from loket.accounts.models import User
 from loket.accounts.selectors import holder_of, household_of
 from loket.core.errors import DomainError
+from loket.core.idempotency import form_once
 from loket.web.forms import HouseholdForm, add_domain_error
 
 
@@ -27,6 +28,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@form_once()
 def household(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = HouseholdForm(request.POST or None)
@@ -43,6 +45,7 @@ def household(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@form_once()
 def household_remove(request: HttpRequest) -> HttpResponse:
     try:
         services.household_remove(user=_user(request), person_id=int(request.POST.get("person", "")))

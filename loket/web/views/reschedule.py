@@ -14,6 +14,7 @@ from loket.booking import services
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import Seats, booking_of
 from loket.core.errors import DomainError
+from loket.core.idempotency import form_once
 from loket.web.calendar import booking_calendar
 from loket.web.forms import RescheduleForm, add_domain_error
 from loket.web.views.booking_flow import day_or_404, full_page
@@ -54,6 +55,7 @@ def reschedule(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@form_once()
 def reschedule_window(request: HttpRequest, code: str, date: str) -> HttpResponse:
     """Step 2: pick a window of that day and confirm; refusals are the service's, shown beside the form."""
     booking = _own(request, code)
