@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before the host check and the HTTPS redirect (loket/core/views.py).
+    "loket.core.views.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -207,6 +209,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 2_621_440, minimum=1024)
 
 # --- Loket ------------------------------------------------------------------------
+# /readyz reports "down" when no worker ran its heartbeat job (every minute) for this long.
+LOKET_WORKER_HEARTBEAT_MAX_SECONDS = env_int("LOKET_WORKER_HEARTBEAT_MAX_SECONDS", 180, minimum=30)
 LOKET_RATE_LIMITS = env_bool("LOKET_RATE_LIMITS", default=True)
 LOKET_VERIFY_CODE_TTL_MINUTES = env_int("LOKET_VERIFY_CODE_TTL_MINUTES", 15, minimum=1)
 LOKET_VERIFY_MAX_ATTEMPTS = env_int("LOKET_VERIFY_MAX_ATTEMPTS", 5, minimum=1)

@@ -53,6 +53,13 @@ class ResilientRedisCache(BaseCache):
         """False while the breaker is open (Redis failed less than RETRY_SECONDS ago)."""
         return time.monotonic() >= self._down_until
 
+    def ping(self) -> bool:
+        """Whether Redis answers now (within the socket timeout), whatever the breaker says."""
+        try:
+            return bool(self.redis.client.get_client().ping())
+        except _FAULTS:
+            return False
+
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if self.redis_available():
             try:

@@ -17,3 +17,13 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}:{self.key}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When a worker last ran its heartbeat job (every minute): /readyz reads its age."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
