@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loket.core.dates import BoundedDateField
 from loket.onsite.models import Priority
 from loket.web.forms import BookingDetailsForm, HouseholdForm, without_replacement_leftovers
 
@@ -42,7 +43,7 @@ class WalkinForm(forms.Form):
         help_text=_("Lansia 60+ dan anak di bawah 5 tahun dikenali dari tanggal lahir."),
     )
     # Empty: today. Set by the "book the next day with room" button after today was full.
-    day = forms.DateField(required=False, widget=forms.HiddenInput)
+    day = BoundedDateField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         return without_replacement_leftovers(super().clean() or {})

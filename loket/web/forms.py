@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import Relation, Sex
 from loket.booking.models import PassportType, Service
+from loket.core.dates import BoundedDateField
 from loket.core.errors import DomainError
 from loket.dossier.models import ReplacementReason
 
@@ -27,7 +28,7 @@ class RegisterForm(forms.Form):
         help_text=_("16 angka pada KTP atau Kartu Keluarga."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
+    birth_date = BoundedDateField(label=_("Tanggal lahir"), widget=DATE)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
     phone = forms.CharField(
         label=_("Nomor HP"),
@@ -87,7 +88,7 @@ class HouseholdForm(forms.Form):
     nik = forms.CharField(
         label=_("NIK"), max_length=32, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
     )
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
+    birth_date = BoundedDateField(label=_("Tanggal lahir"), widget=DATE)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
     relation = forms.ChoiceField(
         label=_("Hubungan"), choices=[(v, label) for v, label in Relation.choices if v != Relation.SELF]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from loket.accounts.models import StaffRoleKind
 from loket.audit.selectors import audit_actions, audit_entries
+from loket.core.dates import BoundedDateField
 from loket.offices.models import Office
 from loket.onsite.access import national_view, officer_view
 from loket.web.forms import DATE
@@ -24,8 +25,8 @@ PAGE_SIZE = 50
 
 
 class AuditFilter(forms.Form):
-    day_from = forms.DateField(label=_("Dari tanggal"), required=False, widget=DATE)
-    day_to = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DATE)
+    day_from = BoundedDateField(label=_("Dari tanggal"), required=False, widget=DATE)
+    day_to = BoundedDateField(label=_("Sampai tanggal"), required=False, widget=DATE)
     action = forms.ChoiceField(label=_("Tindakan"), required=False)
 
     def __init__(self, *args: object, actions: list[str], **kwargs: object) -> None:
