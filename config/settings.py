@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loket.core",
@@ -52,12 +53,16 @@ MIDDLEWARE = [
     # /healthz and /readyz, before the host check and the HTTPS redirect (loket/core/views.py).
     "loket.core.views.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # no-store on answers with personal data; Permissions-Policy (loket/core/headers.py).
+    "loket.core.headers.PrivacyHeadersMiddleware",
     # Adds user.is_verified(): True once this session passed the second factor (staff TOTP).
     "django_otp.middleware.OTPMiddleware",
     # A device locked as a self-service kiosk opens only its kiosk (loket/onsite/kiosk_lock.py).
@@ -198,6 +203,26 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# A strict CSP: only our own scripts, styles, images, sounds and requests; no inline script
+# or style anywhere (pages use static files), no plugins, no framing, forms post to us only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 HTTPS = env_bool("HTTPS", default=not DEBUG and not env_bool("LOKET_DEV", default=True))
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
