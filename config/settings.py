@@ -1,5 +1,6 @@
 """Loket settings. Every deployment-specific value comes from the environment (see README)."""
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -230,7 +231,21 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many proxies of ours stand in front of the app (each appends to X-Forwarded-For): the
+# client's address is the PROXY_HOPS-th entry from the right (loket/core/ratelimit.py, README).
+PROXY_HOPS = env_int("PROXY_HOPS", 1 if BEHIND_PROXY else 0, minimum=0)
+# Optional: the addresses (or networks) those proxies connect from; X-Forwarded-For from any
+# other sender is ignored.
+PROXY_ADDRESSES = env_list("PROXY_ADDRESSES", [])
+for _network in PROXY_ADDRESSES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"PROXY_ADDRESSES: {_network!r} is not an address or network") from _error
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 2_621_440, minimum=1024)
 
 # --- Loket ------------------------------------------------------------------------

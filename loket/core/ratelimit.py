@@ -3,6 +3,7 @@
 LOKET_RATE_LIMITS=off switches every limit off, for load tests only.
 """
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -33,14 +34,32 @@ def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> None:
 
 
 def client_ip(request: object) -> str:
-    """The client's address. Behind our load balancer, the entry it appended to X-Forwarded-For.
+    """The client's address, as the outermost of our own proxies saw it.
 
-    The leftmost entries are whatever the client sent and would let anyone pick a fresh
-    address per request; the rightmost one was written by our own proxy.
+    With PROXY_HOPS = N proxies of ours in front (load balancer, TLS terminator...), each
+    appends the address it received from to X-Forwarded-For, so the client is the N-th
+    entry from the right; everything left of it was written by the client and proves
+    nothing. When PROXY_ADDRESSES is set, the header is only believed from those addresses
+    (a request that reached an app server directly is counted by its own address).
     """
     meta = getattr(request, "META", {})
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = [part.strip() for part in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return str(meta.get("REMOTE_ADDR", "unknown"))
+    remote = str(meta.get("REMOTE_ADDR", "unknown"))
+    hops = settings.PROXY_HOPS
+    if hops <= 0 or not _from_our_proxy(remote):
+        return remote
+    forwarded = [part.strip() for part in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",") if part.strip()]
+    if len(forwarded) < hops:
+        # Fewer entries than proxies: the request skipped one of them. Its sender is all we know.
+        return remote
+    return forwarded[-hops]
+
+
+def _from_our_proxy(remote: str) -> bool:
+    networks = settings.PROXY_ADDRESSES
+    if not networks:
+        return True
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net, strict=False) for net in networks)
