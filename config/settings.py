@@ -135,6 +135,8 @@ Q_CLUSTER: dict[str, object] = {
     "poll": 1,
     "sync": env_bool("WORKER_SYNC", default=False),
 }
+# `manage.py worker` gives running tasks this long to finish on SIGTERM, then ends them (retried later).
+LOKET_WORKER_STOP_GRACE_SECONDS = env_float("LOKET_WORKER_STOP_GRACE_SECONDS", 5.0, minimum=0.0)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
