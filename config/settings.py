@@ -3,10 +3,10 @@
 import ipaddress
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from config.caches import caches_for
+from config.databases import database_from
 from config.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -97,22 +97,13 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------
 # SQLite by default so one command runs everything; PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "var" / "loket.sqlite3")),
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the
-                # busy timeout instead of one failing with "database is locked" mid-way.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-            },
-        }
-    }
+DATABASES = {
+    "default": database_from(
+        url=DATABASE_URL,
+        sqlite_path=env_str("SQLITE_PATH", str(BASE_DIR / "var" / "loket.sqlite3")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, availability) ------------------------------------------
