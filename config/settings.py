@@ -254,6 +254,10 @@ LOKET_LOGIN_LOCK_SECONDS = env_int("LOKET_LOGIN_LOCK_SECONDS", 900, minimum=1)
 LOKET_API_TOKEN_IDLE_DAYS = env_int("LOKET_API_TOKEN_IDLE_DAYS", 30, minimum=1)
 LOKET_API_TOKEN_MAX_DAYS = env_int("LOKET_API_TOKEN_MAX_DAYS", 90, minimum=1)
 LOKET_HOUSEHOLD_MAX = env_int("LOKET_HOUSEHOLD_MAX", 5, minimum=0)
+# "This NIK cannot be used" answers one client address (and one account) may get per window
+# (loket/accounts/probes.py: why the answer cannot be hidden, and how it is bounded).
+LOKET_NIK_PROBE_LIMIT = env_int("LOKET_NIK_PROBE_LIMIT", 5, minimum=1)
+LOKET_NIK_PROBE_WINDOW_SECONDS = env_int("LOKET_NIK_PROBE_WINDOW_SECONDS", 3600, minimum=60)
 LOKET_UNVERIFIED_TTL_HOURS = env_int("LOKET_UNVERIFIED_TTL_HOURS", 48, minimum=1)
 LOKET_AVAILABILITY_CACHE_SECONDS = env_int("LOKET_AVAILABILITY_CACHE_SECONDS", 2, minimum=0)
 LOKET_CANCEL_RELEASE_MINUTES = env_int("LOKET_CANCEL_RELEASE_MINUTES", 5, minimum=0)

@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 
 from loket.accounts import services
 from loket.accounts.models import User
+from loket.accounts.probes import nik_probe_guard
 from loket.accounts.selectors import holder_of
 from loket.api.schemas import IsoDate, Line, Name, Password, Short
 from loket.api.security import TokenAuth, current_user
@@ -84,8 +85,10 @@ def account_out(user: User) -> AccountOut:
 
 @router.post("/register", response={201: AccountOut})
 def register(request: HttpRequest, payload: RegisterIn) -> Status[AccountOut]:
-    hit(scope="register", key=client_ip(request), limit=20, window_seconds=3600)
-    user = services.applicant_register(**payload.dict())
+    ip = client_ip(request)
+    hit(scope="register", key=ip, limit=20, window_seconds=3600)
+    with nik_probe_guard(ip=ip):
+        user = services.applicant_register(**payload.dict())
     return Status(201, account_out(user))
 
 

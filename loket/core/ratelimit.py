@@ -13,12 +13,20 @@ from django.utils.translation import gettext as _
 from loket.core.errors import Throttled
 
 
+def _cache_key(scope: str, key: str, window_seconds: int) -> str:
+    return f"rl:{scope}:{key}:{int(time.time()) // window_seconds}"
+
+
+def _throttled(window_seconds: int) -> Throttled:
+    retry_after = window_seconds - int(time.time()) % window_seconds
+    return Throttled(_("Terlalu banyak permintaan. Coba lagi nanti."), retry_after=max(retry_after, 1))
+
+
 def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> None:
     """Count one request for (scope, key); raise Throttled once `limit` is passed in this window."""
     if not settings.LOKET_RATE_LIMITS:
         return
-    window = int(time.time()) // window_seconds
-    cache_key = f"rl:{scope}:{key}:{window}"
+    cache_key = _cache_key(scope, key, window_seconds)
     # add() is atomic in Redis and locmem: the first request of a window creates the counter.
     if cache.add(cache_key, 1, timeout=window_seconds + 1):
         count = 1
@@ -29,8 +37,16 @@ def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> None:
             cache.add(cache_key, 1, timeout=window_seconds + 1)
             count = 1
     if count > limit:
-        retry_after = window_seconds - int(time.time()) % window_seconds
-        raise Throttled(_("Terlalu banyak permintaan. Coba lagi nanti."), retry_after=max(retry_after, 1))
+        raise _throttled(window_seconds)
+
+
+def spent(*, scope: str, key: str, limit: int, window_seconds: int) -> None:
+    """Raise Throttled if (scope, key) already counted `limit` in this window; counts nothing.
+
+    For budgets counted only on some outcomes (hit() after the fact), checked before acting.
+    """
+    if settings.LOKET_RATE_LIMITS and int(cache.get(_cache_key(scope, key, window_seconds), 0)) >= limit:
+        raise _throttled(window_seconds)
 
 
 def client_ip(request: object) -> str:

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from loket.accounts import services
 from loket.accounts.models import User
+from loket.accounts.probes import nik_probe_guard
 from loket.accounts.selectors import holder_of, household_of
 from loket.core.errors import DomainError
 from loket.core.idempotency import form_once
+from loket.core.ratelimit import client_ip, hit
 from loket.web.forms import HouseholdForm, add_domain_error
 
 
@@ -34,7 +36,11 @@ def household(request: HttpRequest) -> HttpResponse:
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.household_add(user=user, **form.cleaned_data)
+            ip = client_ip(request)
+            hit(scope="household-add", key=str(user.pk), limit=30, window_seconds=3600)
+            hit(scope="household-add-ip", key=ip, limit=60, window_seconds=3600)
+            with nik_probe_guard(ip=ip, account_id=user.pk):
+                member = services.household_add(user=user, **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
