@@ -241,6 +241,23 @@ for _network in PROXY_ADDRESSES:
         raise ImproperlyConfigured(f"PROXY_ADDRESSES: {_network!r} is not an address or network") from _error
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 2_621_440, minimum=1024)
 
+# --- Personal data at rest (loket/core/crypto.py, README "Keys and their rotation") --------
+# LOKET_DATA_KEYS: "id:base64(32 bytes)" comma-separated, the first seals; LOKET_LOOKUP_KEY: the
+# keyed hash behind NIK lookups. Development derives both from the dev SECRET_KEY.
+LOKET_DATA_KEYS = env_str("LOKET_DATA_KEYS")
+LOKET_LOOKUP_KEY = env_str("LOKET_LOOKUP_KEY")
+if not LOKET_DATA_KEYS or not LOKET_LOOKUP_KEY:
+    if not env_bool("LOKET_DEV", default=True):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("LOKET_DATA_KEYS and LOKET_LOOKUP_KEY must be set in production (LOKET_DEV=off)")
+    import base64 as _base64
+    import hashlib as _hashlib
+
+    _dev = _hashlib.sha256(f"loket-dev-data-key:{SECRET_KEY}".encode()).digest()
+    LOKET_DATA_KEYS = LOKET_DATA_KEYS or f"dev1:{_base64.b64encode(_dev).decode()}"
+    LOKET_LOOKUP_KEY = LOKET_LOOKUP_KEY or _hashlib.sha256(f"loket-dev-lookup-key:{SECRET_KEY}".encode()).hexdigest()
+
 # --- Loket ------------------------------------------------------------------------
 # /readyz reports "down" when no worker ran its heartbeat job (every minute) for this long.
 LOKET_WORKER_HEARTBEAT_MAX_SECONDS = env_int("LOKET_WORKER_HEARTBEAT_MAX_SECONDS", 180, minimum=30)
