@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "loket.onsite",
     "loket.walkin",
     "loket.reports",
+    "loket.privacy",
     "loket.web",
 ]
 
@@ -260,6 +261,9 @@ if not LOKET_DATA_KEYS or not LOKET_LOOKUP_KEY:
     LOKET_LOOKUP_KEY = LOKET_LOOKUP_KEY or _hashlib.sha256(f"loket-dev-lookup-key:{SECRET_KEY}".encode()).hexdigest()
 
 # --- Loket ------------------------------------------------------------------------
+# Retention (loket/privacy/retention.py): days after the visit until a booking's personal data
+# is anonymised and its documents deleted (once the booking and its application are over).
+LOKET_RETENTION_DAYS = env_int("LOKET_RETENTION_DAYS", 730, minimum=1)
 # /readyz reports "down" when no worker ran its heartbeat job (every minute) for this long.
 LOKET_WORKER_HEARTBEAT_MAX_SECONDS = env_int("LOKET_WORKER_HEARTBEAT_MAX_SECONDS", 180, minimum=30)
 LOKET_RATE_LIMITS = env_bool("LOKET_RATE_LIMITS", default=True)

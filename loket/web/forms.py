@@ -162,3 +162,10 @@ def without_replacement_leftovers(data: dict[str, Any]) -> dict[str, Any]:
         data["replacement_reason"] = ""
         data["old_passport_number"] = ""
     return data
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(label=_("Kata sandi"), widget=forms.PasswordInput, max_length=128)
+    confirm = forms.BooleanField(
+        label=_("Saya mengerti: akun dan data pribadi saya dihapus dan tidak dapat dikembalikan.")
+    )

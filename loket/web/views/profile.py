@@ -1,6 +1,9 @@
 """The signed-in applicant's own pages: profile and household."""
 
+import json
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +17,8 @@ from loket.accounts.selectors import holder_of, household_of
 from loket.core.errors import DomainError
 from loket.core.idempotency import form_once
 from loket.core.ratelimit import client_ip, hit
-from loket.web.forms import HouseholdForm, add_domain_error
+from loket.privacy.services import account_delete, account_export
+from loket.web.forms import AccountDeleteForm, HouseholdForm, add_domain_error
 
 
 def _user(request: HttpRequest) -> User:
@@ -62,3 +66,29 @@ def household_remove(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Anggota keluarga dihapus."))
     return redirect("web:household")
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The applicant's data as a JSON file (UU PDP: a copy of one's personal data)."""
+    body = json.dumps(account_export(user=_user(request)), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="data-saya-loket.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete_page(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_delete(user=_user(request), password=form.cleaned_data["password"], ip=client_ip(request))
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            logout(request)
+            messages.success(request, _("Akun Anda telah dihapus."))
+            return redirect("web:home")
+    return render(request, "web/account_delete.html", {"form": form})
