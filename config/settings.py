@@ -1,5 +1,7 @@
 """Loket settings. Every deployment-specific value comes from the environment (see README)."""
 
+import base64
+import hashlib
 import ipaddress
 from pathlib import Path
 
@@ -243,23 +245,6 @@ for _network in PROXY_ADDRESSES:
         raise ImproperlyConfigured(f"PROXY_ADDRESSES: {_network!r} is not an address or network") from _error
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 2_621_440, minimum=1024)
 
-# --- Personal data at rest (loket/core/crypto.py, README "Keys and their rotation") --------
-# LOKET_DATA_KEYS: "id:base64(32 bytes)" comma-separated, the first seals; LOKET_LOOKUP_KEY: the
-# keyed hash behind NIK lookups. Development derives both from the dev SECRET_KEY.
-LOKET_DATA_KEYS = env_str("LOKET_DATA_KEYS")
-LOKET_LOOKUP_KEY = env_str("LOKET_LOOKUP_KEY")
-if not LOKET_DATA_KEYS or not LOKET_LOOKUP_KEY:
-    if not env_bool("LOKET_DEV", default=True):
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("LOKET_DATA_KEYS and LOKET_LOOKUP_KEY must be set in production (LOKET_DEV=off)")
-    import base64 as _base64
-    import hashlib as _hashlib
-
-    _dev = _hashlib.sha256(f"loket-dev-data-key:{SECRET_KEY}".encode()).digest()
-    LOKET_DATA_KEYS = LOKET_DATA_KEYS or f"dev1:{_base64.b64encode(_dev).decode()}"
-    LOKET_LOOKUP_KEY = LOKET_LOOKUP_KEY or _hashlib.sha256(f"loket-dev-lookup-key:{SECRET_KEY}".encode()).hexdigest()
-
 # --- Loket ------------------------------------------------------------------------
 # Retention (loket/privacy/retention.py): days after the visit until a booking's personal data
 # is anonymised and its documents deleted (once the booking and its application are over).
@@ -304,6 +289,30 @@ if not PAYMENT_WEBHOOK_SECRET:
         raise ImproperlyConfigured("PAYMENT_WEBHOOK_SECRET must be set in production (LOKET_DEV=off)")
     # Like the dev SECRET_KEY: only for development, the demo simulator and tests.
     PAYMENT_WEBHOOK_SECRET = "dev-only-payment-webhook-secret"  # noqa: S105
+# --- Personal data at rest (loket/core/crypto.py, README "Keys and their rotation") --------
+# LOKET_DATA_KEYS: "id:base64(32 bytes)" comma-separated, the first seals; LOKET_LOOKUP_KEY: the
+# keyed hash behind NIK lookups. Development derives both from the dev SECRET_KEY.
+LOKET_DATA_KEYS = env_str("LOKET_DATA_KEYS")
+LOKET_LOOKUP_KEY = env_str("LOKET_LOOKUP_KEY")
+if not LOKET_DATA_KEYS or not LOKET_LOOKUP_KEY:
+    if not env_bool("LOKET_DEV", default=True):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("LOKET_DATA_KEYS and LOKET_LOOKUP_KEY must be set in production (LOKET_DEV=off)")
+    _dev = hashlib.sha256(f"loket-dev-data-key:{SECRET_KEY}".encode()).digest()
+    LOKET_DATA_KEYS = LOKET_DATA_KEYS or f"dev1:{base64.b64encode(_dev).decode()}"
+    LOKET_LOOKUP_KEY = LOKET_LOOKUP_KEY or hashlib.sha256(f"loket-dev-lookup-key:{SECRET_KEY}".encode()).hexdigest()
+for _part in LOKET_DATA_KEYS.split(","):
+    _kid, _sep, _material = _part.strip().partition(":")
+    try:
+        _ok = bool(_kid) and len(base64.b64decode(_material, validate=True)) == 32
+    except ValueError:
+        _ok = False
+    if not _ok:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"LOKET_DATA_KEYS: {_kid!r} must be written id:base64(32 bytes)")
+
 # The secret being rotated out: notifications signed with it are still accepted until it is removed.
 PAYMENT_WEBHOOK_SECRET_PREVIOUS = env_str("PAYMENT_WEBHOOK_SECRET_PREVIOUS")
 # The demo provider under /simulator/ (and `simulate_payment`); never on in production.

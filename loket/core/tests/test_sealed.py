@@ -127,3 +127,29 @@ def test_existing_rows_are_sealed_by_the_migration(tmp_path: Path) -> None:
     assert stored.startswith("v1:") and NIK not in stored and len(hashed) == 64
     probe = f"from loket.accounts.models import Person; print(Person.objects.get(nik='{NIK}').full_name)"
     assert manage("shell", "-v0", "-c", probe).strip() == "Lama"
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ({}, "LOKET_DATA_KEYS and LOKET_LOOKUP_KEY must be set"),
+        ({"LOKET_DATA_KEYS": "k1:short", "LOKET_LOOKUP_KEY": "x"}, "id:base64(32 bytes)"),
+    ],
+)
+def test_production_refuses_to_start_without_good_keys(keys: dict[str, str], message: str) -> None:
+    env = {
+        "LOKET_DEV": "off",
+        "SECRET_KEY": "x" * 50,
+        "PAYMENT_WEBHOOK_SECRET": "s" * 40,
+        "PATH": "/usr/bin:/bin",
+        **keys,
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", "import config.settings"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0 and message in run.stderr
