@@ -7,6 +7,7 @@ a retry after a timeout, the back button) is sent to the same place without acti
 A twin sent in parallel waits on the key's unique index and is then undone.
 """
 
+import re
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -22,6 +23,7 @@ from loket.core.db import atomic_retry_once
 from loket.core.models import FormSubmission
 
 FIELD = "idempotency_key"
+KEY_FORMAT = re.compile(r"[A-Za-z0-9_-]{16,64}")
 KEEP_DAYS = 7
 
 View = Callable[..., HttpResponse]
@@ -43,7 +45,9 @@ def form_once(*, retry: bool = True) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-            key = request.POST.get(FIELD, "")[:64] if request.method == "POST" else ""
+            key = request.POST.get(FIELD, "") if request.method == "POST" else ""
+            if not KEY_FORMAT.fullmatch(key):
+                key = ""  # not one of ours (junk, a NUL byte): the form acts as it would without one
             account_id = request.user.pk
             if not key or account_id is None:
                 return view(request, *args, **kwargs)
