@@ -12,7 +12,7 @@ from loket.booking import services
 from loket.booking.codes import qr_payload
 from loket.booking.models import Booking
 from loket.booking.selectors import booking_of, bookings_of
-from loket.core.db import atomic_retry_once
+from loket.core.db import retry_once_if_keyed
 from loket.core.errors import NotFound
 from loket.core.ratelimit import hit
 
@@ -98,8 +98,11 @@ def booking_create(
     user = current_user(request)
     hit(scope="book", key=str(user.pk), limit=20, window_seconds=60)
     booking_request = services.BookingRequest(**payload.dict())
-    booking, created = atomic_retry_once(
-        lambda: services.booking_create(user=user, request=booking_request, idempotency_key=idempotency_key)
+    # The booking keeps its own short transactions (the seat's lock); with a key, a lost
+    # connection is retried once, and the key makes that safe.
+    booking, created = retry_once_if_keyed(
+        lambda: services.booking_create(user=user, request=booking_request, idempotency_key=idempotency_key),
+        idempotency_key=idempotency_key,
     )
     return Status(201 if created else 200, booking_out(booking))
 
@@ -123,14 +126,10 @@ def booking_detail(request: HttpRequest, code: Short) -> BookingOut:
 
 @router.post("/{code}/cancel", response=BookingOut)
 def booking_cancel(request: HttpRequest, code: Short) -> BookingOut:
-    user = current_user(request)
-    return booking_out(atomic_retry_once(lambda: services.booking_cancel(user=user, code=code)))
+    return booking_out(services.booking_cancel(user=current_user(request), code=code))
 
 
 @router.post("/{code}/reschedule", response=BookingOut)
 def booking_reschedule(request: HttpRequest, code: Short, payload: RescheduleIn) -> BookingOut:
-    user = current_user(request)
-    booking = atomic_retry_once(
-        lambda: services.booking_reschedule(user=user, code=code, date=payload.date, start=payload.start)
-    )
+    booking = services.booking_reschedule(user=current_user(request), code=code, date=payload.date, start=payload.start)
     return booking_out(booking)

@@ -37,3 +37,21 @@ def atomic_retry_once(func: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -
             # The broken connection is dropped; the next query opens a fresh one.
             connection.close()
     raise AssertionError("unreachable")
+
+
+def retry_once_if_keyed(func: Callable[[], T], *, idempotency_key: str | None, using: str = DEFAULT_DB_ALIAS) -> T:
+    """Run `func` (which opens its own short transactions); with an idempotency key, once more
+    on a fresh connection if the first run lost its connection.
+
+    For services such as booking_create that keep their transactions short on purpose (a seat's
+    row lock held for as little as possible): no transaction is wrapped around them. Safe because
+    the key makes a second run return what a first run that did commit saved.
+    """
+    connection = connections[using]
+    if not idempotency_key or connection.in_atomic_block:
+        return func()
+    try:
+        return func()
+    except DB_FAULTS:
+        connection.close()
+        return func()

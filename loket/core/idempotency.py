@@ -38,9 +38,14 @@ def _already_done(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
-def form_once(*, retry: bool = True) -> Callable[[View], View]:
+def form_once(*, retry: bool = True, wrap: bool = True) -> Callable[[View], View]:
     """Decorate a view whose POST changes state. `retry`: every effect is in the database,
-    so a transaction that lost its connection before COMMIT may run once more."""
+    so a transaction that lost its connection before COMMIT may run once more.
+
+    `wrap=False` for a view whose service keeps a hot row's lock short on purpose (a seat):
+    the key is then recorded right after the change, in its own transaction, so a re-sent
+    form still acts once, but two copies sent at the same instant are left to the service's
+    own rules (a reschedule refuses the second move to the same window)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -67,6 +72,13 @@ def form_once(*, retry: bool = True) -> Callable[[View], View]:
                     return None
                 return response
 
+            if not wrap:
+                response = view(request, *args, **kwargs)
+                if response.status_code in (301, 302, 303):
+                    FormSubmission.objects.get_or_create(
+                        account_id=account_id, key=key, defaults={"result_url": response["Location"]}
+                    )
+                return response
             outcome = atomic_retry_once(act) if retry else _atomic(act)
             if outcome is None:
                 return _already_done(request, FormSubmission.objects.get(account_id=account_id, key=key).result_url)

@@ -111,7 +111,12 @@ def test_the_retry_is_once_only(applicant: User) -> None:
     make_office()
     api = Client(raise_request_exception=False)
     with lost_connection(inserts_into("booking_booking"), times=2) as failed:
-        answer = api.post("/api/v1/bookings", BODY, content_type="application/json", headers=bearer(applicant))
+        answer = api.post(
+            "/api/v1/bookings",
+            BODY,
+            content_type="application/json",
+            headers={**bearer(applicant), "Idempotency-Key": "k2"},
+        )
     assert len(failed) == 2
     assert answer.status_code == 503
     assert not Booking.objects.exists()  # nothing half-saved
@@ -180,3 +185,17 @@ def test_every_state_changing_web_form_carries_a_key(applicant: User) -> None:
         key_of(browser.get(url).content.decode())
     page = browser.get(f"/pemesanan/{booking.code}/ubah-jadwal/2026-12-03/")
     key_of(page.content.decode())
+
+
+def test_a_reschedule_form_sent_twice_moves_once(applicant: User) -> None:
+    make_office()
+    booking = booking_create(user=applicant, request=REQUEST)[0]
+    browser = Client()
+    browser.force_login(applicant)
+    url = f"/pemesanan/{booking.code}/ubah-jadwal/2026-12-03/"
+    form = {"start": "08:00", "idempotency_key": key_of(browser.get(url).content.decode())}
+    assert browser.post(url, form).status_code == 302
+    again = browser.post(url, form, follow=True)
+    assert "sudah dikirim sebelumnya" in again.content.decode()
+    booking.refresh_from_db()
+    assert booking.reschedule_count == 1

@@ -55,7 +55,7 @@ def reschedule(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@form_once()
+@form_once(wrap=False)  # the seat's lock stays as short as booking_reschedule makes it
 def reschedule_window(request: HttpRequest, code: str, date: str) -> HttpResponse:
     """Step 2: pick a window of that day and confirm; refusals are the service's, shown beside the form."""
     booking = _own(request, code)
