@@ -1,10 +1,14 @@
 """Loket settings. Every deployment-specific value comes from the environment (see README)."""
 
+import base64
+import hashlib
+import ipaddress
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.caches import caches_for
+from config.databases import database_from
 from config.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loket.core",
@@ -45,6 +50,7 @@ INSTALLED_APPS = [
     "loket.walkin",
     "loket.reports",
     "loket.planner",
+    "loket.privacy",
     "loket.web",
     "loket.textchannel",
     "loket.demo",
@@ -52,16 +58,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before the host check and the HTTPS redirect (loket/core/views.py).
+    "loket.core.views.HealthCheckMiddleware",
     # First, so every answer (redirects and errors included) carries the id and is measured.
     "loket.core.requestid.RequestIdMiddleware",
     "loket.ops.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # no-store on answers with personal data; Permissions-Policy (loket/core/headers.py).
+    "loket.core.headers.PrivacyHeadersMiddleware",
     # Adds user.is_verified(): True once this session passed the second factor (staff TOTP).
     "django_otp.middleware.OTPMiddleware",
     # A device locked as a self-service kiosk opens only its kiosk (loket/onsite/kiosk_lock.py).
@@ -69,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "loket.api.middleware.JsonApiErrorsMiddleware",
+    # Last, so its process_exception runs first: a lost database connection answers 503.
+    "loket.core.faults.DatabaseFaultMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,22 +107,13 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------
 # SQLite by default so one command runs everything; PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "var" / "loket.sqlite3")),
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the
-                # busy timeout instead of one failing with "database is locked" mid-way.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-            },
-        }
-    }
+DATABASES = {
+    "default": database_from(
+        url=DATABASE_URL,
+        sqlite_path=env_str("SQLITE_PATH", str(BASE_DIR / "var" / "loket.sqlite3")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+    )
+}
 # A streaming replica for the read-only pages (availability, reports, the board; see
 # loket/core/replica.py), skipped while it lags more than LOKET_REPLICA_MAX_LAG_SECONDS.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
@@ -119,7 +124,9 @@ if DATABASE_REPLICA_URL:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary) to be set too")
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    DATABASES["replica"] = database_from(
+        url=DATABASE_REPLICA_URL, sqlite_path="", conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+    )
     # A replica that is down must cost a page little: give up connecting quickly.
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DB_REPLICA_CONNECT_TIMEOUT", 2, minimum=1
@@ -130,18 +137,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, availability) ------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            # Several Loket installs (or test clusters) may share one Redis: each its own keys.
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "loket"}}
+CACHES = caches_for(
+    REDIS_URL,
+    timeout_seconds=env_float("REDIS_TIMEOUT_SECONDS", 0.25, minimum=0.01),
+    retry_seconds=env_float("REDIS_RETRY_SECONDS", 5.0, minimum=0.1),
+    key_prefix=env_str("CACHE_KEY_PREFIX"),
+)
 
 # --- Background worker (django-q2) ------------------------------------------------
 # The task queue is the database (a transactional outbox: a task row commits with the data
@@ -156,6 +157,8 @@ Q_CLUSTER: dict[str, object] = {
     "poll": 1,
     "sync": env_bool("WORKER_SYNC", default=False),
 }
+# `manage.py worker` gives running tasks this long to finish on SIGTERM, then ends them (retried later).
+LOKET_WORKER_STOP_GRACE_SECONDS = env_float("LOKET_WORKER_STOP_GRACE_SECONDS", 5.0, minimum=0.0)
 Q_CLUSTER["orm"] = "default"
 
 # --- Auth ------------------------------------------------------------------------
@@ -197,7 +200,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents are sealed on the local disk (loket/core/storage.py); S3 replaces this below.
+    "default": {"BACKEND": "loket.core.storage.SealedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -222,6 +226,26 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# A strict CSP: only our own scripts, styles, images, sounds and requests; no inline script
+# or style anywhere (pages use static files), no plugins, no framing, forms post to us only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 HTTPS = env_bool("HTTPS", default=not DEBUG and not env_bool("LOKET_DEV", default=True))
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -229,10 +253,29 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many proxies of ours stand in front of the app (each appends to X-Forwarded-For): the
+# client's address is the PROXY_HOPS-th entry from the right (loket/core/ratelimit.py, README).
+PROXY_HOPS = env_int("PROXY_HOPS", 1 if BEHIND_PROXY else 0, minimum=0)
+# Optional: the addresses (or networks) those proxies connect from; X-Forwarded-For from any
+# other sender is ignored.
+PROXY_ADDRESSES = env_list("PROXY_ADDRESSES", [])
+for _network in PROXY_ADDRESSES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"PROXY_ADDRESSES: {_network!r} is not an address or network") from _error
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 2_621_440, minimum=1024)
 
 # --- Loket ------------------------------------------------------------------------
+# Retention (loket/privacy/retention.py): days after the visit until a booking's personal data
+# is anonymised and its documents deleted (once the booking and its application are over).
+LOKET_RETENTION_DAYS = env_int("LOKET_RETENTION_DAYS", 730, minimum=1)
+# /readyz reports "down" when no worker ran its heartbeat job (every minute) for this long.
+LOKET_WORKER_HEARTBEAT_MAX_SECONDS = env_int("LOKET_WORKER_HEARTBEAT_MAX_SECONDS", 180, minimum=30)
 LOKET_RATE_LIMITS = env_bool("LOKET_RATE_LIMITS", default=True)
 LOKET_VERIFY_CODE_TTL_MINUTES = env_int("LOKET_VERIFY_CODE_TTL_MINUTES", 15, minimum=1)
 LOKET_VERIFY_MAX_ATTEMPTS = env_int("LOKET_VERIFY_MAX_ATTEMPTS", 5, minimum=1)
@@ -243,6 +286,10 @@ LOKET_LOGIN_LOCK_SECONDS = env_int("LOKET_LOGIN_LOCK_SECONDS", 900, minimum=1)
 LOKET_API_TOKEN_IDLE_DAYS = env_int("LOKET_API_TOKEN_IDLE_DAYS", 30, minimum=1)
 LOKET_API_TOKEN_MAX_DAYS = env_int("LOKET_API_TOKEN_MAX_DAYS", 90, minimum=1)
 LOKET_HOUSEHOLD_MAX = env_int("LOKET_HOUSEHOLD_MAX", 5, minimum=0)
+# "This NIK cannot be used" answers one client address (and one account) may get per window
+# (loket/accounts/probes.py: why the answer cannot be hidden, and how it is bounded).
+LOKET_NIK_PROBE_LIMIT = env_int("LOKET_NIK_PROBE_LIMIT", 5, minimum=1)
+LOKET_NIK_PROBE_WINDOW_SECONDS = env_int("LOKET_NIK_PROBE_WINDOW_SECONDS", 3600, minimum=60)
 LOKET_UNVERIFIED_TTL_HOURS = env_int("LOKET_UNVERIFIED_TTL_HOURS", 48, minimum=1)
 LOKET_AVAILABILITY_CACHE_SECONDS = env_int("LOKET_AVAILABILITY_CACHE_SECONDS", 2, minimum=0)
 # How long a process keeps an office's settings before reading them again (0: every time).
@@ -272,6 +319,30 @@ if not PAYMENT_WEBHOOK_SECRET:
         raise ImproperlyConfigured("PAYMENT_WEBHOOK_SECRET must be set in production (LOKET_DEV=off)")
     # Like the dev SECRET_KEY: only for development, the demo simulator and tests.
     PAYMENT_WEBHOOK_SECRET = "dev-only-payment-webhook-secret"  # noqa: S105
+# --- Personal data at rest (loket/core/crypto.py, README "Keys and their rotation") --------
+# LOKET_DATA_KEYS: "id:base64(32 bytes)" comma-separated, the first seals; LOKET_LOOKUP_KEY: the
+# keyed hash behind NIK lookups. Development derives both from the dev SECRET_KEY.
+LOKET_DATA_KEYS = env_str("LOKET_DATA_KEYS")
+LOKET_LOOKUP_KEY = env_str("LOKET_LOOKUP_KEY")
+if not LOKET_DATA_KEYS or not LOKET_LOOKUP_KEY:
+    if not env_bool("LOKET_DEV", default=True):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("LOKET_DATA_KEYS and LOKET_LOOKUP_KEY must be set in production (LOKET_DEV=off)")
+    _dev = hashlib.sha256(f"loket-dev-data-key:{SECRET_KEY}".encode()).digest()
+    LOKET_DATA_KEYS = LOKET_DATA_KEYS or f"dev1:{base64.b64encode(_dev).decode()}"
+    LOKET_LOOKUP_KEY = LOKET_LOOKUP_KEY or hashlib.sha256(f"loket-dev-lookup-key:{SECRET_KEY}".encode()).hexdigest()
+for _part in LOKET_DATA_KEYS.split(","):
+    _kid, _sep, _material = _part.strip().partition(":")
+    try:
+        _ok = bool(_kid) and len(base64.b64decode(_material, validate=True)) == 32
+    except ValueError:
+        _ok = False
+    if not _ok:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"LOKET_DATA_KEYS: {_kid!r} must be written id:base64(32 bytes)")
+
 # The secret being rotated out: notifications signed with it are still accepted until it is removed.
 PAYMENT_WEBHOOK_SECRET_PREVIOUS = env_str("PAYMENT_WEBHOOK_SECRET_PREVIOUS")
 # The demo provider under /simulator/ (and `simulate_payment`); never on in production.

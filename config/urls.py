@@ -18,3 +18,6 @@ urlpatterns = [
     path("papan/", include("loket.onsite.urls_board")),
     path("", include("loket.web.urls")),
 ]
+
+# A database fault is a 503 with Retry-After; any other 500 under /api/ is JSON (loket/core/faults.py).
+handler500 = "loket.core.faults.server_error"

@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# Serves the whole system: the web/API app server and the background worker.
-# SQLite by default; set DATABASE_URL (and REDIS_URL) for PostgreSQL (and Redis).
+# Serves the whole system: the web/API app server and the background workers (the task worker
+# and the booking events worker). SQLite by default; set DATABASE_URL (and REDIS_URL) for
+# PostgreSQL (and Redis). Ctrl-C, or SIGTERM to this script, stops them all within seconds (the
+# task worker gives running tasks LOKET_WORKER_STOP_GRACE_SECONDS, see
+# loket/core/management/commands/worker.py); if one dies, the others are stopped too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export BIND="${BIND:-127.0.0.1:8000}"
 
+echo "Loket: http://$BIND  (API docs: http://$BIND/api/v1/docs, admin: http://$BIND/admin/)"
 # Background work runs at a lower priority: on one machine it yields the CPU to requests.
-nice -n 10 $PY manage.py qcluster &
+nice -n 10 $PY manage.py worker &
 worker=$!
 # Reacts to booking events (the application, the bill, the messages) within a fraction of a second.
 nice -n 10 $PY manage.py booking_events &
 events=$!
-trap 'kill $worker $events 2>/dev/null; wait $worker $events 2>/dev/null' EXIT INT TERM
-
-echo "Loket: http://$BIND  (API docs: http://$BIND/api/v1/docs, admin: http://$BIND/admin/)"
 # One process with threads on SQLite keeps the local-memory cache (rate limits) shared;
 # production runs several workers with REDIS_URL set (see README and deploy/).
 # config/gunicorn_conf.py reads BIND, WEB_WORKERS (1 here), WEB_THREADS (8) and the rest.
-.venv/bin/gunicorn -c config/gunicorn_conf.py config.wsgi:application
+.venv/bin/gunicorn -c config/gunicorn_conf.py config.wsgi:application &
+web=$!
+
+stop() {
+  trap - INT TERM EXIT
+  kill -TERM "$web" "$worker" "$events" 2>/dev/null || true
+  wait "$web" "$worker" "$events" 2>/dev/null || true
+}
+# All run in the background (so a signal reaches this script at once, not after a
+# foreground child ends); the script forwards it to them and waits.
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+wait -n "$web" "$worker" "$events"

@@ -18,6 +18,8 @@ python manage.py makemigrations --check --dry-run
 echo "== deploy check (production settings)"
 DEBUG=off LOKET_DEV=off SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
   PAYMENT_WEBHOOK_SECRET="$(python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+  LOKET_DATA_KEYS="k1:$(python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
+  LOKET_LOOKUP_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
   ALLOWED_HOSTS=loket.example.id python manage.py check --deploy --fail-level WARNING
 
 run_pytest() {

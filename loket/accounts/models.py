@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.nik import mask_nik
+from loket.core.fields import SealedCharField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -98,7 +99,9 @@ class Person(models.Model):
     account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="people", null=True, blank=True)
     relation = models.CharField(_("hubungan"), max_length=10, choices=Relation.choices)
     full_name = models.CharField(_("nama lengkap"), max_length=120)
-    nik = models.CharField("NIK", max_length=16, unique=True)
+    # Sealed at rest (UU PDP); `person.nik` reads as the clear NIK. Unique and found by its keyed hash.
+    nik = SealedCharField("NIK", context="accounts.person.nik", hash_field="nik_hash")
+    nik_hash = models.CharField(max_length=64, unique=True, editable=False)
     birth_date = models.DateField(_("tanggal lahir"))
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     nik_flags = models.JSONField(_("catatan NIK untuk petugas"), default=list, blank=True)

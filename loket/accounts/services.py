@@ -71,7 +71,12 @@ def _check_password(password: str, user: User) -> None:
 
 
 def _nik_taken() -> Conflict:
-    return Conflict("nik_registered", _("NIK ini sudah terdaftar pada akun lain."), field="nik")
+    # Worded to say as little as possible (loket/accounts/probes.py); the owner still learns what to do.
+    return Conflict(
+        "nik_registered",
+        _("NIK ini tidak dapat dipakai di sini. Jika ini NIK Anda, masuk ke akun Anda atau hubungi kantor imigrasi."),
+        field="nik",
+    )
 
 
 @transaction.atomic

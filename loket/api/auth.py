@@ -1,15 +1,17 @@
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from loket.accounts import services
 from loket.accounts.models import User
+from loket.accounts.probes import nik_probe_guard
 from loket.accounts.selectors import holder_of
 from loket.api.schemas import IsoDate, Line, Name, Password, Short
 from loket.api.security import TokenAuth, current_user
 from loket.core.ratelimit import client_ip, hit
+from loket.privacy.services import account_delete, account_export
 
 router = Router(tags=["auth"])
 
@@ -84,8 +86,10 @@ def account_out(user: User) -> AccountOut:
 
 @router.post("/register", response={201: AccountOut})
 def register(request: HttpRequest, payload: RegisterIn) -> Status[AccountOut]:
-    hit(scope="register", key=client_ip(request), limit=20, window_seconds=3600)
-    user = services.applicant_register(**payload.dict())
+    ip = client_ip(request)
+    hit(scope="register", key=ip, limit=20, window_seconds=3600)
+    with nik_probe_guard(ip=ip):
+        user = services.applicant_register(**payload.dict())
     return Status(201, account_out(user))
 
 
@@ -133,3 +137,20 @@ def password_reset_confirm(request: HttpRequest, payload: ResetConfirmIn) -> Don
     hit(scope="reset-confirm", key=client_ip(request), limit=20, window_seconds=3600)
     services.password_reset_confirm(reset_code=payload.reset_code, password=payload.password)
     return Done()
+
+
+class PasswordIn(Schema):
+    password: Password
+
+
+@router.get("/me/data", response=dict[str, Any], auth=TokenAuth())
+def my_data(request: HttpRequest) -> dict[str, Any]:
+    """A copy of everything Loket holds about the account and its household (UU PDP)."""
+    return account_export(user=current_user(request))
+
+
+@router.post("/me/delete", response={204: None}, auth=TokenAuth())
+def my_account_delete(request: HttpRequest, payload: PasswordIn) -> Status[None]:
+    """Delete the account (409 while a booking is active); past bookings stay, anonymised."""
+    account_delete(user=current_user(request), password=payload.password, ip=client_ip(request))
+    return Status(204, None)

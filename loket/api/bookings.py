@@ -13,6 +13,7 @@ from loket.booking import services
 from loket.booking.codes import qr_payload
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import booking_of, bookings_of
+from loket.core.db import retry_once_if_keyed
 from loket.core.errors import NotFound
 from loket.core.ratelimit import hit
 
@@ -105,9 +106,11 @@ def booking_create(
 ) -> Status[BookingOut]:
     user = current_user(request)
     hit(scope="book", key=str(user.pk), limit=20, window_seconds=60)
-    booking, created = services.booking_create(
-        user=user,
-        request=services.BookingRequest(**payload.dict()),
+    booking_request = services.BookingRequest(**payload.dict())
+    # The booking keeps its own short transactions (the seat's lock); with a key, a lost
+    # connection is retried once, and the key makes that safe.
+    booking, created = retry_once_if_keyed(
+        lambda: services.booking_create(user=user, request=booking_request, idempotency_key=idempotency_key),
         idempotency_key=idempotency_key,
     )
     return Status(201 if created else 200, booking_out(booking, just_booked=created))

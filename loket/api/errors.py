@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from loket.core.db import DB_FAULTS
 from loket.core.errors import DomainError, Throttled
+from loket.core.faults import unavailable_response
 
 
 def _field_of(loc: list[Any] | tuple[Any, ...]) -> str | None:
@@ -30,6 +32,10 @@ def install(api: NinjaAPI) -> None:
         if isinstance(error, Throttled):
             response["Retry-After"] = str(error.retry_after)
         return response
+
+    for fault in DB_FAULTS:
+        # Also with DEBUG on (ninja would answer a plain-text traceback): a lost connection is a 503.
+        api.add_exception_handler(fault, lambda request, error: unavailable_response(request))
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:

@@ -6,9 +6,12 @@ from ninja import Router, Schema, Status
 
 from loket.accounts import services
 from loket.accounts.models import Person
+from loket.accounts.probes import nik_probe_guard
 from loket.accounts.selectors import household_of
 from loket.api.schemas import IsoDate, Name, Short
 from loket.api.security import VerifiedTokenAuth, current_user
+from loket.core.db import atomic_retry_once
+from loket.core.ratelimit import client_ip, hit
 
 router = Router(tags=["household"], auth=VerifiedTokenAuth())
 
@@ -50,11 +53,17 @@ def household_list(request: HttpRequest) -> list[MemberOut]:
 
 @router.post("", response={201: MemberOut})
 def household_add(request: HttpRequest, payload: MemberIn) -> Status[MemberOut]:
-    person = services.household_add(user=current_user(request), **payload.dict())
+    user = current_user(request)
+    ip = client_ip(request)
+    hit(scope="household-add", key=str(user.pk), limit=30, window_seconds=3600)
+    hit(scope="household-add-ip", key=ip, limit=60, window_seconds=3600)
+    with nik_probe_guard(ip=ip, account_id=user.pk):
+        person = atomic_retry_once(lambda: services.household_add(user=user, **payload.dict()))
     return Status(201, member_out(person))
 
 
 @router.delete("/{member_id}", response={204: None})
 def household_remove(request: HttpRequest, member_id: int) -> Status[None]:
-    services.household_remove(user=current_user(request), person_id=member_id)
+    user = current_user(request)
+    atomic_retry_once(lambda: services.household_remove(user=user, person_id=member_id))
     return Status(204, None)

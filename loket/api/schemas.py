@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
+from loket.core.dates import date_in_range, date_range_error
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -31,7 +33,14 @@ def _require_min(value: str, min_length: int) -> str:
     return value
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+def _in_range(value: dt.date) -> dt.date:
+    # A year 9999 would overflow the date arithmetic (a 500); see loket/core/dates.py.
+    if not date_in_range(value):
+        raise ValueError(date_range_error())
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_in_range)]
 Name = Annotated[
     str, StringConstraints(max_length=120), AfterValidator(_clean_text), AfterValidator(lambda v: _require_min(v, 2))
 ]

@@ -1,9 +1,64 @@
-"""Small helpers for the few raw queries on hot paths."""
+"""Database faults (a lost connection is answered as "try again", and retried once where safe),
+and timestamps read by the few raw queries on hot paths."""
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+# What a dropped connection, a restarting server, a lock timeout or "database is locked" raise.
+DB_FAULTS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+
+T = TypeVar("T")
+
+
+def atomic_retry_once(func: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
+    """Run `func` in a transaction; if the connection fails before COMMIT, run it once more.
+
+    Safe only for work whose every effect is in this database (rows, outbox rows): a
+    transaction that failed before COMMIT left nothing behind, so running it again cannot act
+    twice. A failure during COMMIT itself is not retried (it may have committed), nor is one
+    inside a caller's transaction (the caller's earlier work is gone with the connection):
+    both are raised, for the API's 503 and the client's retry with its idempotency key.
+    """
+    connection = connections[using]
+    if connection.in_atomic_block:
+        with transaction.atomic(using=using):
+            return func()
+    for attempt in (1, 2):
+        committing = False
+        try:
+            with transaction.atomic(using=using):
+                result = func()
+                committing = True
+            return result
+        except DB_FAULTS:
+            if attempt == 2 or committing:
+                raise
+            # The broken connection is dropped; the next query opens a fresh one.
+            connection.close()
+    raise AssertionError("unreachable")
+
+
+def retry_once_if_keyed(func: Callable[[], T], *, idempotency_key: str | None, using: str = DEFAULT_DB_ALIAS) -> T:
+    """Run `func` (which opens its own short transactions); with an idempotency key, once more
+    on a fresh connection if the first run lost its connection.
+
+    For services such as booking_create that keep their transactions short on purpose (a seat's
+    row lock held for as little as possible): no transaction is wrapped around them. Safe because
+    the key makes a second run return what a first run that did commit saved.
+    """
+    connection = connections[using]
+    if not idempotency_key or connection.in_atomic_block:
+        return func()
+    try:
+        return func()
+    except DB_FAULTS:
+        connection.close()
+        return func()
 
 
 def db_datetime(value: object) -> dt.datetime | None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import Sex
 from loket.booking.models import Booking, PassportType, ReplacementReason, Service
+from loket.core.fields import SealedCharField
 
 # Under this age on the visit date an applicant is a minor: parents' KTP instead of their own.
 ADULT_AGE = 17
@@ -73,7 +74,7 @@ class Application(models.Model):
     )
     passport_type = models.CharField(_("jenis paspor"), max_length=12, choices=PassportType.choices)
     applicant_name = models.CharField(_("nama pemohon"), max_length=120)
-    applicant_nik = models.CharField("NIK", max_length=16)
+    applicant_nik = SealedCharField("NIK", context="dossier.application.applicant_nik")  # sealed at rest
     applicant_birth_date = models.DateField(_("tanggal lahir"))
     applicant_sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     old_passport_number = models.CharField(_("nomor paspor lama"), max_length=9, blank=True)

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,13 +19,15 @@ from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from loket.booking.models import BookingEvent
 from loket.booking.selectors import day_plans
+from loket.core.health import worker_heartbeat_age
 from loket.core.replica import on_replica
 from loket.notify.models import Message, MessageStatus
 from loket.offices.models import Office
 from loket.onsite.models import Ticket, TicketStatus
 
-CACHE_KEY = "ops:db-metrics:v1"
+CACHE_KEY = "ops:db-metrics:v2"
 
 
 @dataclass
@@ -33,6 +36,9 @@ class Reading:
     outbox: dict[str, int] = field(default_factory=dict)  # status -> messages
     outbox_oldest_due_seconds: float = 0.0
     tickets_waiting: dict[str, int] = field(default_factory=dict)  # office -> tickets
+    worker_heartbeat_age: float = -1.0  # seconds since the task worker last beat; -1: never
+    booking_events_pending: int = 0
+    booking_events_oldest_seconds: float = 0.0  # age of the oldest booking event not yet handled
 
 
 def _seats_left(offices: list[Office], days: int) -> list[tuple[str, str, int]]:
@@ -81,7 +87,18 @@ def read_database() -> Reading:
         outbox=outbox,
         outbox_oldest_due_seconds=oldest,
         tickets_waiting=_tickets_waiting(list(Office.objects.order_by("code"))),
+        worker_heartbeat_age=-1.0 if (age := worker_heartbeat_age()) is None else age,
+        **_booking_events(now),
     )
+
+
+def _booking_events(now: dt.datetime) -> dict[str, Any]:
+    pending = BookingEvent.objects.filter(processed_at__isnull=True).aggregate(n=Count("id"), oldest=Min("created_at"))
+    oldest = pending["oldest"]
+    return {
+        "booking_events_pending": pending["n"],
+        "booking_events_oldest_seconds": max((now - oldest).total_seconds(), 0.0) if oldest else 0.0,
+    }
 
 
 def current_reading() -> Reading:
@@ -120,3 +137,18 @@ class DatabaseCollector(Collector):
         for office, count in sorted(reading.tickets_waiting.items()):
             waiting.add_metric([office], count)
         yield waiting
+        yield GaugeMetricFamily(
+            "loket_worker_heartbeat_age_seconds",
+            "Seconds since the task worker last beat (-1: never); /readyz says down past LOKET_WORKER_HEARTBEAT_MAX_SECONDS.",
+            value=reading.worker_heartbeat_age,
+        )
+        yield GaugeMetricFamily(
+            "loket_booking_events_pending",
+            "Booking events not yet handled by manage.py booking_events (applications, bills, messages to come).",
+            value=reading.booking_events_pending,
+        )
+        yield GaugeMetricFamily(
+            "loket_booking_events_lag_seconds",
+            "Age of the oldest booking event not yet handled.",
+            value=reading.booking_events_oldest_seconds,
+        )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from loket.accounts.models import StaffRoleKind
+from loket.core.dates import BoundedDateField
 from loket.core.forms import DATE
 from loket.core.replica import on_replica
 from loket.offices.models import Office
@@ -29,8 +30,8 @@ WEEKDAYS = [_("Senin"), _("Selasa"), _("Rabu"), _("Kamis"), _("Jumat"), _("Sabtu
 
 
 class RangeForm(forms.Form):
-    day_from = forms.DateField(label=_("Dari tanggal"), widget=DATE)
-    day_to = forms.DateField(label=_("Sampai tanggal"), widget=DATE)
+    day_from = BoundedDateField(label=_("Dari tanggal"), widget=DATE)
+    day_to = BoundedDateField(label=_("Sampai tanggal"), widget=DATE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -10,6 +10,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import Relation, User
+from loket.accounts.probes import nik_probe_guard
 from loket.accounts.selectors import holder_of, user_by_login
 from loket.accounts.services import (
     applicant_register_by_phone,
@@ -62,6 +63,12 @@ def _nik_digits(args: list[str], hint: str = "") -> tuple[str, int]:
 
 
 def register(turn: Turn, args: list[str]) -> Reply:
+    # A number may collect only a few NIK-conflict answers (loket/accounts/probes.py), like a client address.
+    with nik_probe_guard(ip=f"text:{turn.phone}"):
+        return _register(turn, args)
+
+
+def _register(turn: Turn, args: list[str]) -> Reply:
     if turn.user is not None:
         return Reply(_("Nomor ini sudah terdaftar atas nama %(name)s. Ketik BANTUAN.") % {"name": turn.user.full_name})
     hit(scope="register", key=f"text:{turn.phone}", limit=10, window_seconds=3600)
@@ -79,7 +86,15 @@ def register(turn: Turn, args: list[str]) -> Reply:
         # An account made on the web (or an unfinished text registration) with this very number:
         # the code sent to the number links them. Any other number must not take over the account.
         if existing.phone != turn.phone or holder is None or holder.birth_date != birth_date:
-            raise Conflict("nik_registered", _("NIK ini sudah terdaftar pada akun lain."), field="nik")
+            # Worded like the web's answer: it must not confirm that the NIK has an account.
+            raise Conflict(
+                "nik_registered",
+                _(
+                    "NIK ini tidak dapat dipakai di sini. Jika ini NIK Anda, masuk ke akun Anda "
+                    "atau hubungi kantor imigrasi."
+                ),
+                field="nik",
+            )
         return _send_code(turn, existing)
     text_registration_discard(phone=turn.phone)  # this number's own unfinished registration, if any
     user = applicant_register_by_phone(
@@ -201,9 +216,10 @@ def _member_add(user: User, args: list[str]) -> Reply:
     name = " ".join(rest[1:])
     if len(name) < 2:
         raise Unreadable(_("Tulis juga nama lengkap anggota sesuai KTP/KK."))
-    member = household_add(
-        user=user, full_name=name, nik=nik, birth_date=birth_date, sex=sex_from_nik(nik), relation=relation
-    )
+    with nik_probe_guard(ip=f"text:{user.phone}", account_id=user.pk):
+        member = household_add(
+            user=user, full_name=name, nik=nik, birth_date=birth_date, sex=sex_from_nik(nik), relation=relation
+        )
     number = [p.pk for p in people_of(user)].index(member.pk)
     return Reply(
         _("%(name)s ditambahkan sebagai anggota %(n)d. Pesan untuknya: PESAN <kantor> <tanggal> <jam> %(n)d.")

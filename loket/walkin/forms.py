@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.forms import HouseholdForm
 from loket.booking.forms import BookingDetailsForm, without_replacement_leftovers
+from loket.core.dates import BoundedDateField
 from loket.onsite.models import Priority
 
 # The same fields (and rules) as the citizen pages: what a person is asked online.
@@ -43,7 +44,7 @@ class WalkinForm(forms.Form):
         help_text=_("Lansia 60+ dan anak di bawah 5 tahun dikenali dari tanggal lahir."),
     )
     # Empty: today. Set by the "book the next day with room" button after today was full.
-    day = forms.DateField(required=False, widget=forms.HiddenInput)
+    day = BoundedDateField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         return without_replacement_leftovers(super().clean() or {})

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import Sex
+from loket.core.dates import BoundedDateField
 from loket.core.forms import DATE
 
 
@@ -18,7 +19,7 @@ class RegisterForm(forms.Form):
         help_text=_("16 angka pada KTP atau Kartu Keluarga."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
+    birth_date = BoundedDateField(label=_("Tanggal lahir"), widget=DATE)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
     phone = forms.CharField(
         label=_("Nomor HP"),
@@ -106,3 +107,10 @@ class RescheduleForm(forms.Form):
         start = self.fields["start"]
         assert isinstance(start, forms.ChoiceField)
         start.choices = windows
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(label=_("Kata sandi"), widget=forms.PasswordInput, max_length=128)
+    confirm = forms.BooleanField(
+        label=_("Saya mengerti: akun dan data pribadi saya dihapus dan tidak dapat dikembalikan.")
+    )

@@ -106,3 +106,19 @@ def write_y4m(path: Path, picture: Any, *, frames: int = 10, width: int = 640, h
         for _ in range(frames):
             out.write(b"FRAME\n" + luma + chroma + chroma)
     return path
+
+
+def wait_for_js(page: Any, expression: str, arg: Any = None, timeout: float = 10_000) -> None:
+    """Wait until `expression` (or the function `expression` applied to `arg`) is truthy in the page.
+
+    Playwright's wait_for_function evaluates its predicate with eval inside the page, which
+    the pages' Content-Security-Policy (script-src 'self', no 'unsafe-eval') forbids; this
+    asks through page.evaluate, which the CSP does not govern, every 50 ms.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while not (page.evaluate(expression) if arg is None else page.evaluate(expression, arg)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} ms waiting for: {expression}")
+        page.wait_for_timeout(50)

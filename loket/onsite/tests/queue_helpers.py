@@ -12,6 +12,7 @@ from django.db.models import F
 from conftest import make_applicant
 from loket.booking.codes import new_code
 from loket.booking.models import Booking, BookingStatus, Slot
+from loket.core.testing.browser import wait_for_js
 from loket.dossier.models import Application, CheckState
 from loket.dossier.models import Stage as DossierStage
 from loket.offices.models import Office
@@ -103,6 +104,6 @@ def scan_code(page: Any, text: str) -> None:
     The officer scans once the page shows its focused code field; the browser applies
     `autofocus` at its next rendering step, which can come after the load event.
     """
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'code'")
+    wait_for_js(page, "document.activeElement && document.activeElement.id === 'code'")
     page.keyboard.type(text)
     page.keyboard.press("Enter")

@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 
 from loket.booking.tests.conftest import make_office
-from loket.core.testing.browser import CHROMIUM, screenshot
+from loket.core.testing.browser import CHROMIUM, screenshot, wait_for_js
 from loket.offices.models import Office
 from loket.onsite.models import Counter
 from loket.onsite.tests.board_factories import call, counters, issue
@@ -35,14 +35,15 @@ def board_page(browser: Any, url: str, *, width: int = 1280, height: int = 720) 
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_function("window.loketBoard !== undefined")
+    wait_for_js(page, "window.loketBoard !== undefined")
     return page
 
 
 def shows(page: Any, counter: int, ticket: str, *, timeout: int = CALL_REACHES_SCREEN_MS) -> float:
     """Wait until `counter` shows `ticket` on the board; returns the seconds it took."""
     start = time.monotonic()
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "([counter, ticket]) => {"
         "  const cell = document.querySelector(`#board-counters [data-counter='${counter}'] .counter-ticket`);"
         "  return cell !== null && cell.textContent === ticket; }",
@@ -57,7 +58,8 @@ def played_clips(page: Any, event_id: int) -> list[str]:
 
 
 def wait_until_spoken(page: Any, event_id: int, clips: int) -> None:
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "([id, n]) => window.loketBoard.played.filter(p => p.id === id).length === n",
         arg=[event_id, clips],
         timeout=20_000,
@@ -69,7 +71,7 @@ def announced_ids(page: Any) -> list[int]:
 
 
 def wait_for_polls(page: Any, n: int) -> None:
-    page.wait_for_function("(n) => window.loketBoard.polls >= n", arg=page.evaluate("window.loketBoard.polls") + n)
+    wait_for_js(page, "(n) => window.loketBoard.polls >= n", arg=page.evaluate("window.loketBoard.polls") + n)
 
 
 def test_a_call_reaches_the_board_within_two_seconds_and_is_announced_once(live_server: Any, chromium: Any) -> None:
@@ -80,12 +82,13 @@ def test_a_call_reaches_the_board_within_two_seconds_and_is_announced_once(live_
     # Without the kiosk flag the browser keeps sound off until someone presses the button once.
     sound = page.get_by_role("button", name="Aktifkan suara")
     sound.click()
-    page.wait_for_function("window.loketBoard.soundOn === true")
+    wait_for_js(page, "window.loketBoard.soundOn === true")
     assert sound.is_hidden()
 
     start = time.monotonic()
     event = call(ticket, three)  # committed at once: this test runs outside a transaction
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "() => document.querySelector(\"#board-counters [data-counter='3'] .counter-ticket\").textContent === 'A023'",
         timeout=CALL_REACHES_SCREEN_MS,
     )
@@ -150,7 +153,7 @@ def test_the_board_fills_a_landscape_screen_without_scrolling(
     office = busy_office()
     page = board_page(chromium, f"{live_server.url}/papan/{office.code}/", width=width, height=height)
     page.get_by_role("button", name="Aktifkan suara").click()  # once, when the TV is set up
-    page.wait_for_function("window.loketBoard.soundOn === true")
+    wait_for_js(page, "window.loketBoard.soundOn === true")
     call(issue(office, "A", 28), Counter.objects.get(office=office, number=6))
     shows(page, 6, "A028")
     screenshot(page, f"board-{width}x{height}")
@@ -225,7 +228,7 @@ def test_a_call_written_by_another_process_reaches_a_board_served_by_gunicorn_wo
     )
     try:
         page = board_page(kiosk, f"{gunicorn}/papan/MLT/")
-        page.wait_for_function("window.loketBoard.soundOn === true")
+        wait_for_js(page, "window.loketBoard.soundOn === true")
         assert page.get_by_role("button", name="Aktifkan suara").is_hidden()
         # Three workers answer the polls in turn; every one of them must see the same call.
         for counter, ticket in (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from loket.accounts.models import StaffRoleKind
+from loket.core.dates import BoundedDateField
 from loket.core.forms import DATE
 from loket.offices.models import Office
 from loket.onsite.access import national_view, officer_view
@@ -24,8 +25,8 @@ PAGE_SIZE = 50
 
 
 class AuditFilter(forms.Form):
-    day_from = forms.DateField(label=_("Dari tanggal"), required=False, widget=DATE)
-    day_to = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DATE)
+    day_from = BoundedDateField(label=_("Dari tanggal"), required=False, widget=DATE)
+    day_to = BoundedDateField(label=_("Sampai tanggal"), required=False, widget=DATE)
     action = forms.ChoiceField(label=_("Tindakan"), required=False)
 
     def __init__(self, *args: object, actions: list[str], **kwargs: object) -> None:

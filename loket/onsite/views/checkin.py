@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from loket.accounts.models import StaffRoleKind
 from loket.core.errors import DomainError
+from loket.core.headers import camera_allowed
 from loket.offices.models import Office
 from loket.onsite.access import officer_view, roles_at
 from loket.onsite.lookup import CheckinCase, booking_at_office, checkin_case
@@ -65,6 +66,7 @@ def _case(request: HttpRequest, office: Office, raw: str) -> CheckinCase:
     return checkin_case(booking)
 
 
+@camera_allowed  # scan.js reads the QR code with the device camera
 @officer_view(*DESK_ROLES, action="checkin.open")
 def checkin(request: HttpRequest, office: Office) -> HttpResponse:
     if request.method != "POST":

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from loket.accounts.models import StaffRoleKind
 from loket.core.errors import DomainError
+from loket.core.headers import camera_allowed
 from loket.offices.models import Office
 from loket.onsite.access import officer_view
 from loket.onsite.kiosk_lock import kiosk_lock, kiosk_locked_office, kiosk_may_show, kiosk_remember
@@ -19,6 +20,7 @@ from loket.onsite.views.desk import client_ip, error_status, id_param, staff_use
 KIOSK_SECONDS = 20  # how long a ticket stays on screen before the kiosk is ready for the next person
 
 
+@camera_allowed  # scan.js reads the QR code with the device camera
 @officer_view(StaffRoleKind.CHECKIN, StaffRoleKind.SUPERVISOR, action="kiosk.open")
 def kiosk(request: HttpRequest, office: Office) -> HttpResponse:
     locked = kiosk_locked_office(request) == office.code

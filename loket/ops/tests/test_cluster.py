@@ -91,7 +91,7 @@ def cluster(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cluster]:
     try:
         cluster.start_app(1)
         cluster.start_app(2)
-        cluster.worker = cluster.start([sys.executable, "manage.py", "qcluster"], log_name="worker")
+        cluster.worker = cluster.start([sys.executable, "manage.py", "worker"], log_name="worker")
         cluster.events = cluster.start([sys.executable, "manage.py", "booking_events"], log_name="events")
         cluster.wait_ready()
         cluster.start_nginx()

@@ -1,6 +1,7 @@
 """GET /metrics: who may read it, and what it tells (routes, booking outcomes, the database reading)."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -132,3 +133,30 @@ def test_the_database_reading_tells_seats_left_outbox_lag_and_waiting_tickets(cl
     assert 'loket_outbox_messages{status="pending"} 1.0' in text
     lag = float(text.split("\nloket_outbox_lag_seconds ")[1].split()[0])
     assert 590 < lag < 700
+
+
+def test_the_database_reading_tells_the_worker_heartbeat_and_the_booking_events_backlog(
+    client: Client, applicant: User, settings: Any
+) -> None:
+    from loket.booking.models import BookingEvent
+    from loket.booking.services import BookingRequest, booking_create
+    from loket.core.health import worker_heartbeat
+
+    settings.LOKET_BOOKING_EVENTS_INLINE = False
+    make_office("MEV", capacity=3)
+    assert "\nloket_worker_heartbeat_age_seconds -1.0" in scrape(client)  # no worker has beaten yet
+    booking_create(
+        user=applicant,
+        request=BookingRequest(
+            office="MEV", date=open_day_ahead(), start=dt.time(8), service="new", passport_type="regular"
+        ),
+    )
+    BookingEvent.objects.update(created_at=timezone.now() - dt.timedelta(seconds=90))
+    worker_heartbeat()
+    from django.core.cache import cache
+
+    cache.clear()  # the reading is shared for LOKET_METRICS_CACHE_SECONDS
+    text = scrape(client)
+    assert "\nloket_booking_events_pending 1.0" in text
+    assert 85 < float(text.split("\nloket_booking_events_lag_seconds ")[1].split()[0]) < 120
+    assert float(text.split("\nloket_worker_heartbeat_age_seconds ")[1].split()[0]) < 5

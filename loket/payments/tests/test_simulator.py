@@ -72,6 +72,8 @@ def test_webhook_secret_is_required_in_production() -> None:
     assert run.returncode != 0
     assert "PAYMENT_WEBHOOK_SECRET must be set" in run.stderr
     env["PAYMENT_WEBHOOK_SECRET"] = "s" * 40
+    env["LOKET_DATA_KEYS"] = "k1:" + "A" * 43 + "="  # 32 bytes, base64; production requires the data keys too
+    env["LOKET_LOOKUP_KEY"] = "l" * 40
     ok = subprocess.run(
         [sys.executable, "-c", "import config.settings as s; print(s.LOKET_PAYMENT_SIMULATOR)"],
         env=env,

@@ -128,7 +128,7 @@ def test_a_number_acts_for_one_account_only(plb: Any, clock: Any) -> None:
 def test_nik_of_an_account_with_another_number_is_refused(plb: Any, clock: Any) -> None:
     make_applicant()  # Ani, phone +6281234567801
     stranger = Phone("+6281299990003")
-    assert "NIK ini sudah terdaftar" in stranger.send(ANI)
+    assert "NIK ini tidak dapat dipakai di sini" in stranger.send(ANI)
     assert "belum terdaftar" in stranger.send("PESAN PLB besok 8")
     assert not Booking.objects.exists()
 
@@ -256,7 +256,7 @@ def test_a_text_only_account_adds_a_child_and_books_for_him(plb: Any, clock: Any
         ("KELUARGA TAMBAH 1671011503150003 15-03-2015 tetangga Budi", "Tulis hubungannya"),
         ("KELUARGA TAMBAH 1671011503150003 15-03-2015 anak", "nama lengkap anggota"),
         ("KELUARGA TAMBAH 16710115031500 15-03-2015 anak Budi", "NIK harus 16 digit"),
-        ("KELUARGA TAMBAH 1671014508900002 05-08-1990 anak Ani", "NIK ini sudah terdaftar"),
+        ("KELUARGA TAMBAH 1671014508900002 05-08-1990 anak Ani", "NIK ini tidak dapat dipakai di sini"),
     ],
 )
 def test_bad_household_additions_are_explained(plb: Any, clock: Any, text: str, answer: str) -> None:

@@ -106,7 +106,7 @@ def test_a_taken_nik_is_explained_next_to_the_nik_field(
     browser: Client, applicant: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     html = register(browser, django_capture_on_commit_callbacks, email="lain@example.id").content.decode()
-    assert re.search(r'id="id_nik-error">NIK ini sudah terdaftar', html)
+    assert re.search(r'id="id_nik-error">NIK ini tidak dapat dipakai di sini', html)
 
 
 def test_a_bad_phone_is_explained_next_to_the_phone_field(
@@ -195,7 +195,7 @@ def test_household_errors_show_next_to_their_field(browser: Client, applicant: U
         "/akun/keluarga/",
         {"full_name": "Ani", "nik": NIK, "birth_date": "1990-08-05", "sex": "F", "relation": "spouse"},
     ).content.decode()
-    assert re.search(r'id="id_nik-error">NIK ini sudah terdaftar', taken)
+    assert re.search(r'id="id_nik-error">NIK ini tidak dapat dipakai di sini', taken)
 
 
 def test_nobody_removes_a_stranger_from_a_household(browser: Client, applicant: User, other_applicant: User) -> None:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.tests.conftest import make_office, open_day_ahead
-from loket.core.testing.browser import screenshot, sign_in
+from loket.core.testing.browser import screenshot, sign_in, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -100,7 +100,7 @@ def check_pdf(page: Any, booking: Booking) -> None:
 def check_offline(page: Any, booking: Booking) -> None:
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now under the service worker, which keeps the proof
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_js(page, "navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
     try:
         page.reload()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from loket.accounts import services
+from loket.accounts.probes import nik_probe_guard
 from loket.accounts.selectors import user_by_login
 from loket.core.errors import DomainError
 from loket.core.forms import add_domain_error
@@ -29,8 +30,10 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            hit(scope="register", key=client_ip(request), limit=20, window_seconds=3600)
-            user = services.applicant_register(**form.cleaned_data, language=get_language() or "id")
+            ip = client_ip(request)
+            hit(scope="register", key=ip, limit=20, window_seconds=3600)
+            with nik_probe_guard(ip=ip):
+                user = services.applicant_register(**form.cleaned_data, language=get_language() or "id")
         except DomainError as error:
             add_domain_error(form, error)
         else:

@@ -18,6 +18,7 @@ from loket.accounts.selectors import household_of
 from loket.booking.forms import BookingDetailsForm
 from loket.booking.selectors import DayPlan, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
+from loket.core.dates import date_in_range
 from loket.core.errors import DomainError
 from loket.core.forms import add_domain_error
 from loket.core.replica import on_replica
@@ -56,6 +57,8 @@ def day_or_404(office: Office, date: str) -> DayPlan:
         day = dt.date.fromisoformat(date)
     except ValueError as error:
         raise Http404 from error
+    if not date_in_range(day):
+        raise Http404
     return day_plans(office, day, 1)[0]
 
 

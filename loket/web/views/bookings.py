@@ -14,6 +14,7 @@ from loket.booking import services
 from loket.booking.models import BookingStatus
 from loket.booking.selectors import bookings_of
 from loket.core.errors import DomainError
+from loket.core.idempotency import form_once
 from loket.web.proof import Proof, proof_of
 from loket.web.proof_pdf import proof_pdf
 from loket.web.views.profile import _user
@@ -29,6 +30,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@form_once()
 def cancel(request: HttpRequest) -> HttpResponse:
     try:
         booking = services.booking_cancel(user=_user(request), code=request.POST.get("code", ""))

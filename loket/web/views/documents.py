@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from loket.core.errors import DomainError
 from loket.core.forms import add_domain_error
+from loket.core.idempotency import form_once
 from loket.core.ratelimit import hit
 from loket.dossier import services
 from loket.dossier.downloads import document_response
@@ -44,6 +45,7 @@ def _kinds(application: Application) -> list[tuple[str, str]]:
 
 
 @login_required
+@form_once(retry=False)  # the file is written to storage, outside the transaction
 def documents(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     application = _application(request, code)
@@ -81,6 +83,7 @@ def documents(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@form_once(retry=False)
 def document_delete(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
     application = _application(request, code)
     try:

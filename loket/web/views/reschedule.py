@@ -15,6 +15,7 @@ from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import Seats, booking_of
 from loket.core.errors import DomainError
 from loket.core.forms import add_domain_error
+from loket.core.idempotency import form_once
 from loket.web.calendar import booking_calendar
 from loket.web.forms import RescheduleForm
 from loket.web.views.booking_flow import day_or_404, full_page
@@ -55,6 +56,7 @@ def reschedule(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@form_once(wrap=False)  # the seat's lock stays as short as booking_reschedule makes it
 def reschedule_window(request: HttpRequest, code: str, date: str) -> HttpResponse:
     """Step 2: pick a window of that day and confirm; refusals are the service's, shown beside the form."""
     booking = _own(request, code)

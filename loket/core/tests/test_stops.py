@@ -1,0 +1,146 @@
+"""Clean stops, with real processes: the worker within 10 s of SIGTERM, idle or busy (its job
+goes back to the queue), and Ctrl-C on scripts/serve.sh (what `make run` starts) ends everything.
+
+The processes use a SQLite file of their own, migrated once; the test database is not involved,
+so this runs in the SQLite pass only.
+"""
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(settings.BASE_DIR)
+LIMIT_SECONDS = 10
+
+pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="process tests run once, in the SQLite pass")
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("stops")
+    env = {
+        **os.environ,
+        "SQLITE_PATH": str(folder / "loket.sqlite3"),
+        "WORKER_PROCESSES": "1",
+        "LOKET_WORKER_STOP_GRACE_SECONDS": "5",
+    }
+    for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    return env
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    # A session of its own, as a terminal gives `make run`: Ctrl-C reaches its whole group.
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def seconds_to_exit(process: subprocess.Popen[bytes], sig: int, *, group: bool = False) -> float:
+    started = time.monotonic()
+    if group:
+        os.killpg(process.pid, sig)
+    else:
+        process.send_signal(sig)
+    try:
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    return time.monotonic() - started
+
+
+def group_alive(pgid: int) -> list[str]:
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(stat.parent.name)
+    return alive
+
+
+def wait_for(check: object, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def queue_rows(env: dict[str, str]) -> list[tuple[int, str | None]]:
+    with sqlite3.connect(env["SQLITE_PATH"]) as db:
+        return list(db.execute("SELECT id, lock FROM django_q_ormq"))
+
+
+def queue_a_long_task(env: dict[str, str]) -> None:
+    command = "from django_q.tasks import async_task; async_task('time.sleep', 60)"
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", command], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    wait_for(lambda: any(lock for _id, lock in queue_rows(env)))  # a worker took it
+
+
+@pytest.fixture
+def worker(environment: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    log = tmp_path / "worker.log"
+    process = start([sys.executable, "manage.py", "worker"], environment, log)
+    wait_for(lambda: len(group_alive(process.pid)) >= 4)  # cluster, sentinel, pusher/monitor, a worker
+    time.sleep(1)
+    yield process
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_a_busy_worker_stops_within_ten_seconds_and_its_job_returns(
+    worker: subprocess.Popen[bytes], environment: dict[str, str]
+) -> None:
+    queue_a_long_task(environment)
+    assert seconds_to_exit(worker, signal.SIGTERM) < LIMIT_SECONDS
+    wait_for(lambda: not group_alive(worker.pid), timeout=5)
+    # Never acknowledged: the database queue hands it out again after Q_CLUSTER["retry"].
+    assert len(queue_rows(environment)) == 1
+    with sqlite3.connect(environment["SQLITE_PATH"]) as db:
+        db.execute("DELETE FROM django_q_ormq")
+
+
+@pytest.mark.parametrize(
+    ("how", "sig", "group"),
+    [("ctrl-c in the terminal", signal.SIGINT, True), ("sigterm to the script", signal.SIGTERM, False)],
+)
+def test_stopping_serve_stops_the_app_server_and_the_busy_worker(
+    environment: dict[str, str], tmp_path: Path, how: str, sig: int, group: bool
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**environment, "BIND": f"127.0.0.1:{port}"}
+    serve = start(["bash", "scripts/serve.sh"], env, tmp_path / "serve.log")
+
+    def answers() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for(answers)
+    wait_for(lambda: len(group_alive(serve.pid)) >= 6)  # bash, gunicorn x2, the worker's cluster
+    queue_a_long_task(environment)
+    assert seconds_to_exit(serve, sig, group=group) < LIMIT_SECONDS, how
+    wait_for(lambda: not group_alive(serve.pid), timeout=LIMIT_SECONDS)
+    assert not answers()
+    with sqlite3.connect(environment["SQLITE_PATH"]) as db:
+        db.execute("DELETE FROM django_q_ormq")
