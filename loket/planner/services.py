@@ -79,7 +79,7 @@ def _shrink(slot: Slot, seats: int) -> bool:
         # Test settings only: read, then write without the condition: the race the guard prevents.
         if Slot.objects.get(pk=slot.pk).booked > seats:
             return False
-        time.sleep(0.5)
+        time.sleep(2.0)
         Slot.objects.filter(pk=slot.pk).update(capacity=seats)
         return True
     return Slot.objects.filter(pk=slot.pk, booked__lte=seats).update(capacity=seats) == 1

@@ -6,6 +6,7 @@ settings only) and shows the race turning into a database error.
 """
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -48,17 +49,32 @@ def applier(base: str, office: Office, day: str, seats: int) -> Callable[[httpx.
     return post
 
 
-def race(live_server: Any, code: str, tokens: list[str]) -> tuple[Office, dt.date, Counter[int], int]:
-    """Four people booked; then six more book while the supervisor cuts the window to six seats."""
+def race(
+    live_server: Any, code: str, tokens: list[str], *, bookings_after: float = 0.0
+) -> tuple[Office, dt.date, Counter[int], int]:
+    """Four people booked; then six more book while the supervisor cuts the window to six seats.
+
+    `bookings_after`: the six bookings start this many seconds after the cut (the control test
+    sends them while the unguarded cut sleeps between its read and its write)."""
     office = make_office(code, capacity=10)  # 08:00 has 10 seats, 09:00 has 1
     day = booking_day()
     for token in tokens[:4]:
         with httpx.Client(timeout=30) as client:
             assert booker(live_server.url, token, code, day)(client).status_code == 201
     calls = [booker(live_server.url, t, code, day) for t in tokens[4:]]
+    if bookings_after:
+        calls = [_later(call, bookings_after) for call in calls]
     responses = all_at_once([*calls, applier(live_server.url, office, day, 6)])
     statuses = Counter(r.status_code for r in responses[:-1])
     return office, dt.date.fromisoformat(day), statuses, responses[-1].status_code
+
+
+def _later(call: Callable[[httpx.Client], httpx.Response], seconds: float) -> Callable[[httpx.Client], httpx.Response]:
+    def delayed(client: httpx.Client) -> httpx.Response:
+        time.sleep(seconds)
+        return call(client)
+
+    return delayed
 
 
 def test_a_quota_cut_racing_bookings_never_overbooks_nor_fails(live_server: Any) -> None:
@@ -86,7 +102,10 @@ def test_control_without_the_guard_the_race_breaks_the_check(live_server: Any, s
     answers = []
     tokens = applicants(30)
     for attempt, code in enumerate(("UNCUT1", "UNCUT2", "UNCUT3")):
-        office, day, bookings, applied = race(live_server, code, tokens[10 * attempt : 10 * attempt + 10])
+        # The bookings arrive while the unguarded cut waits between its read and its write.
+        office, day, bookings, applied = race(
+            live_server, code, tokens[10 * attempt : 10 * attempt + 10], bookings_after=0.4 + 0.3 * attempt
+        )
         answers.append(applied)
         if applied == 500:
             assert bookings[201] == 6
