@@ -24,7 +24,15 @@ class QueuePolicy(models.Model):
     late_after_minutes = models.PositiveSmallIntegerField(
         _("terlambat setelah (menit sesudah jendela berakhir)"), default=30
     )
-    no_show_after_calls = models.PositiveSmallIntegerField(_("tidak hadir setelah dipanggil (kali)"), default=3)
+    # Fair no-show rules: a ticket may be marked no-show only after the first call and at
+    # least (no_show_after_calls - 1) recalls, and no sooner than no_show_after_minutes after
+    # the first call: two seconds of "call, recall, recall" must not cost a person his visit.
+    no_show_after_calls = models.PositiveSmallIntegerField(
+        _("tidak hadir setelah dipanggil (kali, termasuk panggilan pertama)"), default=3
+    )
+    no_show_after_minutes = models.PositiveSmallIntegerField(
+        _("tidak hadir paling cepat (menit sesudah panggilan pertama)"), default=3
+    )
     slip_width_mm = models.PositiveSmallIntegerField(
         _("lebar kertas slip (mm)"), choices=[(58, "58 mm"), (80, "80 mm")], default=80
     )
@@ -64,6 +72,9 @@ class Counter(models.Model):
     number = models.PositiveSmallIntegerField(_("nomor loket"))
     stages = models.JSONField(_("tahap yang dilayani"), default=list)
     active = models.BooleanField(_("aktif"), default=True)
+    # Set while the counter's officer is on a break (the board and the dashboard show it); a
+    # counter on break calls nobody.
+    on_break_since = models.DateTimeField(_("istirahat sejak"), null=True, blank=True)
 
     class Meta:
         ordering = ["office", "number"]
@@ -191,6 +202,7 @@ class EventKind(models.TextChoices):
     RESUMED = "resumed", _("Dilanjutkan")
     FINISHED = "finished", _("Selesai")
     CLOSED = "closed", _("Ditutup")
+    REINSTATED = "reinstated", _("Tidak hadir dibatalkan")
 
 
 class TicketEvent(models.Model):

@@ -10,6 +10,7 @@ from loket.accounts.models import StaffRoleKind
 from loket.core.errors import DomainError
 from loket.offices.models import Office
 from loket.onsite.access import officer_view, roles_at
+from loket.onsite.live import live_fingerprint
 from loket.onsite.lookup import CheckinCase, booking_at_office, checkin_case
 from loket.onsite.models import LateDecision, LateDecisionStatus, Priority, Stage, Ticket
 from loket.onsite.policy import queue_policy_for
@@ -21,6 +22,7 @@ from loket.onsite.services.checkin import (
     late_decision_decide,
 )
 from loket.onsite.views.desk import client_ip, error_status, id_param, staff_user
+from loket.onsite.views.live import live_response
 
 DESK_ROLES = (StaffRoleKind.CHECKIN, StaffRoleKind.SUPERVISOR)
 
@@ -34,7 +36,6 @@ def _page(
     code: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = staff_user(request)
     issued = None
     ticket_id = id_param(request.GET.get("tiket", ""))
     if ticket_id:
@@ -47,6 +48,17 @@ def _page(
         "code": code,
         "issued": issued,
         "priorities": Priority.choices,
+        "live_etag": live_fingerprint(office),
+        **_live_context(request, office),
+    }
+    return render(request, "onsite/checkin.html", context, status=status)
+
+
+def _live_context(request: HttpRequest, office: Office) -> dict[str, object]:
+    """The desk's live part: the queue now, late arrivals waiting for a supervisor, today's last tickets."""
+    user = staff_user(request)
+    return {
+        "office": office,
         "is_supervisor": StaffRoleKind.SUPERVISOR in roles_at(user, office),
         "pending": LateDecision.objects.filter(office=office, status=LateDecisionStatus.PENDING).select_related(
             "booking"
@@ -55,7 +67,16 @@ def _page(
         "wait_estimate": new_ticket_estimate(office, Stage.VERIFICATION),
         "recent": Ticket.objects.filter(office=office, day=office.local_today()).order_by("-arrived_at", "-pk")[:8],
     }
-    return render(request, "onsite/checkin.html", context, status=status)
+
+
+@officer_view(*DESK_ROLES, action="checkin.open")
+def checkin_live(request: HttpRequest, office: Office) -> HttpResponse:
+    """The desk's live part, polled by live.js (304 while nothing changed)."""
+    return live_response(
+        request,
+        live_fingerprint(office),
+        lambda: render(request, "onsite/live/checkin.html", _live_context(request, office)),
+    )
 
 
 def _case(request: HttpRequest, office: Office, raw: str) -> CheckinCase:
