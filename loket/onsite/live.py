@@ -13,7 +13,8 @@ import datetime as dt
 import hashlib
 import json
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from loket.offices.models import Office
 from loket.onsite.models import Counter, LateDecision, LateDecisionStatus, TicketEvent
@@ -47,3 +48,19 @@ def live_fingerprint(office: Office, *parts: object) -> str:
 def matches(header: str, etag: str) -> bool:
     """True when the If-None-Match header names this ETag (a weak form from a proxy counts too)."""
     return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
+
+
+def national_fingerprint() -> str:
+    """The ETag of the national dashboard (two queries): every office's ticket events of the last
+    day and a summary of all counters; the minute, as for an office."""
+    now = timezone.now()
+    events = TicketEvent.objects.filter(at__gte=now - dt.timedelta(hours=30)).aggregate(n=Count("pk"), newest=Max("pk"))
+    counters = Counter.objects.aggregate(
+        n=Count("pk"),
+        open=Count("pk", filter=Q(active=True)),
+        on_break=Count("pk", filter=Q(on_break_since__isnull=False)),
+        newest_break=Max("on_break_since"),
+    )
+    body = [LIVE_FORMAT, now.strftime("%Y-%m-%d %H:%M"), events, counters]
+    digest = hashlib.sha256(json.dumps(body, separators=(",", ":"), default=str).encode()).hexdigest()
+    return f'"{digest[:32]}"'

@@ -115,12 +115,14 @@ def _act(user: User, counter: Counter, action: str, form: dict[str, str], ip: st
 @officer_view(*COUNTER_ROLES, action="counter.open")
 def counter_live(request: HttpRequest, office: Office, number: int) -> HttpResponse:
     """The counter page's live part (current ticket, buttons, parked, waiting), polled by live.js."""
-    place = get_object_or_404(Counter, office=office, number=number)
-    return live_response(
-        request,
-        live_fingerprint(office, number),
-        lambda: render(request, "onsite/live/counter.html", counter_context(request, office, place)),
-    )
+
+    def part() -> HttpResponse:
+        place = get_object_or_404(Counter, office=office, number=number)
+        return render(request, "onsite/live/counter.html", counter_context(request, office, place))
+
+    # The fingerprint first: a matching poll answers 304 without reading the counter (an ETag
+    # for a counter that does not exist was never handed out: its first poll was a 404).
+    return live_response(request, live_fingerprint(office, number), part)
 
 
 @officer_view(*COUNTER_ROLES, action="counter.act")
