@@ -24,7 +24,7 @@ SUPERVISOR = StaffRoleKind.SUPERVISOR
 
 
 def _office_context(office: Office) -> dict[str, object]:
-    return {"office": office, "now": office_now(office)}
+    return {"office": office, "dash": office_now(office)}
 
 
 @officer_view(SUPERVISOR, action="dashboard.read")
