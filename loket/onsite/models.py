@@ -159,6 +159,9 @@ class Ticket(models.Model):
     called_at = models.DateTimeField(_("dipanggil"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     close_reason = models.CharField(_("alasan penutupan"), max_length=200, blank=True)
+    # What check-in noticed ([{"code", "message"}]: a registry mismatch, a document not
+    # uploaded...): a kiosk issues the ticket anyway and the first counter checks these.
+    checkin_flags = models.JSONField(_("catatan check-in"), default=list, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

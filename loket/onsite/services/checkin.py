@@ -37,6 +37,13 @@ def checkin_view_record(*, case: CheckinCase, by: User, ip: str | None, action: 
     _audit(case, by, action, ip, status=case.booking.status)
 
 
+# Flags about the person's papers, which the first counter checks against the originals; the
+# others (unpaid, late, early, another day) need the desk before any ticket.
+TRAVELLING_FLAGS = frozenset(
+    {"nik", "identity_mismatch", "identity_unverified", "passport_mismatch", "missing_documents"}
+)
+
+
 def _refuse_unless_ticketable(case: CheckinCase, *, allow_late: bool = False) -> None:
     booking = case.booking
     if case.ticket is not None:
@@ -76,8 +83,12 @@ def _check_form(*, ktp_confirmed: bool, priority: str) -> None:
 
 
 def _issue(case: CheckinCase, by: User, *, priority: str, late: bool = False) -> Ticket:
+    # The flags travel with the ticket: the first counter sees what check-in saw.
+    flags = [{"code": f.code, "message": f.message} for f in case.flags if f.code in TRAVELLING_FLAGS]
     try:
-        return ticket_issue(office=case.booking.office, by=by, booking=case.booking, priority=priority, late=late)
+        return ticket_issue(
+            office=case.booking.office, by=by, booking=case.booking, priority=priority, late=late, flags=flags
+        )
     except IntegrityError:
         # The booking's one ticket (a second desk scanned the same proof at the same moment).
         raise Conflict("has_ticket", _("Pemohon ini baru saja mendapat tiket.")) from None
@@ -155,13 +166,29 @@ def late_decision_decide(
 
 
 def kiosk_issue(*, case: CheckinCase, by: User, ip: str | None) -> Ticket:
-    """Self-service: only a plain case (paid, today, on time, nothing flagged) gets a ticket here."""
-    desk = [flag for flag in case.flags if flag.code != "missing_documents"]
-    if case.pickup or desk or case.ticket is not None:
+    """Self-service: a paid booking for now gets its ticket, flags and all (they travel with the
+    ticket to the first counter, which checks the KTP anyway). Late, early, another day, unpaid
+    and pickups go to the desk; a person who already has a ticket is told its number."""
+    if case.ticket is not None:
+        raise Conflict(
+            "has_ticket",
+            _("Anda sudah punya nomor antrean %(ticket)s. Tunggu panggilan di layar.")
+            % {"ticket": case.ticket.display},
+        )
+    desk = [flag for flag in case.flags if flag.code not in TRAVELLING_FLAGS]
+    if case.pickup or desk:
         raise Conflict("see_desk", _("Silakan ke meja check-in: petugas akan membantu Anda."))
     _refuse_unless_ticketable(case)
     # The kiosk cannot ask; an elderly applicant's priority is known from the birth date.
     priority = Priority.ELDERLY if case.suggested_priority == Priority.ELDERLY else ""
     ticket = _issue(case, by, priority=priority)
-    _audit(case, by, "kiosk.ticket", ip, ticket=ticket.display, priority=priority)
+    _audit(
+        case,
+        by,
+        "kiosk.ticket",
+        ip,
+        ticket=ticket.display,
+        priority=priority,
+        flags=[f["code"] for f in ticket.checkin_flags],
+    )
     return ticket
