@@ -33,6 +33,9 @@ class QueuePolicy(models.Model):
     no_show_after_minutes = models.PositiveSmallIntegerField(
         _("tidak hadir paling cepat (menit sesudah panggilan pertama)"), default=3
     )
+    turn_near_ahead = models.PositiveSmallIntegerField(
+        _("pesan 'giliran hampir tiba' saat orang di depan tinggal"), default=3
+    )
     slip_width_mm = models.PositiveSmallIntegerField(
         _("lebar kertas slip (mm)"), choices=[(58, "58 mm"), (80, "80 mm")], default=80
     )
@@ -162,6 +165,11 @@ class Ticket(models.Model):
     # What check-in noticed ([{"code", "message"}]: a registry mismatch, a document not
     # uploaded...): a kiosk issues the ticket anyway and the first counter checks these.
     checkin_flags = models.JSONField(_("catatan check-in"), default=list, blank=True)
+    # "Your turn is near", chosen at check-in: the channel (sms / whatsapp, "" for none), the
+    # address in the gateway's form and the language of the messages.
+    notify_channel = models.CharField(_("kabar giliran lewat"), max_length=10, blank=True)
+    notify_to = models.CharField(max_length=20, blank=True)
+    notify_language = models.CharField(max_length=5, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

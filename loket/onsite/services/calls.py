@@ -36,6 +36,7 @@ from loket.onsite.models import (
 )
 from loket.onsite.policy import queue_policy_for
 from loket.onsite.queue import waiting_tickets
+from loket.onsite.services.turn import turn_called, turn_near
 
 AT_COUNTER = [TicketStatus.CALLED, TicketStatus.SERVING]
 
@@ -136,6 +137,8 @@ def counter_call_next(*, counter: Counter, by: User, ip: str | None = None) -> T
             ticket = _claim(counter, now)
             if ticket is not None:
                 _record(ticket, EventKind.CALLED, counter, by, ip=ip, calls=1)
+                turn_called(ticket=ticket, counter=counter)
+                turn_near(office=counter.office, stage=ticket.stage)
     except IntegrityError:
         # The partial unique constraint: this counter got a ticket from a second click at the same moment.
         raise Conflict("counter_busy", _("Loket ini baru saja memanggil tiket lain.")) from None

@@ -18,6 +18,7 @@ from loket.onsite.access import roles_at
 from loket.onsite.lookup import CheckinCase, checkin_case
 from loket.onsite.models import LateDecision, LateDecisionStatus, Priority, Stage, Ticket
 from loket.onsite.services.tickets import ticket_issue
+from loket.onsite.services.turn import TURN_CHANNELS, turn_near, turn_optin_fields
 
 
 def _audit(case: CheckinCase, by: User, action: str, ip: str | None, **after: object) -> None:
@@ -94,7 +95,9 @@ def _issue(case: CheckinCase, by: User, *, priority: str, late: bool = False) ->
         raise Conflict("has_ticket", _("Pemohon ini baru saja mendapat tiket.")) from None
 
 
-def checkin_issue(*, case: CheckinCase, by: User, ktp_confirmed: bool, priority: str, ip: str | None) -> Ticket:
+def checkin_issue(
+    *, case: CheckinCase, by: User, ktp_confirmed: bool, priority: str, ip: str | None, notify: str = ""
+) -> Ticket:
     """Issue the queue ticket at the desk (or the pickup ticket for a passport that is ready)."""
     _check_form(ktp_confirmed=ktp_confirmed, priority=priority)
     if case.pickup:
@@ -108,9 +111,30 @@ def checkin_issue(*, case: CheckinCase, by: User, ktp_confirmed: bool, priority:
         _audit(case, by, "checkin.pickup_ticket", ip, ticket=ticket.display)
         return ticket
     _refuse_unless_ticketable(case)
-    ticket = _issue(case, by, priority=priority)
-    _audit(case, by, "checkin.ticket", ip, ticket=ticket.display, priority=priority, ktp_confirmed=True)
+    optin = _turn_optin(case, notify)
+    with transaction.atomic():
+        ticket = _issue(case, by, priority=priority)
+        if optin:
+            Ticket.objects.filter(pk=ticket.pk).update(**optin)
+            for name, value in optin.items():
+                setattr(ticket, name, value)
+            turn_near(office=ticket.office, stage=ticket.stage)  # already near the front: told at once
+    _audit(case, by, "checkin.ticket", ip, ticket=ticket.display, priority=priority, ktp_confirmed=True, notify=notify)
     return ticket
+
+
+def _turn_optin(case: CheckinCase, notify: str) -> dict[str, str]:
+    """The "your turn is near" choice of the check-in form: "", "sms" or "whatsapp"."""
+    if not notify:
+        return {}
+    if notify not in TURN_CHANNELS:
+        raise DomainError("invalid", _("Pilihan pesan giliran tidak dikenal."), field="notify")
+    optin = turn_optin_fields(booking=case.booking, channel=notify)
+    if not optin:
+        raise DomainError(
+            "no_phone", _("Tidak ada nomor HP pada data ini: pesan giliran tidak dapat dikirim."), field="notify"
+        )
+    return optin
 
 
 def late_decision_ask(

@@ -102,7 +102,14 @@ def checkin(request: HttpRequest, office: Office) -> HttpResponse:
         ktp = request.POST.get("ktp") == "on"
         priority = request.POST.get("priority", "")[:20]
         if action == "issue":
-            ticket = checkin_issue(case=case, by=user, ktp_confirmed=ktp, priority=priority, ip=client_ip(request))
+            ticket = checkin_issue(
+                case=case,
+                by=user,
+                ktp_confirmed=ktp,
+                priority=priority,
+                ip=client_ip(request),
+                notify=request.POST.get("notify", "")[:20],
+            )
             messages.success(request, _("Tiket %(ticket)s diterbitkan.") % {"ticket": ticket.display})
             return redirect(f"{reverse('onsite:checkin', args=[office.code])}?tiket={ticket.pk}")
         if action in ("late_ask", "late_approve"):
