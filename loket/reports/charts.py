@@ -44,7 +44,7 @@ def bar_chart(
     Values are drawn from zero; each bar carries its value as a <title> (a hover tip) and the
     figures are also in the table next to every chart, so nothing depends on seeing it.
     """
-    left, bottom, top, right = 36, 28, 12, 8
+    left, bottom, top, right = 44, 30, 12, 8
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = _nice_max(max((b.value + b.extra for b in bars), default=0))
     slot = plot_w / max(len(bars), 1)
