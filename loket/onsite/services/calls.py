@@ -290,17 +290,24 @@ def _advance_dossier(ticket: Ticket, stage: str, by: User) -> None:
         application_advance(application=application, stage=target, by=by)
 
 
-def ticket_transfer(*, counter: Counter, by: User, ip: str | None = None) -> Ticket:
-    """Send the ticket to the next stage's queue, keeping its first arrival time (ahead of later arrivals)."""
+def ticket_transfer(*, counter: Counter, by: User, ip: str | None = None, to_stage: str = "") -> Ticket:
+    """Send the ticket to another stage's queue (the next one when `to_stage` is empty), keeping its
+    first arrival time (ahead of later arrivals). Only a move to the next stage advances the
+    application: sending a person back (a paper to check again) changes no dossier stage."""
     ticket = _at_counter(counter)
     served = ticket.stage
-    following = NEXT_STAGE.get(served)
+    following = to_stage or NEXT_STAGE.get(served)
     if following is None:
         raise Conflict("last_stage", _("Ini tahap terakhir: selesaikan tiket ini."))
+    if following not in Stage.values:
+        raise DomainError("invalid", _("Tahap tidak dikenal."), field="stage", status=400)
+    if following == served:
+        raise Conflict("same_stage", _("Tiket ini sudah di tahap itu."), field="stage")
     with transaction.atomic():
         _move(ticket, counter, AT_COUNTER, status=TicketStatus.WAITING, stage=following, counter=None, calls=0)
         ticket.counter = counter  # for the event and the audit entry below
-        _advance_dossier(ticket, served, by)
+        if following == NEXT_STAGE.get(served):
+            _advance_dossier(ticket, served, by)
         _record(ticket, EventKind.TRANSFERRED, counter, by, ip=ip, stage=served, to=following)
         ticket.counter = None
     return ticket

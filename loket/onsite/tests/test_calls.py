@@ -321,3 +321,24 @@ def test_finishing_a_pickup_marks_the_passport_collected(office_a: Office, count
     calls.ticket_finish(counter=desk, by=counter_officer_a)
     booking.application.refresh_from_db()
     assert booking.application.stage == DossierStage.COLLECTED
+
+
+def test_a_counter_sends_a_ticket_to_a_chosen_stage_and_back_without_moving_the_dossier(
+    office_a: Office, counter_officer_a: User, clock: Any
+) -> None:
+    verify, photo = counter(office_a, 1), counter(office_a, 3, Stage.PHOTO_INTERVIEW)
+    ticket = issue(office_a)
+    calls.counter_call_next(counter=verify, by=counter_officer_a)
+    with pytest.raises(Conflict, match="sudah di tahap"):
+        calls.ticket_transfer(counter=verify, by=counter_officer_a, to_stage=Stage.VERIFICATION)
+    with pytest.raises(DomainError, match="Tahap tidak dikenal"):
+        calls.ticket_transfer(counter=verify, by=counter_officer_a, to_stage="visa")
+    calls.ticket_transfer(counter=verify, by=counter_officer_a, to_stage=Stage.PHOTO_INTERVIEW)
+    assert ticket.booking is not None
+    application = ticket.booking.application.__class__.objects.get(pk=ticket.booking.application.pk)
+    assert application.stage == DossierStage.DOCUMENTS_VERIFIED  # the next stage: as the T button
+    calls.counter_call_next(counter=photo, by=counter_officer_a)
+    back = calls.ticket_transfer(counter=photo, by=counter_officer_a, to_stage=Stage.VERIFICATION)
+    assert (back.stage, back.status, back.queued_at) == (Stage.VERIFICATION, TicketStatus.WAITING, ticket.queued_at)
+    application.refresh_from_db()
+    assert application.stage == DossierStage.DOCUMENTS_VERIFIED  # sent back: the dossier stays

@@ -112,3 +112,18 @@ def test_the_check_in_desk_sees_the_queue_grow(
     changed = client.get(DESK_LIVE, headers={"If-None-Match": first["ETag"]})
     assert "Menunggu verifikasi: 1 orang" in changed.content.decode() and ticket.display in changed.content.decode()
     assert staff_client(counter_officer_a).get(DESK_LIVE).status_code == 403
+
+
+def test_the_counter_page_transfers_to_a_chosen_stage(office_a: Office, counter_officer_a: User, clock: Any) -> None:
+    counter(office_a, 1)
+    ticket = issue(office_a)
+    client = staff_client(counter_officer_a)
+    client.post("/petugas/OFA/loket/1/call_next/")
+    assert 'id="transfer-stage"' in client.get(COUNTER).content.decode()
+    assert client.post("/petugas/OFA/loket/1/transfer/", {"stage": "visa"}).status_code == 400
+    moved = client.post("/petugas/OFA/loket/1/transfer/", {"stage": "pickup"}, REMOTE_ADDR="10.3.3.3")
+    assert moved.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.stage == "pickup"
+    entry = AuditEntry.objects.get(action="ticket.transferred")
+    assert (entry.after["to"], entry.ip) == ("pickup", "10.3.3.3")

@@ -95,6 +95,9 @@ def _act(user: User, counter: Counter, action: str, form: dict[str, str], ip: st
     if action == "call_next":
         ticket = calls.counter_call_next(counter=counter, by=user, ip=ip)
         return _("Memanggil %(t)s.") % {"t": ticket.display} if ticket else _("Tidak ada yang menunggu.")
+    if action == "transfer" and form.get("stage"):
+        ticket = calls.ticket_transfer(counter=counter, by=user, ip=ip, to_stage=form["stage"])
+        return _done_message(action, ticket)
     if action in SIMPLE:
         return _done_message(action, SIMPLE[action](counter=counter, by=user, ip=ip))
     if action in ("break", "break_end"):
@@ -130,7 +133,7 @@ def counter_action(request: HttpRequest, office: Office, number: int, action: st
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     place = get_object_or_404(Counter, office=office, number=number)
-    form = {key: request.POST.get(key, "")[:40] for key in ("ticket", "active")}
+    form = {key: request.POST.get(key, "")[:40] for key in ("ticket", "active", "stage")}
     form["stages"] = ",".join(request.POST.getlist("stages")[:5])
     try:
         messages.success(request, _act(staff_user(request), place, action, form, client_ip(request)))
