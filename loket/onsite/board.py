@@ -34,7 +34,7 @@ CALL_KINDS = [EventKind.CALLED, EventKind.RECALLED]
 AT_COUNTER = [TicketStatus.CALLED, TicketStatus.SERVING]
 # Part of every fingerprint: change it when what the state carries or says changes (a
 # new field, other announcement words), so that boards open during a deploy redraw.
-BOARD_FORMAT = 2
+BOARD_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class CounterNow:
     counter: int
     ticket: str | None  # None: nobody at this counter now
     status: str
+    on_break: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,13 @@ def local_day_start(office: Office, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=office.zone)
 
 
-def open_counters(office: Office) -> list[tuple[int, int]]:
-    """(pk, number) of the office's active counters, by number (one query)."""
-    return list(Counter.objects.filter(office=office, active=True).order_by("number").values_list("pk", "number"))
+def open_counters(office: Office) -> list[tuple[int, int, bool]]:
+    """(pk, number, on break) of the office's active counters, by number (one query)."""
+    rows = Counter.objects.filter(office=office, active=True).order_by("number")
+    return [(pk, number, since is not None) for pk, number, since in rows.values_list("pk", "number", "on_break_since")]
 
 
-def board_fingerprint(office: Office, day: dt.date, counters: list[tuple[int, int]]) -> str:
+def board_fingerprint(office: Office, day: dt.date, counters: list[tuple[int, int, bool]]) -> str:
     """The board's ETag: it changes whenever anything the board shows changes (one query).
 
     Counting the events, not only taking the newest id, matters: an event whose transaction
@@ -103,7 +105,7 @@ def board_fingerprint(office: Office, day: dt.date, counters: list[tuple[int, in
     return f'"{digest[:32]}"'
 
 
-def board_counters(office: Office, day: dt.date, counters: list[tuple[int, int]]) -> list[CounterNow]:
+def board_counters(office: Office, day: dt.date, counters: list[tuple[int, int, bool]]) -> list[CounterNow]:
     """Every active counter with the ticket called to it today, if any (one query)."""
     at_counter = {
         t.counter_id: t
@@ -112,13 +114,14 @@ def board_counters(office: Office, day: dt.date, counters: list[tuple[int, int]]
         )
     }
     result = []
-    for pk, number in counters:
+    for pk, number, on_break in counters:
         ticket = at_counter.get(pk)
         result.append(
             CounterNow(
                 counter=number,
                 ticket=ticket.display if ticket else None,
                 status=ticket.status if ticket else "",
+                on_break=on_break,
             )
         )
     return result
@@ -178,7 +181,7 @@ def board_waiting(office: Office, day: dt.date) -> dict[str, int]:
 
 
 def board_state(
-    office: Office, day: dt.date | None = None, fingerprint: tuple[list[tuple[int, int]], str] | None = None
+    office: Office, day: dt.date | None = None, fingerprint: tuple[list[tuple[int, int, bool]], str] | None = None
 ) -> BoardState:
     """The whole board (five queries, or three when the fingerprint was just read)."""
     day = day or office.local_today()
@@ -200,7 +203,7 @@ def board_state(
     )
 
 
-def board_check(office: Office, day: dt.date) -> tuple[list[tuple[int, int]], str]:
+def board_check(office: Office, day: dt.date) -> tuple[list[tuple[int, int, bool]], str]:
     """The open counters and the fingerprint: all a poll needs to answer 304 (two queries)."""
     counters = open_counters(office)
     return counters, board_fingerprint(office, day, counters)

@@ -162,7 +162,8 @@ def _flags(case: CheckinCase) -> list[Flag]:
             flags.append(Flag("passport_mismatch", _("Paspor lama tidak terdaftar atas NIK ini.")))
     if case.booking.status == BookingStatus.AWAITING_PAYMENT:
         flags.append(Flag("unpaid", _("Belum dibayar: tiket tidak dapat diterbitkan sebelum PNBP lunas.")))
-    if not case.pickup:
+    # A person who already has a ticket is past arrival: "late" next to "has ticket A003" only confuses.
+    if not case.pickup and case.ticket is None:
         if case.arrival.state == "late":
             flags.append(Flag("late", _("Terlambat: perlu keputusan supervisor.")))
         elif case.arrival.state == "early":

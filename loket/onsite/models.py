@@ -24,7 +24,18 @@ class QueuePolicy(models.Model):
     late_after_minutes = models.PositiveSmallIntegerField(
         _("terlambat setelah (menit sesudah jendela berakhir)"), default=30
     )
-    no_show_after_calls = models.PositiveSmallIntegerField(_("tidak hadir setelah dipanggil (kali)"), default=3)
+    # Fair no-show rules: a ticket may be marked no-show only after the first call and at
+    # least (no_show_after_calls - 1) recalls, and no sooner than no_show_after_minutes after
+    # the first call: two seconds of "call, recall, recall" must not cost a person his visit.
+    no_show_after_calls = models.PositiveSmallIntegerField(
+        _("tidak hadir setelah dipanggil (kali, termasuk panggilan pertama)"), default=3
+    )
+    no_show_after_minutes = models.PositiveSmallIntegerField(
+        _("tidak hadir paling cepat (menit sesudah panggilan pertama)"), default=3
+    )
+    turn_near_ahead = models.PositiveSmallIntegerField(
+        _("pesan 'giliran hampir tiba' saat orang di depan tinggal"), default=3
+    )
     slip_width_mm = models.PositiveSmallIntegerField(
         _("lebar kertas slip (mm)"), choices=[(58, "58 mm"), (80, "80 mm")], default=80
     )
@@ -64,6 +75,9 @@ class Counter(models.Model):
     number = models.PositiveSmallIntegerField(_("nomor loket"))
     stages = models.JSONField(_("tahap yang dilayani"), default=list)
     active = models.BooleanField(_("aktif"), default=True)
+    # Set while the counter's officer is on a break (the board and the dashboard show it); a
+    # counter on break calls nobody.
+    on_break_since = models.DateTimeField(_("istirahat sejak"), null=True, blank=True)
 
     class Meta:
         ordering = ["office", "number"]
@@ -148,6 +162,14 @@ class Ticket(models.Model):
     called_at = models.DateTimeField(_("dipanggil"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     close_reason = models.CharField(_("alasan penutupan"), max_length=200, blank=True)
+    # What check-in noticed ([{"code", "message"}]: a registry mismatch, a document not
+    # uploaded...): a kiosk issues the ticket anyway and the first counter checks these.
+    checkin_flags = models.JSONField(_("catatan check-in"), default=list, blank=True)
+    # "Your turn is near", chosen at check-in: the channel (sms / whatsapp, "" for none), the
+    # address in the gateway's form and the language of the messages.
+    notify_channel = models.CharField(_("kabar giliran lewat"), max_length=10, blank=True)
+    notify_to = models.CharField(max_length=20, blank=True)
+    notify_language = models.CharField(max_length=5, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -191,6 +213,7 @@ class EventKind(models.TextChoices):
     RESUMED = "resumed", _("Dilanjutkan")
     FINISHED = "finished", _("Selesai")
     CLOSED = "closed", _("Ditutup")
+    REINSTATED = "reinstated", _("Tidak hadir dibatalkan")
 
 
 class TicketEvent(models.Model):

@@ -30,10 +30,12 @@ urlpatterns = [
     path("<str:office>/audit/", audit.office_log, name="audit"),
     path("<str:office>/dokumen/<shortint:document_id>/", staff_documents.document_file, name="document_file"),
     path("<str:office>/checkin/", checkin.checkin, name="checkin"),
+    path("<str:office>/checkin/live/", checkin.checkin_live, name="checkin_live"),
     path("<str:office>/checkin/keputusan/<shortint:decision>/", checkin.decide, name="checkin_decide"),
     path("<str:office>/tiket/<shortint:ticket>/slip/", checkin.slip, name="slip"),
     path("<str:office>/loket/", counter.counters, name="counters"),
     path("<str:office>/loket/<shortint:number>/", counter.counter, name="counter"),
+    path("<str:office>/loket/<shortint:number>/live/", counter.counter_live, name="counter_live"),
     path("<str:office>/loket/<shortint:number>/<slug:action>/", counter.counter_action, name="counter_action"),
     path("<str:office>/kiosk/", kiosk.kiosk, name="kiosk"),
 ]

@@ -23,6 +23,8 @@ from loket.core.forms import DATE
 from loket.core.replica import on_replica
 from loket.offices.models import Office
 from loket.onsite.access import national_view, officer_view
+from loket.reports.charts import Bar, bar_chart
+from loket.reports.planning import Planning, office_planning
 from loket.reports.stats import MAX_DAYS, Figures, national_report, office_report
 
 DEFAULT_DAYS = 14
@@ -113,8 +115,35 @@ def office_page(request: HttpRequest, office: Office) -> HttpResponse:
         "weekdays": [(WEEKDAYS[w], n, cells(f, COLUMNS)) for w, n, f in report.weekdays],
         "period": _period(start, end),
         "query": request.GET.urlencode(),
+        **_planning_context(office_planning(office, start, end)),
     }
     return render(request, "reports/office.html", context, status=400 if form.errors else 200)
+
+
+def _planning_context(planning: Planning) -> dict[str, Any]:
+    """The planning tables and their charts (SVG drawn here, coloured by reports.css)."""
+
+    def median_chart(rows: list[Any], name: str, title: str) -> Any:
+        bars = [Bar(label=row.label, value=row.median or 0) for row in rows]
+        return bar_chart(bars, title=title, description=gettext("Median menit per layanan"), css=name)
+
+    return {
+        "planning": planning,
+        "chart_stage": median_chart(planning.by_stage, "chart-stage", gettext("Lama layanan per tahap")),
+        "chart_counter": median_chart(planning.by_counter, "chart-counter", gettext("Lama layanan per loket")),
+        "chart_arrivals": bar_chart(
+            [Bar(label=f"{h.hour:02d}", value=h.count) for h in planning.arrivals],
+            title=gettext("Kedatangan per jam"),
+            description=gettext("Tiket diterbitkan per jam lokal kantor"),
+            css="chart-arrivals",
+        ),
+        "chart_no_shows": bar_chart(
+            [Bar(label=f"{h.hour:02d}", value=h.count - h.extra, extra=h.extra) for h in planning.no_shows],
+            title=gettext("Tidak hadir per jam jendela"),
+            description=gettext("Pemesanan per jam mulai jendela: hadir atau belum (bawah) dan tidak hadir (atas)"),
+            css="chart-no-shows",
+        ),
+    }
 
 
 @national_view(action="report.read", target_type="report")

@@ -19,7 +19,14 @@ from loket.onsite.models import Ticket
 from loket.walkin.dayclose import day_close
 from loket.walkin.forms import OutageForm, WalkinForm
 from loket.walkin.outage import outage_end, outage_start
-from loket.walkin.selectors import day_closes_recent, day_outlook, outages_recent, walkin_room
+from loket.walkin.selectors import (
+    day_closes_recent,
+    day_outlook,
+    outages_recent,
+    walkin_day_refusal,
+    walkin_next_day,
+    walkin_room,
+)
 from loket.walkin.services import WalkinRequest, walkin_register, walkin_ticket_issue
 
 SUPERVISOR = StaffRoleKind.SUPERVISOR
@@ -43,12 +50,19 @@ def walkin_new(request: HttpRequest, office: Office) -> HttpResponse:
     form = WalkinForm(request.POST or None)
     today = office.local_today()
     outage = outage_for(office)
+    room = walkin_room(office, today, outage=outage is not None)
+    # Said before anything is typed: today is closed (or has no walk-in seat left), and the
+    # next day with room is offered; the form then books that day.
+    closed_today = walkin_day_refusal(office, today) or (
+        _("kuota walk-in hari ini sudah habis") if not room.total else None
+    )
     context: dict[str, object] = {
         "office": office,
         "form": form,
-        "room": walkin_room(office, today, outage=outage is not None),
+        "room": room,
         "outage": outage,
-        "offer": None,
+        "closed_today": closed_today,
+        "offer": walkin_next_day(office, after=today) if closed_today else None,
     }
     if request.method != "POST" or not form.is_valid():
         return render(request, "walkin/walkin_new.html", context, status=422 if form.is_bound else 200)

@@ -18,6 +18,7 @@ from loket.onsite.access import roles_at
 from loket.onsite.lookup import CheckinCase, checkin_case
 from loket.onsite.models import LateDecision, LateDecisionStatus, Priority, Stage, Ticket
 from loket.onsite.services.tickets import ticket_issue
+from loket.onsite.services.turn import TURN_CHANNELS, turn_near, turn_optin_fields
 
 
 def _audit(case: CheckinCase, by: User, action: str, ip: str | None, **after: object) -> None:
@@ -35,6 +36,13 @@ def _audit(case: CheckinCase, by: User, action: str, ip: str | None, **after: ob
 def checkin_view_record(*, case: CheckinCase, by: User, ip: str | None, action: str = "checkin.view") -> None:
     """An officer looked at a person's booking: that is itself an action on personal data."""
     _audit(case, by, action, ip, status=case.booking.status)
+
+
+# Flags about the person's papers, which the first counter checks against the originals; the
+# others (unpaid, late, early, another day) need the desk before any ticket.
+TRAVELLING_FLAGS = frozenset(
+    {"nik", "identity_mismatch", "identity_unverified", "passport_mismatch", "missing_documents"}
+)
 
 
 def _refuse_unless_ticketable(case: CheckinCase, *, allow_late: bool = False) -> None:
@@ -76,14 +84,20 @@ def _check_form(*, ktp_confirmed: bool, priority: str) -> None:
 
 
 def _issue(case: CheckinCase, by: User, *, priority: str, late: bool = False) -> Ticket:
+    # The flags travel with the ticket: the first counter sees what check-in saw.
+    flags = [{"code": f.code, "message": f.message} for f in case.flags if f.code in TRAVELLING_FLAGS]
     try:
-        return ticket_issue(office=case.booking.office, by=by, booking=case.booking, priority=priority, late=late)
+        return ticket_issue(
+            office=case.booking.office, by=by, booking=case.booking, priority=priority, late=late, flags=flags
+        )
     except IntegrityError:
         # The booking's one ticket (a second desk scanned the same proof at the same moment).
         raise Conflict("has_ticket", _("Pemohon ini baru saja mendapat tiket.")) from None
 
 
-def checkin_issue(*, case: CheckinCase, by: User, ktp_confirmed: bool, priority: str, ip: str | None) -> Ticket:
+def checkin_issue(
+    *, case: CheckinCase, by: User, ktp_confirmed: bool, priority: str, ip: str | None, notify: str = ""
+) -> Ticket:
     """Issue the queue ticket at the desk (or the pickup ticket for a passport that is ready)."""
     _check_form(ktp_confirmed=ktp_confirmed, priority=priority)
     if case.pickup:
@@ -97,9 +111,30 @@ def checkin_issue(*, case: CheckinCase, by: User, ktp_confirmed: bool, priority:
         _audit(case, by, "checkin.pickup_ticket", ip, ticket=ticket.display)
         return ticket
     _refuse_unless_ticketable(case)
-    ticket = _issue(case, by, priority=priority)
-    _audit(case, by, "checkin.ticket", ip, ticket=ticket.display, priority=priority, ktp_confirmed=True)
+    optin = _turn_optin(case, notify)
+    with transaction.atomic():
+        ticket = _issue(case, by, priority=priority)
+        if optin:
+            Ticket.objects.filter(pk=ticket.pk).update(**optin)
+            for name, value in optin.items():
+                setattr(ticket, name, value)
+            turn_near(office=ticket.office, stage=ticket.stage)  # already near the front: told at once
+    _audit(case, by, "checkin.ticket", ip, ticket=ticket.display, priority=priority, ktp_confirmed=True, notify=notify)
     return ticket
+
+
+def _turn_optin(case: CheckinCase, notify: str) -> dict[str, str]:
+    """The "your turn is near" choice of the check-in form: "", "sms" or "whatsapp"."""
+    if not notify:
+        return {}
+    if notify not in TURN_CHANNELS:
+        raise DomainError("invalid", _("Pilihan pesan giliran tidak dikenal."), field="notify")
+    optin = turn_optin_fields(booking=case.booking, channel=notify)
+    if not optin:
+        raise DomainError(
+            "no_phone", _("Tidak ada nomor HP pada data ini: pesan giliran tidak dapat dikirim."), field="notify"
+        )
+    return optin
 
 
 def late_decision_ask(
@@ -155,13 +190,29 @@ def late_decision_decide(
 
 
 def kiosk_issue(*, case: CheckinCase, by: User, ip: str | None) -> Ticket:
-    """Self-service: only a plain case (paid, today, on time, nothing flagged) gets a ticket here."""
-    desk = [flag for flag in case.flags if flag.code != "missing_documents"]
-    if case.pickup or desk or case.ticket is not None:
+    """Self-service: a paid booking for now gets its ticket, flags and all (they travel with the
+    ticket to the first counter, which checks the KTP anyway). Late, early, another day, unpaid
+    and pickups go to the desk; a person who already has a ticket is told its number."""
+    if case.ticket is not None:
+        raise Conflict(
+            "has_ticket",
+            _("Anda sudah punya nomor antrean %(ticket)s. Tunggu panggilan di layar.")
+            % {"ticket": case.ticket.display},
+        )
+    desk = [flag for flag in case.flags if flag.code not in TRAVELLING_FLAGS]
+    if case.pickup or desk:
         raise Conflict("see_desk", _("Silakan ke meja check-in: petugas akan membantu Anda."))
     _refuse_unless_ticketable(case)
     # The kiosk cannot ask; an elderly applicant's priority is known from the birth date.
     priority = Priority.ELDERLY if case.suggested_priority == Priority.ELDERLY else ""
     ticket = _issue(case, by, priority=priority)
-    _audit(case, by, "kiosk.ticket", ip, ticket=ticket.display, priority=priority)
+    _audit(
+        case,
+        by,
+        "kiosk.ticket",
+        ip,
+        ticket=ticket.display,
+        priority=priority,
+        flags=[f["code"] for f in ticket.checkin_flags],
+    )
     return ticket

@@ -49,6 +49,7 @@ def ticket_issue(
     stage: str = Stage.VERIFICATION,
     late: bool = False,
     walk_in: bool = False,
+    flags: list[dict[str, str]] | None = None,
 ) -> Ticket:
     """Give a queue number to someone at this office today.
 
@@ -90,6 +91,7 @@ def ticket_issue(
             stage=stage,
             late=late,
             walk_in=walk_in,
+            checkin_flags=flags or [],
             appointment_at=booking.slot.starts_at if booking is not None and stage != Stage.PICKUP else None,
             arrived_at=now,
             queued_at=now,

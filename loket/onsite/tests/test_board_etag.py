@@ -70,7 +70,9 @@ def test_each_counter_move_changes_the_etag_and_the_next_poll_gets_it(
         yield "call again", lambda: calls.counter_call_next(counter=desk, by=counter_officer_a)
         yield "recall again", lambda: calls.ticket_recall(counter=desk, by=counter_officer_a)
         yield "third call", lambda: calls.ticket_recall(counter=desk, by=counter_officer_a)
-        yield "no-show", lambda: calls.ticket_no_show(counter=desk, by=counter_officer_a)
+        # The policy's minutes since the first call must pass before a no-show (default 3).
+        yield "no-show", lambda: (clock.shift(180), calls.ticket_no_show(counter=desk, by=counter_officer_a))
+        yield "break", lambda: calls.counter_set_break(counter=desk, on_break=True, by=counter_officer_a)
         yield (
             "close counter",
             lambda: calls.counter_set_stages(counter=desk, stages=[Stage.VERIFICATION], active=False, by=supervisor_a),
@@ -99,7 +101,7 @@ def test_finish_and_day_close_change_the_etag(office_a: Office, counter_officer_
 
     calls.ticket_finish(counter=desk, by=counter_officer_a)
     assert screen.poll() == 200
-    assert screen.state["counters"] == [{"counter": 1, "ticket": None, "status": ""}]
+    assert screen.state["counters"] == [{"counter": 1, "ticket": None, "status": "", "on_break": False}]
     assert screen.state["waiting"]["A"] == 1
 
     clock.move_to(at_local(23, 30))
@@ -146,7 +148,7 @@ def test_an_event_committed_late_with_a_smaller_id_still_changes_the_etag(office
     Ticket.objects.filter(pk=first.pk).update(status="called", counter=desk, calls=1, called_at=NOW)
 
     assert screen.poll() == 200
-    assert screen.state["counters"] == [{"counter": 1, "ticket": first.display, "status": "called"}]
+    assert screen.state["counters"] == [{"counter": 1, "ticket": first.display, "status": "called", "on_break": False}]
     assert screen.state["waiting"]["A"] == 1  # the second person
     assert second.status == "waiting"
 

@@ -115,30 +115,116 @@ def test_the_last_stage_cannot_be_transferred(office_a: Office, counter_officer_
         calls.ticket_transfer(counter=photo, by=counter_officer_a)
 
 
-def test_no_show_only_after_n_calls_and_then_the_booking_is_a_no_show(
+def test_no_show_only_after_the_recalls_and_the_minutes_and_then_the_booking_is_a_no_show(
     office_a: Office, counter_officer_a: User, clock: Any
 ) -> None:
-    QueuePolicy.objects.create(office=office_a, no_show_after_calls=3)
-    desk = counter(office_a, 1)
+    desk = counter(office_a, 1)  # no policy row: the defaults, 2 recalls and 3 minutes
     ticket = issue(office_a)
     calls.counter_call_next(counter=desk, by=counter_officer_a)
-    with pytest.raises(Conflict, match="3 kali"):
+    with pytest.raises(Conflict, match="3 kali") as refused:
         calls.ticket_no_show(counter=desk, by=counter_officer_a)
+    assert refused.value.code == "too_few_calls"
     calls.ticket_recall(counter=desk, by=counter_officer_a)
+    clock.shift(2)
     recalled = calls.ticket_recall(counter=desk, by=counter_officer_a)
     assert recalled.calls == 3
     assert ticket.events.filter(kind=EventKind.RECALLED).count() == 2
-    calls.ticket_no_show(counter=desk, by=counter_officer_a)
+    # Call, recall, recall in two seconds is not enough: 3 minutes from the first call (08:10).
+    with pytest.raises(Conflict, match="08:13") as refused:
+        calls.ticket_no_show(counter=desk, by=counter_officer_a)
+    assert refused.value.code == "too_soon"
+    clock.shift(175)  # 08:12:57
+    with pytest.raises(Conflict):
+        calls.ticket_no_show(counter=desk, by=counter_officer_a)
+    clock.shift(3)  # 08:13:00
+    calls.ticket_no_show(counter=desk, by=counter_officer_a, ip="10.1.2.3")
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.NO_SHOW
     assert ticket.booking is not None and ticket.booking.status == BookingStatus.NO_SHOW
     assert calls.current_ticket(desk) is None
+    assert AuditEntry.objects.get(action="ticket.no_show").ip == "10.1.2.3"
+
+
+def test_the_office_policy_sets_the_recalls_and_minutes(office_a: Office, counter_officer_a: User, clock: Any) -> None:
+    QueuePolicy.objects.create(office=office_a, no_show_after_calls=1, no_show_after_minutes=10)
+    desk = counter(office_a, 1)
+    issue(office_a)
+    calls.counter_call_next(counter=desk, by=counter_officer_a)
+    clock.shift(9 * 60)
+    with pytest.raises(Conflict, match="10 menit"):
+        calls.ticket_no_show(counter=desk, by=counter_officer_a)
+    clock.shift(60)
+    assert calls.ticket_no_show(counter=desk, by=counter_officer_a).status == TicketStatus.NO_SHOW
+
+
+def no_show_now(office: Office, desk: Any, by: User, clock: Any) -> Ticket:
+    QueuePolicy.objects.update_or_create(office=office, defaults={"no_show_after_calls": 1, "no_show_after_minutes": 0})
+    calls.counter_call_next(counter=desk, by=by)
+    return calls.ticket_no_show(counter=desk, by=by)
+
+
+def test_a_supervisor_undoes_todays_no_show_and_the_person_waits_again_first(
+    office_a: Office, counter_officer_a: User, supervisor_a: User, clock: Any
+) -> None:
+    desk = counter(office_a, 1)
+    missed = issue(office_a)
+    clock.shift(60)
+    later = issue(office_a)
+    no_show_now(office_a, desk, counter_officer_a, clock)
+    with pytest.raises(DomainError) as refused:
+        calls.ticket_no_show_undo(office=office_a, ticket_id=missed.pk, by=counter_officer_a)
+    assert refused.value.status == 403
+    back = calls.ticket_no_show_undo(office=office_a, ticket_id=missed.pk, by=supervisor_a, ip="10.9.8.7")
+    assert back.status == TicketStatus.WAITING and back.counter is None and back.calls == 0
+    assert back.booking is not None and back.booking.status == BookingStatus.CHECKED_IN
+    assert [w.ticket.pk for w in waiting_with_estimates(office_a, [Stage.VERIFICATION])] == [missed.pk, later.pk]
+    entry = AuditEntry.objects.get(action="ticket.no_show_undo")
+    assert (entry.actor, entry.ip, entry.target_id) == (supervisor_a, "10.9.8.7", missed.display)
+    assert missed.events.filter(kind=EventKind.REINSTATED).count() == 1
+    with pytest.raises(Conflict, match="tidak berstatus"):
+        calls.ticket_no_show_undo(office=office_a, ticket_id=missed.pk, by=supervisor_a)
+
+
+def test_a_no_show_cannot_be_undone_the_next_day_or_from_another_office(
+    office_a: Office, office_b: Office, counter_officer_a: User, supervisor_a: User, officer_b: User, clock: Any
+) -> None:
+    desk = counter(office_a, 1)
+    missed = issue(office_a)
+    no_show_now(office_a, desk, counter_officer_a, clock)
+    with pytest.raises(DomainError):
+        calls.ticket_no_show_undo(office=office_b, ticket_id=missed.pk, by=officer_b)
+    clock.move_to(NOW + dt.timedelta(days=1))
+    with pytest.raises(Conflict, match="hari yang sama"):
+        calls.ticket_no_show_undo(office=office_a, ticket_id=missed.pk, by=supervisor_a)
+    missed.refresh_from_db()
+    assert missed.status == TicketStatus.NO_SHOW
+
+
+def test_a_counter_on_break_calls_nobody_and_the_break_is_audited(
+    office_a: Office, counter_officer_a: User, clock: Any
+) -> None:
+    desk = counter(office_a, 1)
+    issue(office_a)
+    calls.counter_call_next(counter=desk, by=counter_officer_a)
+    with pytest.raises(Conflict, match="Selesaikan"):
+        calls.counter_set_break(counter=desk, on_break=True, by=counter_officer_a)
+    calls.ticket_finish(counter=desk, by=counter_officer_a)
+    issue(office_a)
+    calls.counter_set_break(counter=desk, on_break=True, by=counter_officer_a, ip="10.0.0.5")
+    calls.counter_set_break(counter=desk, on_break=True, by=counter_officer_a)  # a double click: no second entry
+    assert desk.on_break_since is not None
+    with pytest.raises(Conflict, match="istirahat"):
+        calls.counter_call_next(counter=desk, by=counter_officer_a)
+    calls.counter_set_break(counter=desk, on_break=False, by=counter_officer_a)
+    assert calls.counter_call_next(counter=desk, by=counter_officer_a) is not None
+    actions = list(AuditEntry.objects.filter(target_type="counter").order_by("pk").values_list("action", "ip"))
+    assert actions == [("counter.break_start", "10.0.0.5"), ("counter.break_end", None)]
 
 
 def test_a_person_being_served_cannot_be_recalled_or_marked_no_show(
     office_a: Office, counter_officer_a: User, clock: Any
 ) -> None:
-    QueuePolicy.objects.create(office=office_a, no_show_after_calls=1)
+    QueuePolicy.objects.create(office=office_a, no_show_after_calls=1, no_show_after_minutes=0)
     desk = counter(office_a, 1)
     issue(office_a)
     calls.counter_call_next(counter=desk, by=counter_officer_a)
@@ -235,3 +321,24 @@ def test_finishing_a_pickup_marks_the_passport_collected(office_a: Office, count
     calls.ticket_finish(counter=desk, by=counter_officer_a)
     booking.application.refresh_from_db()
     assert booking.application.stage == DossierStage.COLLECTED
+
+
+def test_a_counter_sends_a_ticket_to_a_chosen_stage_and_back_without_moving_the_dossier(
+    office_a: Office, counter_officer_a: User, clock: Any
+) -> None:
+    verify, photo = counter(office_a, 1), counter(office_a, 3, Stage.PHOTO_INTERVIEW)
+    ticket = issue(office_a)
+    calls.counter_call_next(counter=verify, by=counter_officer_a)
+    with pytest.raises(Conflict, match="sudah di tahap"):
+        calls.ticket_transfer(counter=verify, by=counter_officer_a, to_stage=Stage.VERIFICATION)
+    with pytest.raises(DomainError, match="Tahap tidak dikenal"):
+        calls.ticket_transfer(counter=verify, by=counter_officer_a, to_stage="visa")
+    calls.ticket_transfer(counter=verify, by=counter_officer_a, to_stage=Stage.PHOTO_INTERVIEW)
+    assert ticket.booking is not None
+    application = ticket.booking.application.__class__.objects.get(pk=ticket.booking.application.pk)
+    assert application.stage == DossierStage.DOCUMENTS_VERIFIED  # the next stage: as the T button
+    calls.counter_call_next(counter=photo, by=counter_officer_a)
+    back = calls.ticket_transfer(counter=photo, by=counter_officer_a, to_stage=Stage.VERIFICATION)
+    assert (back.stage, back.status, back.queued_at) == (Stage.VERIFICATION, TicketStatus.WAITING, ticket.queued_at)
+    application.refresh_from_db()
+    assert application.stage == DossierStage.DOCUMENTS_VERIFIED  # sent back: the dossier stays

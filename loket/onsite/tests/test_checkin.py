@@ -18,7 +18,8 @@ from loket.onsite.lookup import booking_at_office, checkin_case
 from loket.onsite.models import LateDecisionStatus, Priority, QueuePolicy, Stage, Ticket
 from loket.onsite.services.checkin import checkin_issue, kiosk_issue, late_decision_ask, late_decision_decide
 from loket.onsite.services.tickets import ticket_issue
-from loket.onsite.tests.queue_helpers import NOW, at_local, booked
+from loket.onsite.tests.conftest import staff_client
+from loket.onsite.tests.queue_helpers import NOW, at_local, booked, counter
 
 
 @pytest.fixture(autouse=True)
@@ -201,7 +202,6 @@ def test_the_kiosk_issues_plain_cases_and_sends_the_rest_to_the_desk(office_a: O
     assert AuditEntry.objects.filter(action="kiosk.ticket", target_id=plain.code).exists()
     for troubled in (
         booked(office_a, status=BookingStatus.AWAITING_PAYMENT),
-        booked(office_a, identity=CheckState.MISMATCH),
         booked(office_a, start=dt.time(9), day=NOW.date() + dt.timedelta(days=1)),
     ):
         with pytest.raises(DomainError, match="meja check-in"):
@@ -210,3 +210,31 @@ def test_the_kiosk_issues_plain_cases_and_sends_the_rest_to_the_desk(office_a: O
     with time_machine.travel(at_local(11, 0), tick=False), pytest.raises(DomainError, match="meja check-in"):
         kiosk_issue(case=checkin_case(late), by=checkin_officer_a, ip=None)
     assert Ticket.objects.count() == 1
+
+
+def test_the_kiosk_serves_a_flagged_booking_and_the_flags_travel_to_the_counter(
+    office_a: Office, checkin_officer_a: User, counter_officer_a: User
+) -> None:
+    mismatch = booked(office_a, identity=CheckState.MISMATCH)
+    ticket = kiosk_issue(case=checkin_case(mismatch), by=checkin_officer_a, ip=None)
+    codes = [flag["code"] for flag in ticket.checkin_flags]
+    assert "identity_mismatch" in codes and "late" not in codes
+    entry = AuditEntry.objects.get(action="kiosk.ticket", target_id=mismatch.code)
+    assert "identity_mismatch" in entry.after["flags"]
+    # Asked again, the kiosk tells the number instead of sending the person to the desk.
+    with pytest.raises(DomainError, match=ticket.display) as again:
+        kiosk_issue(case=checkin_case(mismatch), by=checkin_officer_a, ip=None)
+    assert again.value.code == "has_ticket"
+    counter(office_a, 1)
+    client = staff_client(counter_officer_a)
+    client.post("/petugas/OFA/loket/1/call_next/")
+    html = client.get("/petugas/OFA/loket/1/").content.decode()
+    assert 'id="checkin-flags"' in html and "Data Dukcapil tidak sesuai" in html
+
+
+def test_a_person_with_a_ticket_is_not_also_flagged_late(office_a: Office, checkin_officer_a: User) -> None:
+    booking = booked(office_a)
+    kiosk_issue(case=checkin_case(booking), by=checkin_officer_a, ip=None)
+    with time_machine.travel(at_local(16, 0), tick=False):
+        case = checkin_case(booking)
+    assert case.ticket is not None and [f.code for f in case.flags if f.code == "late"] == []

@@ -221,7 +221,7 @@ def test_the_kiosk_gives_a_ticket_and_shows_only_the_first_name(office_a: Office
     assert "A001" in page and "Budi" in page and "Santoso" not in page
     assert booking.person.masked_nik not in page and booking.person.nik not in page
     again = client.post(f"/petugas/{office_a.code}/kiosk/", {"code": booking.code})
-    assert again.status_code == 409 and "meja check-in" in again.content.decode()
+    assert again.status_code == 409 and "Anda sudah punya nomor antrean A001" in again.content.decode()
     assert client.post(f"/petugas/{office_a.code}/kiosk/", {"code": "???"}).status_code == 422
 
 

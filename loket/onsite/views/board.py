@@ -63,6 +63,7 @@ def board_page(request: HttpRequest, office: str) -> HttpResponse:
                 "counter": str(_("Loket")),
                 "noCalls": str(_("Belum ada panggilan")),
                 "noCounters": str(_("Belum ada loket aktif")),
+                "onBreak": str(_("Istirahat")),
                 "locale": "id-ID" if language == "id" else "en-GB",
             },
         }

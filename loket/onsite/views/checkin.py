@@ -11,6 +11,7 @@ from loket.core.errors import DomainError
 from loket.core.headers import camera_allowed
 from loket.offices.models import Office
 from loket.onsite.access import officer_view, roles_at
+from loket.onsite.live import live_fingerprint
 from loket.onsite.lookup import CheckinCase, booking_at_office, checkin_case
 from loket.onsite.models import LateDecision, LateDecisionStatus, Priority, Stage, Ticket
 from loket.onsite.policy import queue_policy_for
@@ -22,6 +23,7 @@ from loket.onsite.services.checkin import (
     late_decision_decide,
 )
 from loket.onsite.views.desk import client_ip, error_status, id_param, staff_user
+from loket.onsite.views.live import live_response
 
 DESK_ROLES = (StaffRoleKind.CHECKIN, StaffRoleKind.SUPERVISOR)
 
@@ -35,7 +37,6 @@ def _page(
     code: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = staff_user(request)
     issued = None
     ticket_id = id_param(request.GET.get("tiket", ""))
     if ticket_id:
@@ -48,6 +49,17 @@ def _page(
         "code": code,
         "issued": issued,
         "priorities": Priority.choices,
+        "live_etag": live_fingerprint(office),
+        **_live_context(request, office),
+    }
+    return render(request, "onsite/checkin.html", context, status=status)
+
+
+def _live_context(request: HttpRequest, office: Office) -> dict[str, object]:
+    """The desk's live part: the queue now, late arrivals waiting for a supervisor, today's last tickets."""
+    user = staff_user(request)
+    return {
+        "office": office,
         "is_supervisor": StaffRoleKind.SUPERVISOR in roles_at(user, office),
         "pending": LateDecision.objects.filter(office=office, status=LateDecisionStatus.PENDING).select_related(
             "booking"
@@ -56,7 +68,16 @@ def _page(
         "wait_estimate": new_ticket_estimate(office, Stage.VERIFICATION),
         "recent": Ticket.objects.filter(office=office, day=office.local_today()).order_by("-arrived_at", "-pk")[:8],
     }
-    return render(request, "onsite/checkin.html", context, status=status)
+
+
+@officer_view(*DESK_ROLES, action="checkin.open")
+def checkin_live(request: HttpRequest, office: Office) -> HttpResponse:
+    """The desk's live part, polled by live.js (304 while nothing changed)."""
+    return live_response(
+        request,
+        live_fingerprint(office),
+        lambda: render(request, "onsite/live/checkin.html", _live_context(request, office)),
+    )
 
 
 def _case(request: HttpRequest, office: Office, raw: str) -> CheckinCase:
@@ -83,7 +104,14 @@ def checkin(request: HttpRequest, office: Office) -> HttpResponse:
         ktp = request.POST.get("ktp") == "on"
         priority = request.POST.get("priority", "")[:20]
         if action == "issue":
-            ticket = checkin_issue(case=case, by=user, ktp_confirmed=ktp, priority=priority, ip=client_ip(request))
+            ticket = checkin_issue(
+                case=case,
+                by=user,
+                ktp_confirmed=ktp,
+                priority=priority,
+                ip=client_ip(request),
+                notify=request.POST.get("notify", "")[:20],
+            )
             messages.success(request, _("Tiket %(ticket)s diterbitkan.") % {"ticket": ticket.display})
             return redirect(f"{reverse('onsite:checkin', args=[office.code])}?tiket={ticket.pk}")
         if action in ("late_ask", "late_approve"):

@@ -38,6 +38,10 @@ def test_the_supervisor_reads_the_report_and_gets_the_csv(
     assert "66.7" in yesterday.inner_text()  # two of three came
     # The page itself never scrolls sideways; only the wide table does, inside its frame.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The planning charts are SVG drawn by the server: visible without any chart script.
+    chart = page.locator("svg.chart-no-shows")
+    assert chart.is_visible() and chart.bounding_box()["height"] > 100  # type: ignore[index]
+    assert page.locator("svg.chart-no-shows rect.bar.extra").count() == 1  # the one no-show's window
     screenshot(page, "report-office")
 
     with page.expect_download() as download:

@@ -213,5 +213,9 @@ def test_a_closed_day_takes_no_more_walkins(office_a: Office, supervisor_a: User
     with time_machine.travel(AFTER_LAST_WINDOW, tick=False):
         share(office_a, 50)
         staff_client(supervisor_a).post("/petugas/OFA/tutup-hari/")
+        page = staff_client(checkin_officer_a).get("/petugas/OFA/walkin/").content.decode()
         refused = post_walkin(staff_client(checkin_officer_a), office_a)
+    # Said on the empty form already, with the next day offered (not "18 walk-in seats left").
+    assert "Walk-in hari ini tidak bisa: hari layanan ini sudah ditutup." in page and 'id="room"' not in page
+    assert 'id="book-offer"' in page
     assert refused.status_code == 422 and "sudah ditutup" in refused.content.decode()

@@ -267,3 +267,35 @@ def test_walkin_unknown_priority_is_refused_next_to_the_field(office_a: Office, 
     assert response.status_code == 422
     assert 'id="id_priority-error"' in response.content.decode()
     assert not Booking.objects.exists()
+
+
+def test_a_closed_today_is_said_before_anything_is_typed_and_the_form_books_the_next_day(
+    office_a: Office, checkin_officer_a: User
+) -> None:
+    share(office_a, 50)
+    Closure.objects.create(office=office_a, date=TODAY, reason="Banjir")
+    client = staff_client(checkin_officer_a)
+    html = client.get("/petugas/OFA/walkin/").content.decode()
+    assert 'id="closed-today"' in html and "Walk-in hari ini tidak bisa: Banjir." in html
+    assert 'id="room"' not in html  # no "walk-in seats left today" for a closed day
+    assert 'name="day" value="2026-12-02"' in html and 'id="book-offer"' in html
+    assert post_walkin(client, office_a, day="2026-12-02").status_code == 302
+    assert Booking.objects.get().slot.date == TOMORROW
+    english = staff_client(checkin_officer_a)
+    english.cookies["django_language"] = "en"
+    html = english.get("/petugas/OFA/walkin/").content.decode()
+    assert "No walk-ins today: Banjir." in html and "This form books the next day with walk-in seats" in html
+
+
+def test_a_full_today_is_said_on_the_empty_form(office_a: Office, checkin_officer_a: User) -> None:
+    share(office_a, 20)  # one walk-in seat a day
+    client = staff_client(checkin_officer_a)
+    assert 'id="closed-today"' not in client.get("/petugas/OFA/walkin/").content.decode()
+    assert post_walkin(client, office_a, 1).status_code == 302
+    html = client.get("/petugas/OFA/walkin/").content.decode()
+    assert "kuota walk-in hari ini sudah habis" in html and 'name="day" value="2026-12-02"' in html
+
+
+def test_without_any_day_with_room_the_form_cannot_be_sent(office_a: Office, checkin_officer_a: User) -> None:
+    html = staff_client(checkin_officer_a).get("/petugas/OFA/walkin/").content.decode()
+    assert "Tidak ada hari dengan kuota walk-in" in html and "Daftarkan dan pesan" not in html

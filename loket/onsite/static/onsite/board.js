@@ -44,10 +44,11 @@
     list.replaceChildren();
     if (!counters.length) list.append(el("li", "counter-none", labels.noCounters));
     counters.forEach(function (row) {
-      var item = el("li", "counter" + (row.ticket ? " busy" : "") + (row.counter === flashCounter ? " flash" : ""));
+      var item = el("li", "counter" + (row.ticket ? " busy" : "") + (row.on_break ? " on-break" : "") +
+                    (row.counter === flashCounter ? " flash" : ""));
       item.dataset.counter = row.counter;
       item.append(el("span", "counter-label", labels.counter + " " + row.counter), " ",
-                  el("span", "counter-ticket", row.ticket || "—"));
+                  el("span", "counter-ticket", row.ticket || (row.on_break ? labels.onBreak : "—")));
       list.append(item);
     });
   }
