@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "loket.audit",
     "loket.onsite",
     "loket.walkin",
+    "loket.release",
     "loket.reports",
     "loket.web",
     "loket.textchannel",

@@ -21,6 +21,7 @@ from loket.booking.services import BookingRequest, booking_create
 from loket.core.errors import DomainError
 from loket.core.forms import add_domain_error
 from loket.offices.models import Office
+from loket.release.selectors import next_release
 from loket.web.calendar import booking_calendar
 from loket.web.forms import OfficeSearchForm
 from loket.web.selectors import OfficeResult, offices_matching
@@ -118,7 +119,8 @@ def dates(request: HttpRequest, office: str) -> HttpResponse:
     if today.reason_code == "suspended":  # outage mode: one clear message instead of a month of "closed"
         return render(request, "web/book_date.html", {"office": place, "suspended": today.reason})
     calendar = booking_calendar(place, href=lambda day: _window_url(place, day))
-    return render(request, "web/book_date.html", {"office": place, "cal": calendar})
+    context = {"office": place, "cal": calendar, "next_release": next_release(place)}
+    return render(request, "web/book_date.html", context)
 
 
 @verified_required

@@ -1,0 +1,36 @@
+"""Actors for release tests: the office actors of loket/onsite, and an office whose days open
+at 08:00 office time, 14 days ahead. Time is frozen on Tue 1 Dec 2026, 07:30 WIB where a
+test asks for `frozen` (half an hour before that day's release: 15 Dec opens at 08:00)."""
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+
+from loket.offices.models import Office
+from loket.onsite.tests.conftest import (  # noqa: F401 - fixtures shared with loket/onsite
+    counter_officer_a,
+    national_admin,
+    office_a,
+    office_b,
+    officer_b,
+    supervisor_a,
+)
+
+NOW = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)  # 07:30 in Jakarta
+TODAY = dt.date(2026, 12, 1)
+RELEASE_DAY = dt.date(2026, 12, 15)  # the day that opens today at 08:00 WIB
+
+
+@pytest.fixture
+def frozen() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def ruled(office_a: Office) -> Office:  # noqa: F811 - the fixture above
+    office_a.release_time, office_a.horizon_days = dt.time(8), 14
+    office_a.save()
+    return office_a
