@@ -11,7 +11,10 @@ worker=$!
 # Reacts to booking events (the application, the bill, the messages) within a fraction of a second.
 $PY manage.py booking_events &
 events=$!
-trap 'kill $worker $events 2>/dev/null; wait $worker $events 2>/dev/null' EXIT INT TERM
+# Runs the waiting rooms of releases: opens them, draws the order at the release instant, admits.
+$PY manage.py release_rooms &
+rooms=$!
+trap 'kill $worker $events $rooms 2>/dev/null; wait $worker $events $rooms 2>/dev/null' EXIT INT TERM
 
 echo "Loket: http://$BIND  (API docs: http://$BIND/api/v1/docs, admin: http://$BIND/admin/)"
 # One process with threads on SQLite keeps the local-memory cache (rate limits) shared;

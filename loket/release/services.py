@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import User
@@ -17,6 +18,7 @@ from loket.audit.services import audit_record
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import Office
 from loket.offices.selectors import office_forget
+from loket.release.models import Room, RoomState
 from loket.release.selectors import next_release
 
 HORIZON_MAX = 366
@@ -90,5 +92,7 @@ def release_now(*, by: User, office: Office, day: dt.date, ip: str | None = None
             after={"date": day.isoformat(), "rule_opens_at": upcoming.opens_at.isoformat()},
             ip=ip,
         )
+        # A waiting room for the day draws its order now, not at the rule's time.
+        Room.objects.filter(office=office, date=day, state=RoomState.WAITING).update(opens_at=timezone.now())
     office_forget(office.code)
     return Office.objects.get(pk=office.pk)

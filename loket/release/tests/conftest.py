@@ -8,6 +8,8 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 
+from conftest import make_applicant
+from loket.accounts.models import User
 from loket.offices.models import Office
 from loket.onsite.tests.conftest import (  # noqa: F401 - fixtures shared with loket/onsite
     counter_officer_a,
@@ -34,3 +36,17 @@ def ruled(office_a: Office) -> Office:  # noqa: F811 - the fixture above
     office_a.release_time, office_a.horizon_days = dt.time(8), 14
     office_a.save()
     return office_a
+
+
+def make_people(count: int, *, prefix: str = "orang") -> list[User]:
+    """`count` verified applicants with their own NIKs (born 1 Jan 1990, Palembang)."""
+    return [
+        make_applicant(
+            email=f"{prefix}{i}@example.id",
+            nik=f"1671010101{90:02d}{i + 1:04d}",
+            full_name=f"Orang {i}",
+            birth_date=dt.date(1990, 1, 1),
+            sex="M",
+        )
+        for i in range(count)
+    ]
