@@ -32,6 +32,7 @@ from loket.booking.models import Booking
 from loket.booking.passes import gate_end, gate_open
 from loket.booking.selectors import day_plans, release_instant, released_until
 from loket.core.errors import Conflict, DomainError
+from loket.notify.events import notify
 from loket.offices.models import Office
 from loket.release.models import Entry, Room, RoomState
 from loket.release.selectors import next_release
@@ -170,11 +171,30 @@ def room_admit(room: Room, *, now: dt.datetime | None = None) -> int:
         time.sleep(secrets.randbelow(200) / 1000)
     expires = now + dt.timedelta(minutes=settings.LOKET_RELEASE_PASS_MINUTES)
     admitted = 0
-    for entry_id in list(waiting.values_list("id", flat=True)[:want]):
-        admitted += Entry.objects.filter(pk=entry_id, admitted_at__isnull=True).update(
+    for entry in list(waiting.select_related("account")[:want]):
+        if Entry.objects.filter(pk=entry.pk, admitted_at__isnull=True).update(
             admitted_at=now, pass_id=secrets.token_hex(16), pass_expires_at=expires
-        )
+        ):
+            admitted += 1
+            _tell_admitted(entry, room, expires)
     return admitted
+
+
+def _tell_admitted(entry: Entry, room: Room, expires: dt.datetime) -> None:
+    """The admitted person is told on the channels they chose (the outbox, same transaction)."""
+    office = room.office
+    notify(
+        event="release_admitted",
+        user=entry.account,
+        key=f"release:{entry.pk}:admitted",
+        context={
+            "office": office.name,
+            "date": room.date.isoformat(),
+            "until": f"{expires.astimezone(office.zone):%H:%M}",
+            "zone": office.zone_abbreviation,
+            "link": f"{settings.LOKET_BASE_URL}/ruang-tunggu/{entry.ticket}/",
+        },
+    )
 
 
 def room_close(room: Room) -> bool:

@@ -75,3 +75,13 @@ def waiting_status(entry: Entry, *, now: dt.datetime | None = None) -> WaitingSt
     rounds = math.ceil(position / per_round)
     estimate = (rounds - 1) * settings.LOKET_RELEASE_PASS_MINUTES * 60
     return plain("waiting", position, estimate)
+
+
+def pass_for(*, user_id: int, office_id: int, day: dt.date) -> str | None:
+    """The account's valid, unused pass for that office day (the web's booking step uses it)."""
+    entry = (
+        Entry.objects.select_related("room")
+        .filter(account_id=user_id, room__office_id=office_id, room__date=day, admitted_at__isnull=False)
+        .first()
+    )
+    return waiting_status(entry).release_pass if entry else None
