@@ -29,6 +29,7 @@ api.add_router("/household", household.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/offices", offices.router)
 api.add_router("/offices", releases.offices_router)  # the waiting rooms of releases
+api.add_router("/offices", releases.public_router)
 api.add_router("/waiting", releases.waiting_router)
 api.add_router("/bookings", bookings.router)
 api.add_router("/payments", payments.router)

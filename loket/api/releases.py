@@ -1,6 +1,7 @@
 """The waiting room of a release: join it, then ask how it goes until a pass is given."""
 
 import datetime as dt
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Path, Router, Schema, Status
@@ -10,14 +11,33 @@ from loket.api.offices import OfficeCode
 from loket.api.security import VerifiedTokenAuth, current_user
 from loket.audit.services import request_ip
 from loket.core.errors import NotFound
-from loket.core.ratelimit import hit
 from loket.offices.selectors import office_by_code
 from loket.release.models import Entry
+from loket.release.pow import challenge_new
 from loket.release.room import room_join
 from loket.release.waiting import waiting_status
 
 offices_router = Router(tags=["releases"], auth=VerifiedTokenAuth())
 waiting_router = Router(tags=["releases"], auth=VerifiedTokenAuth())
+public_router = Router(tags=["releases"])
+
+
+class JoinIn(Schema):
+    altcha: str | None = Field(
+        None,
+        max_length=2000,
+        description="The solved challenge of GET …/challenge: base64 of JSON "
+        '{"algorithm", "challenge", "number", "salt", "signature"} (ALTCHA v1). '
+        "Not needed when the account has joined already.",
+    )
+
+
+class ChallengeOut(Schema):
+    algorithm: str = Field(description='"SHA-256"')
+    challenge: str = Field(description="hex of sha256(salt + number) for the number to find")
+    maxnumber: int = Field(description="the number is between 0 and this")
+    salt: str
+    signature: str
 
 
 class JoinOut(Schema):
@@ -38,20 +58,33 @@ class WaitingOut(Schema):
 
 
 @offices_router.post("/{code}/releases/{date}/join", response={200: JoinOut, 201: JoinOut})
-def release_join(request: HttpRequest, code: Path[OfficeCode], date: Path[dt.date]) -> Status[JoinOut]:
+def release_join(request: HttpRequest, code: Path[OfficeCode], date: Path[dt.date], payload: JoinIn) -> Status[JoinOut]:
     """Join the waiting room of the office's release of `date` (from 30 minutes before it opens).
 
     Everyone who joined before the release instant is put in a random order then; later
     joiners queue behind them by arrival. Joining again returns the same ticket.
     """
     user = current_user(request)
-    hit(scope="release-join", key=str(user.pk), limit=10, window_seconds=60)
     office = office_by_code(code)
     if office is None:
         raise Http404
-    entry, created = room_join(user=user, office=office, day=date, ip=request_ip(request))
+    entry, created = room_join(user=user, office=office, day=date, proof=payload.altcha, ip=request_ip(request))
     status = waiting_status(entry)
     return Status(201 if created else 200, JoinOut(ticket=entry.ticket, state=status.state, position=status.position))
+
+
+@public_router.get("/{code}/releases/{date}/challenge", response=ChallengeOut)
+def release_challenge(request: HttpRequest, code: Path[OfficeCode], date: Path[dt.date]) -> dict[str, Any]:
+    """A proof-of-work challenge for joining this release's waiting room (ALTCHA v1, SHA-256).
+
+    Find the integer `number` (0 ≤ number ≤ maxnumber) with hex(sha256(salt + str(number)))
+    == challenge; send base64(JSON {algorithm, challenge, number, salt, signature}) as `altcha`
+    in the join body. Valid 10 minutes, once. Tuned to about a second on a cheap phone.
+    """
+    office = office_by_code(code)
+    if office is None:
+        raise Http404
+    return challenge_new(office=office, day=date)
 
 
 @waiting_router.get("/{ticket}", response=WaitingOut, by_alias=True)

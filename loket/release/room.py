@@ -32,10 +32,17 @@ from loket.booking.models import Booking
 from loket.booking.passes import gate_end, gate_open
 from loket.booking.selectors import day_plans, release_instant, released_until
 from loket.core.errors import Conflict, DomainError
+from loket.core.ratelimit import hit
 from loket.notify.events import notify
 from loket.offices.models import Office
 from loket.release.models import Entry, Room, RoomState
+from loket.release.pow import solution_check
 from loket.release.selectors import next_release
+
+# Joining is rare for a person (once per release); a script retrying is slowed down.
+JOINS_PER_MINUTE = 10
+# Households and offices share addresses (and mobile carriers put many phones behind one).
+JOINS_PER_MINUTE_PER_ADDRESS = 120
 
 
 def join_window(office: Office, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -78,17 +85,26 @@ def _room_to_join(office: Office, day: dt.date, now: dt.datetime) -> Room:
     return room
 
 
-def room_join(*, user: User, office: Office, day: dt.date, ip: str | None = None) -> tuple[Entry, bool]:
-    """Join the day's waiting room. Joining again returns the same entry: (entry, created)."""
+def room_join(
+    *, user: User, office: Office, day: dt.date, proof: str | None, ip: str | None = None
+) -> tuple[Entry, bool]:
+    """Join the day's waiting room with a solved proof of work (pow.py). Joining again returns
+    the same entry, without a new proof: (entry, created). Rate limited per account, per NIK
+    and per client address."""
     if not user.has_verified_email:
         raise DomainError("not_verified", _("Verifikasi email Anda terlebih dahulu."), status=403)
     holder = Person.objects.filter(account=user, relation=Relation.SELF).first()
     if holder is None:
         raise DomainError("no_holder", _("Akun ini tidak memiliki data pemohon (NIK)."))
+    hit(scope="release-join-account", key=str(user.pk), limit=JOINS_PER_MINUTE, window_seconds=60)
+    hit(scope="release-join-nik", key=str(holder.pk), limit=JOINS_PER_MINUTE, window_seconds=60)
+    if ip:
+        hit(scope="release-join-ip", key=ip, limit=JOINS_PER_MINUTE_PER_ADDRESS, window_seconds=60)
     room = _room_to_join(office, day, timezone.now())
     mine = Entry.objects.filter(room=room, account=user).first()
     if mine is not None:
         return mine, False
+    solution_check(proof, office=office, day=day)
     try:
         with transaction.atomic():
             return (

@@ -14,8 +14,8 @@ from loket.booking.services import BookingRequest, booking_create
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import Office
 from loket.release.models import Entry, Room, RoomState
-from loket.release.room import room_join, rooms_open_due, rooms_tick, shuffle_order
-from loket.release.tests.conftest import NOW, RELEASE_DAY, make_people
+from loket.release.room import rooms_open_due, rooms_tick, shuffle_order
+from loket.release.tests.conftest import NOW, RELEASE_DAY, join, make_people
 from loket.release.waiting import waiting_status
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -31,10 +31,10 @@ def book(user: User, release_pass: str | None, *, start: int = 8, member: int | 
 
 def test_the_room_opens_half_an_hour_before_and_one_account_joins_once(ruled: Office, applicant: User) -> None:
     with time_machine.travel(NOW - dt.timedelta(minutes=1), tick=False), pytest.raises(Conflict) as early:
-        room_join(user=applicant, office=ruled, day=RELEASE_DAY)
+        join(applicant, ruled, RELEASE_DAY)
     assert early.value.code == "too_early"
-    entry, created = room_join(user=applicant, office=ruled, day=RELEASE_DAY)
-    again, created_again = room_join(user=applicant, office=ruled, day=RELEASE_DAY)
+    entry, created = join(applicant, ruled, RELEASE_DAY)
+    again, created_again = join(applicant, ruled, RELEASE_DAY)
     assert (created, created_again, again.ticket) == (True, False, entry.ticket)
     assert ReleaseGate.objects.get(office=ruled, date=RELEASE_DAY).ended_at is None
     assert waiting_status(entry).state == "waiting"
@@ -43,21 +43,21 @@ def test_the_room_opens_half_an_hour_before_and_one_account_joins_once(ruled: Of
 
 def test_only_the_next_release_has_a_room(ruled: Office, applicant: User) -> None:
     with pytest.raises(Conflict) as open_day:
-        room_join(user=applicant, office=ruled, day=RELEASE_DAY - dt.timedelta(days=1))
+        join(applicant, ruled, RELEASE_DAY - dt.timedelta(days=1))
     assert open_day.value.code == "no_release"
     with pytest.raises(Conflict) as later:
-        room_join(user=applicant, office=ruled, day=RELEASE_DAY + dt.timedelta(days=1))
+        join(applicant, ruled, RELEASE_DAY + dt.timedelta(days=1))
     assert later.value.code == "too_early"
 
 
 def test_the_draw_is_random_recorded_and_late_joiners_wait_behind(ruled: Office) -> None:
     people = make_people(8)
     for person in people[:7]:
-        room_join(user=person, office=ruled, day=RELEASE_DAY)
+        join(person, ruled, RELEASE_DAY)
     with time_machine.travel(OPENS, tick=False):
         rooms_tick()
         room = Room.objects.get()
-        late, _created = room_join(user=people[7], office=ruled, day=RELEASE_DAY)
+        late, _created = join(people[7], ruled, RELEASE_DAY)
     assert room.state == RoomState.ADMITTING and len(room.seed) == 64
     early = list(Entry.objects.filter(rank__isnull=False).order_by("rank").values_list("ticket", flat=True))
     assert len(early) == 7
@@ -72,7 +72,7 @@ def test_the_draw_is_random_recorded_and_late_joiners_wait_behind(ruled: Office)
 
 
 def test_a_day_under_release_is_booked_only_with_a_pass(ruled: Office, applicant: User, other_applicant: User) -> None:
-    mine, _created = room_join(user=applicant, office=ruled, day=RELEASE_DAY)
+    mine, _created = join(applicant, ruled, RELEASE_DAY)
     with time_machine.travel(OPENS, tick=False):
         with pytest.raises(Conflict) as before_admission:
             book(applicant, None)
@@ -108,7 +108,7 @@ def test_a_day_under_release_is_booked_only_with_a_pass(ruled: Office, applicant
 def test_an_unused_pass_expires_and_the_next_people_are_admitted(ruled: Office) -> None:
     people = make_people(11)
     for person in people:
-        room_join(user=person, office=ruled, day=RELEASE_DAY)
+        join(person, ruled, RELEASE_DAY)
     with time_machine.travel(OPENS, tick=False):
         rooms_tick()
     admitted = list(Entry.objects.filter(admitted_at__isnull=False).order_by("rank"))
@@ -150,5 +150,5 @@ def test_an_unverified_account_cannot_join(ruled: Office, applicant: User) -> No
     applicant.email_verified_at = None
     applicant.save()
     with pytest.raises(DomainError) as refused:
-        room_join(user=applicant, office=ruled, day=RELEASE_DAY)
+        join(applicant, ruled, RELEASE_DAY)
     assert refused.value.status == 403

@@ -12,7 +12,7 @@ from loket.notify.models import Message
 from loket.offices.models import Office
 from loket.release.models import Entry
 from loket.release.room import rooms_tick
-from loket.release.tests.conftest import NOW, RELEASE_DAY
+from loket.release.tests.conftest import NOW, RELEASE_DAY, solved
 
 pytestmark = pytest.mark.usefixtures("frozen")
 OPENS = NOW + dt.timedelta(minutes=30)
@@ -28,7 +28,10 @@ def ani(client: Client, applicant: User, ruled: Office) -> Client:
 def test_join_wait_be_told_and_book(ani: Client, applicant: User) -> None:
     page = ani.get(ROOM).content.decode()
     assert "diundi secara acak" in page
-    waiting = ani.post(ROOM)
+    assert f'data-challenge="/api/v1/offices/OFA/releases/{RELEASE_DAY}/challenge"' in page
+    assert "web/pow.js" in page
+    assert ani.post(ROOM).url == ROOM  # without the proof of work: back, with the reason
+    waiting = ani.post(ROOM, {"altcha": solved(Office.objects.get(code="OFA"), RELEASE_DAY)})
     entry = Entry.objects.get(account=applicant)
     assert waiting.url == f"/ruang-tunggu/{entry.ticket}/"
     assert ani.get(ROOM).url == waiting.url  # joined once
@@ -52,7 +55,7 @@ def test_join_wait_be_told_and_book(ani: Client, applicant: User) -> None:
 
 
 def test_the_poll_is_small_cached_and_304_when_unchanged(ani: Client, applicant: User, other_applicant: User) -> None:
-    ani.post(ROOM)
+    ani.post(ROOM, {"altcha": solved(Office.objects.get(code="OFA"), RELEASE_DAY)})
     ticket = Entry.objects.get().ticket
     url = f"/ruang-tunggu/{ticket}/status.json"
     first = ani.get(url)
@@ -73,7 +76,7 @@ def test_a_join_refused_says_why(ani: Client) -> None:
 
 
 def test_the_waiting_page_in_english(ani: Client) -> None:
-    ani.post(ROOM)
+    ani.post(ROOM, {"altcha": solved(Office.objects.get(code="OFA"), RELEASE_DAY)})
     ticket = Entry.objects.get().ticket
     ani.cookies["django_language"] = "en"
     page = ani.get(f"/ruang-tunggu/{ticket}/", headers={"accept-language": "en"}).content.decode()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from loket.audit.services import request_ip
@@ -35,13 +36,20 @@ def room(request: HttpRequest, office: str, date: str) -> HttpResponse:
         return redirect("web:waiting", ticket=mine.ticket)
     if request.method == "POST":
         try:
-            entry, _created = room_join(user=user, office=place, day=day, ip=request_ip(request))
+            proof = request.POST.get("altcha", "")[:2000] or None
+            entry, _created = room_join(user=user, office=place, day=day, proof=proof, ip=request_ip(request))
         except DomainError as error:
             messages.error(request, error.message)
             return redirect(request.path)
         return redirect("web:waiting", ticket=entry.ticket)
     join_from, opens_at = join_window(place, day)
-    context = {"office": place, "day": day, "join_from": join_from, "opens_at": opens_at}
+    context = {
+        "office": place,
+        "day": day,
+        "join_from": join_from,
+        "opens_at": opens_at,
+        "challenge": reverse("api-v1:release_challenge", kwargs={"code": place.code, "date": day.isoformat()}),
+    }
     return render(request, "web/release_room.html", context)
 
 
