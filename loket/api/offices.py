@@ -139,7 +139,8 @@ def office_availability(request: HttpRequest, code: Path[OfficeCode], query: Que
 class ReleaseOut(Schema):
     date: dt.date = Field(description="The office's local day that opens.")
     opens_at: dt.datetime = Field(description="When its seats open: office time, with its UTC offset.")
-    state: str = Field(description='"scheduled": opens at opens_at.')
+    join_from: dt.datetime = Field(description="From when its waiting room may be joined.")
+    state: str = Field(description='"scheduled" (its waiting room not open yet) or "joining" (join it now).')
 
 
 class ReleasesQuery(Schema):
@@ -157,6 +158,6 @@ def office_releases(request: HttpRequest, code: Path[OfficeCode], query: Query[R
     if office is None:
         raise Http404
     return [
-        ReleaseOut(date=r.date, opens_at=r.opens_at, state=r.state)
+        ReleaseOut(date=r.date, opens_at=r.opens_at, join_from=r.join_from, state=r.state)
         for r in releases_upcoming(office, count=query.count)
     ]

@@ -7,6 +7,8 @@ A day's seats open by the office's release rule (loket/booking/selectors.py rele
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from loket.booking.selectors import release_instant, released_until
 from loket.offices.calendar import closures_between
 from loket.offices.models import Office
@@ -19,7 +21,8 @@ LOOK_AHEAD_DAYS = 62
 class Release:
     date: dt.date
     opens_at: dt.datetime  # aware, in the office's zone
-    state: str  # "scheduled": opens at opens_at
+    join_from: dt.datetime  # its waiting room opens (LOKET_RELEASE_JOIN_MINUTES before)
+    state: str  # "scheduled": the room not open yet; "joining": the room is open
 
 
 def releases_upcoming(office: Office, *, count: int = 7, now_local: dt.datetime | None = None) -> list[Release]:
@@ -37,7 +40,10 @@ def releases_upcoming(office: Office, *, count: int = 7, now_local: dt.datetime 
     day = first
     while day <= last and len(found) < count:
         if day.weekday() in served and day not in closed:
-            found.append(Release(date=day, opens_at=release_instant(office, day), state="scheduled"))
+            opens_at = release_instant(office, day)
+            join_from = opens_at - dt.timedelta(minutes=settings.LOKET_RELEASE_JOIN_MINUTES)
+            state = "joining" if join_from <= now_local and settings.LOKET_RELEASE_WAITING_ROOM else "scheduled"
+            found.append(Release(date=day, opens_at=opens_at, join_from=join_from, state=state))
         day += dt.timedelta(days=1)
     return found
 

@@ -42,7 +42,7 @@ def test_upcoming_releases_skip_days_that_open_nothing(ruled: Office) -> None:
     days = [r.date for r in releases_upcoming(ruled, count=6)]
     assert days == [dt.date(2026, 12, d) for d in (15, 16, 18, 19, 21, 22)]
     first = releases_upcoming(ruled, count=1)[0]
-    assert (first.opens_at, first.state) == (dt.datetime(2026, 12, 1, 8, tzinfo=WIB), "scheduled")
+    assert (first.opens_at, first.state) == (dt.datetime(2026, 12, 1, 8, tzinfo=WIB), "joining")
     christmas = [r.date for r in releases_upcoming(ruled, count=12)]
     assert dt.date(2026, 12, 25) not in christmas  # a national holiday
 
@@ -61,8 +61,18 @@ def test_the_api_lists_the_next_releases(api: Client, ruled: Office) -> None:
     answer = api.get("/api/v1/offices/ofa/releases?count=2")
     assert answer.status_code == 200
     assert answer.json() == [
-        {"date": "2026-12-15", "opens_at": "2026-12-01T08:00:00+07:00", "state": "scheduled"},
-        {"date": "2026-12-16", "opens_at": "2026-12-02T08:00:00+07:00", "state": "scheduled"},
+        {
+            "date": "2026-12-15",
+            "opens_at": "2026-12-01T08:00:00+07:00",
+            "join_from": "2026-12-01T07:30:00+07:00",
+            "state": "joining",
+        },
+        {
+            "date": "2026-12-16",
+            "opens_at": "2026-12-02T08:00:00+07:00",
+            "join_from": "2026-12-02T07:30:00+07:00",
+            "state": "scheduled",
+        },
     ]
     assert api.get("/api/v1/offices/NOPE/releases").status_code == 404
     too_many = api.get("/api/v1/offices/OFA/releases?count=99")
