@@ -6,4 +6,8 @@ from loket.release import views as release
 
 urlpatterns = [
     path("<str:office>/rilis/", release.release_page, name="release"),
+    path("calo/", release.hoarding_national, name="hoarding_national"),
+    path("calo/akun/<int:account>/", release.hoarding_national_account, name="hoarding_national_account"),
+    path("<str:office>/calo/", release.hoarding_office, name="hoarding"),
+    path("<str:office>/calo/akun/<int:account>/", release.hoarding_office_account, name="hoarding_account"),
 ]
