@@ -1,11 +1,11 @@
 """The waiting room of a release: join it, then ask how it goes until a pass is given."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Path, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from loket.api.offices import OfficeCode
 from loket.api.security import VerifiedTokenAuth, current_user
@@ -16,6 +16,8 @@ from loket.release.models import Entry
 from loket.release.pow import challenge_new
 from loket.release.room import room_join
 from loket.release.waiting import waiting_status
+
+Ticket = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
 
 offices_router = Router(tags=["releases"], auth=VerifiedTokenAuth())
 waiting_router = Router(tags=["releases"], auth=VerifiedTokenAuth())
@@ -88,9 +90,9 @@ def release_challenge(request: HttpRequest, code: Path[OfficeCode], date: Path[d
 
 
 @waiting_router.get("/{ticket}", response=WaitingOut, by_alias=True)
-def waiting(request: HttpRequest, ticket: Path[str]) -> WaitingOut:
+def waiting(request: HttpRequest, ticket: Path[Ticket]) -> WaitingOut:
     """Where this ticket stands; when admitted, the pass (valid until pass_expires_at)."""
-    entry = Entry.objects.select_related("room").filter(ticket=ticket[:32], account=current_user(request)).first()
+    entry = Entry.objects.select_related("room").filter(ticket=ticket, account=current_user(request)).first()
     if entry is None:
         raise NotFound("not_found", "Tiket ruang tunggu tidak ditemukan.")
     s = waiting_status(entry)

@@ -1,6 +1,7 @@
 """The waiting room's pages: join a release, wait (the page updates itself), go book when admitted."""
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,8 +54,13 @@ def room(request: HttpRequest, office: str, date: str) -> HttpResponse:
     return render(request, "web/release_room.html", context)
 
 
+TICKET = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def _own_entry(request: HttpRequest, ticket: str) -> Entry:
-    entry = Entry.objects.select_related("room", "room__office").filter(ticket=ticket[:32]).first()
+    if not TICKET.fullmatch(ticket):
+        raise Http404
+    entry = Entry.objects.select_related("room", "room__office").filter(ticket=ticket).first()
     if entry is None or entry.account_id != request.user.pk:
         raise Http404
     return entry
@@ -72,7 +78,9 @@ def waiting(request: HttpRequest, ticket: str) -> HttpResponse:
 @require_GET
 def waiting_poll(request: HttpRequest, ticket: str) -> HttpResponse:
     """The page's light poll: a few hundred bytes from the shared cache, 304 when unchanged."""
-    answer = poll_answer(ticket[:32])
+    if not TICKET.fullmatch(ticket):
+        raise Http404
+    answer = poll_answer(ticket)
     if answer is None or answer.owner_id != request.user.pk:
         raise Http404
     if answer.etag in request.headers.get("If-None-Match", ""):
