@@ -5,12 +5,13 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
 from loket.booking.models import Booking
 from loket.booking.passes import ReleasePass, pass_sign
-from loket.release.models import Entry, RoomState
+from loket.release.models import Entry, Room, RoomState
 from loket.release.room import seats_left
 
 
@@ -32,6 +33,17 @@ def _ahead(entry: Entry) -> int:
         before = Q(rank__isnull=False) | Q(rank__isnull=True, joined_at__lt=entry.joined_at)
         before |= Q(rank__isnull=True, joined_at=entry.joined_at, id__lt=entry.pk)
     return waiting.filter(before).count()
+
+
+def _seats_left_cached(room: Room) -> int:
+    """The seats left, for the estimate only: read at most every 2 s per room (a room of
+    thousands polling would otherwise rebuild the day's plan on every poll)."""
+    key = f"release-seats:{room.pk}"
+    seats = cache.get(key)
+    if seats is None:
+        seats = seats_left(room)
+        cache.set(key, seats, 2)
+    return int(seats)
 
 
 def waiting_status(entry: Entry, *, now: dt.datetime | None = None) -> WaitingStatus:
@@ -71,7 +83,7 @@ def waiting_status(entry: Entry, *, now: dt.datetime | None = None) -> WaitingSt
         return plain("waiting", wait=until)
     position = _ahead(entry) + 1
     # Each round admits about the seats left x the factor; a round lasts at most a pass's life.
-    per_round = max(1, math.ceil(seats_left(room) * settings.LOKET_RELEASE_ADMIT_FACTOR))
+    per_round = max(1, math.ceil(_seats_left_cached(room) * settings.LOKET_RELEASE_ADMIT_FACTOR))
     rounds = math.ceil(position / per_round)
     estimate = (rounds - 1) * settings.LOKET_RELEASE_PASS_MINUTES * 60
     return plain("waiting", position, estimate)
