@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "loket.audit",
     "loket.onsite",
     "loket.walkin",
+    "loket.release",
     "loket.reports",
     "loket.planner",
     "loket.privacy",
@@ -294,6 +295,14 @@ LOKET_UNVERIFIED_TTL_HOURS = env_int("LOKET_UNVERIFIED_TTL_HOURS", 48, minimum=1
 LOKET_AVAILABILITY_CACHE_SECONDS = env_int("LOKET_AVAILABILITY_CACHE_SECONDS", 2, minimum=0)
 # How long a process keeps an office's settings before reading them again (0: every time).
 LOKET_OFFICE_CACHE_SECONDS = env_int("LOKET_OFFICE_CACHE_SECONDS", 10, minimum=0)
+# Fair release (loket/release): the waiting room of each release.
+LOKET_RELEASE_WAITING_ROOM = env_bool("LOKET_RELEASE_WAITING_ROOM", default=True)
+LOKET_RELEASE_JOIN_MINUTES = env_int("LOKET_RELEASE_JOIN_MINUTES", 30, minimum=1)
+LOKET_RELEASE_PASS_MINUTES = env_int("LOKET_RELEASE_PASS_MINUTES", 10, minimum=1)
+LOKET_RELEASE_ADMIT_FACTOR = env_float("LOKET_RELEASE_ADMIT_FACTOR", 1.5, minimum=1.0)
+# Joining a waiting room costs a proof of work (ALTCHA v1, SHA-256): the solver tries on
+# average half of this many hashes.
+LOKET_RELEASE_POW_MAX_NUMBER = env_int("LOKET_RELEASE_POW_MAX_NUMBER", 100_000, minimum=1)
 # Booking events (application, bill, messages) are handled by `manage.py booking_events`;
 # "on" handles them inside the booking's own transaction instead (tests; a one-process demo).
 LOKET_BOOKING_EVENTS_INLINE = env_bool("LOKET_BOOKING_EVENTS_INLINE", default=False)

@@ -16,6 +16,9 @@ worker=$!
 # Reacts to booking events (the application, the bill, the messages) within a fraction of a second.
 nice -n 10 $PY manage.py booking_events &
 events=$!
+# Runs the waiting rooms of releases: opens them, draws the order at the release instant, admits.
+nice -n 10 $PY manage.py release_rooms &
+rooms=$!
 # One process with threads on SQLite keeps the local-memory cache (rate limits) shared;
 # production runs several workers with REDIS_URL set (see README and deploy/).
 # config/gunicorn_conf.py reads BIND, WEB_WORKERS (1 here), WEB_THREADS (8) and the rest.
@@ -24,12 +27,12 @@ web=$!
 
 stop() {
   trap - INT TERM EXIT
-  kill -TERM "$web" "$worker" "$events" 2>/dev/null || true
-  wait "$web" "$worker" "$events" 2>/dev/null || true
+  kill -TERM "$web" "$worker" "$events" "$rooms" 2>/dev/null || true
+  wait "$web" "$worker" "$events" "$rooms" 2>/dev/null || true
 }
 # All run in the background (so a signal reaches this script at once, not after a
 # foreground child ends); the script forwards it to them and waits.
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
-wait -n "$web" "$worker" "$events"
+wait -n "$web" "$worker" "$events" "$rooms"

@@ -103,6 +103,12 @@ def booking_create(
     request: HttpRequest,
     payload: BookingIn,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
+    release_pass: str | None = Header(
+        default=None,
+        alias="X-Loket-Pass",
+        max_length=300,
+        description="The waiting room's pass, needed while the day is under release (409 pass_required).",
+    ),
 ) -> Status[BookingOut]:
     user = current_user(request)
     hit(scope="book", key=str(user.pk), limit=20, window_seconds=60)
@@ -110,7 +116,9 @@ def booking_create(
     # The booking keeps its own short transactions (the seat's lock); with a key, a lost
     # connection is retried once, and the key makes that safe.
     booking, created = retry_once_if_keyed(
-        lambda: services.booking_create(user=user, request=booking_request, idempotency_key=idempotency_key),
+        lambda: services.booking_create(
+            user=user, request=booking_request, idempotency_key=idempotency_key, release_pass=release_pass
+        ),
         idempotency_key=idempotency_key,
     )
     return Status(201 if created else 200, booking_out(booking, just_booked=created))

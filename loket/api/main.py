@@ -2,7 +2,19 @@
 
 from ninja import NinjaAPI
 
-from loket.api import auth, bookings, channels, documents, errors, household, notifications, offices, payments, plan
+from loket.api import (
+    auth,
+    bookings,
+    channels,
+    documents,
+    errors,
+    household,
+    notifications,
+    offices,
+    payments,
+    plan,
+    releases,
+)
 
 api = NinjaAPI(
     title="Loket API",
@@ -18,6 +30,9 @@ api.add_router("/household", household.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/offices", offices.router)
 api.add_router("/offices", plan.router)  # the capacity planner: /offices/{code}/plan (staff only)
+api.add_router("/offices", releases.offices_router)  # the waiting rooms of releases
+api.add_router("/offices", releases.public_router)
+api.add_router("/waiting", releases.waiting_router)
 api.add_router("/bookings", bookings.router)
 api.add_router("/payments", payments.router)
 api.add_router("/channels", channels.router)

@@ -14,6 +14,7 @@ from loket.booking.selectors import availability_answer
 from loket.core.replica import on_replica
 from loket.offices.models import ArrivalWindow, Office
 from loket.offices.selectors import office_by_code
+from loket.release.selectors import releases_upcoming
 
 router = Router(tags=["offices"])
 
@@ -105,6 +106,9 @@ class DayOut(Schema):
     full: bool
     reason_code: str | None
     reason: str | None
+    opens_at: dt.datetime | None = Field(
+        None, description="A day not released yet: when its seats open (office time, with its UTC offset)."
+    )
     windows: list[SeatsOut]
 
 
@@ -131,3 +135,30 @@ def office_availability(request: HttpRequest, code: Path[OfficeCode], query: Que
     response["Cache-Control"] = f"public, max-age={settings.LOKET_AVAILABILITY_CACHE_SECONDS}"
     patch_vary_headers(response, ["Accept-Language"])
     return response
+
+
+class ReleaseOut(Schema):
+    date: dt.date = Field(description="The office's local day that opens.")
+    opens_at: dt.datetime = Field(description="When its seats open: office time, with its UTC offset.")
+    join_from: dt.datetime = Field(description="From when its waiting room may be joined.")
+    state: str = Field(description='"scheduled" (its waiting room not open yet) or "joining" (join it now).')
+
+
+class ReleasesQuery(Schema):
+    count: int = Field(default=7, ge=1, le=31)
+
+
+@router.get("/{code}/releases", response=list[ReleaseOut])
+def office_releases(request: HttpRequest, code: Path[OfficeCode], query: Query[ReleasesQuery]) -> Any:
+    """The next days with service that the office's release rule opens, and when each opens.
+
+    The rule: each day at `release_time` (office time) the day `horizon_days` ahead opens;
+    staff may open the next day early ("release now"), after which this list moves on.
+    """
+    office = office_by_code(code)
+    if office is None:
+        raise Http404
+    return [
+        ReleaseOut(date=r.date, opens_at=r.opens_at, join_from=r.join_from, state=r.state)
+        for r in releases_upcoming(office, count=query.count)
+    ]

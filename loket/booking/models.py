@@ -102,6 +102,9 @@ class Booking(models.Model):
     seat_released = models.BooleanField(default=False)
     reschedule_count = models.PositiveSmallIntegerField(default=0)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 - NULL: no key, not unique
+    # The waiting room's pass this booking was made with (a day under release): unique, so a
+    # pass books one seat only, however many requests carry it at once.
+    release_pass = models.CharField(max_length=32, null=True, blank=True, unique=True)
     request_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
@@ -164,6 +167,28 @@ class WalkinDay(models.Model):
     @property
     def remaining(self) -> int:
         return self.capacity - self.used
+
+
+class ReleaseGate(models.Model):
+    """A day under release: while `ended_at` is empty its seats are booked only with a pass
+    from the day's waiting room (loket/release admits people and ends the gate).
+
+    The booking path reads it in the same query as the slot (seats.bookable_slot), so an
+    office day without a gate costs nothing more.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="release_gates")
+    date = models.DateField(_("tanggal"))
+    opened_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hari dalam rilis")
+        verbose_name_plural = _("hari dalam rilis")
+        constraints = [models.UniqueConstraint(fields=["office", "date"], name="release_gate_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.date} {'ended' if self.ended_at else 'gated'}"
 
 
 class EventKind(models.TextChoices):

@@ -15,7 +15,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loket.booking.models import Booking, BookingStatus, Slot, WalkinDay
+from loket.booking.models import Booking, BookingStatus, ReleaseGate, Slot, WalkinDay
 from loket.booking.selectors import day_check, day_check_static
 from loket.booking.share import walkin_percent, walkin_split
 from loket.core.errors import DomainError
@@ -41,18 +41,25 @@ def slot_for(office: Office, day: dt.date, start: dt.time) -> Slot:
     if day == now_local.date() and start <= now_local.time():
         raise unknown  # the window has started
     slot = Slot.objects.filter(office=office, date=day, start=start).first()
-    if slot is not None:
-        return slot
-    window = ArrivalWindow.objects.filter(office=office, weekday=day.weekday(), start=start).first()
-    if window is None:
-        raise unknown
-    return slot_row(office, day, window)
+    if slot is None:
+        window = ArrivalWindow.objects.filter(office=office, weekday=day.weekday(), start=start).first()
+        if window is None:
+            raise unknown
+        slot = slot_row(office, day, window)
+    slot.gated = day_gated(office, day)  # type: ignore[attr-defined]
+    return slot
+
+
+def day_gated(office: Office, day: dt.date) -> bool:
+    """Is the day under release (seats only with a waiting room's pass)?"""
+    return ReleaseGate.objects.filter(office=office, date=day, ended_at__isnull=True).exists()
 
 
 def bookable_slot(office: Office, day: dt.date, start: dt.time) -> Slot:
     """slot_for in one query on the booking path: the day rules that need no database first,
-    then the Slot row read together with "is online booking suspended?" and "is the day
-    closed by staff?". A window nobody booked yet takes the slow path once (slot_for creates it).
+    then the Slot row read together with "is online booking suspended?", "is the day
+    closed by staff?" and "is the day under release?" (`slot.gated`). A window nobody booked
+    yet takes the slow path once (slot_for creates it).
     """
     now_local = office.local_now()
     closed = day_check_static(office, day, now_local=now_local)
@@ -84,13 +91,16 @@ def bookable_slot(office: Office, day: dt.date, start: dt.time) -> Slot:
 def _probe_sql() -> str:
     q = connection.ops.quote_name
     slot, outage, closure = Slot._meta.db_table, Outage._meta.db_table, Closure._meta.db_table
+    gate = ReleaseGate._meta.db_table
     # Identifiers come from the models and are quoted; every value is a query parameter.
     return (
         f"SELECT s.*, EXISTS (SELECT 1 FROM {q(outage)} o WHERE o.{q('ended_at')} IS NULL"  # noqa: S608
         f" AND (o.{q('office_id')} = s.{q('office_id')} OR o.{q('office_id')} IS NULL)) AS suspended,"
         f" (SELECT c.{q('reason')} FROM {q(closure)} c WHERE c.{q('date')} = s.{q('date')}"
         f" AND (c.{q('office_id')} = s.{q('office_id')} OR c.{q('office_id')} IS NULL)"
-        f" ORDER BY c.{q('office_id')} IS NOT NULL LIMIT 1) AS closed_reason"
+        f" ORDER BY c.{q('office_id')} IS NOT NULL LIMIT 1) AS closed_reason,"
+        f" EXISTS (SELECT 1 FROM {q(gate)} g WHERE g.{q('office_id')} = s.{q('office_id')}"
+        f" AND g.{q('date')} = s.{q('date')} AND g.{q('ended_at')} IS NULL) AS gated"
         f" FROM {q(slot)} s WHERE s.{q('office_id')} = %s AND s.{q('date')} = %s AND s.{q('start')} = %s"
     )
 

@@ -29,6 +29,9 @@ from loket.offices.selectors import outage_for
 
 T = TypeVar("T")
 
+# Day plans of days the release rule will open later (see released_until).
+NOT_YET_OPEN = {"not_released", "beyond_horizon"}
+
 
 @dataclass(frozen=True)
 class Seats:
@@ -45,6 +48,7 @@ class DayPlan:
     reason_code: str | None = None
     reason: str | None = None
     windows: list[Seats] = field(default_factory=list)
+    opens_at: dt.datetime | None = None  # a day not released yet: the instant its seats open
 
     @property
     def has_room(self) -> bool:
@@ -52,13 +56,25 @@ class DayPlan:
 
 
 def released_until(office: Office, now_local: dt.datetime) -> dt.date:
-    """The last local day open for booking now: a new day opens each day at the release time."""
+    """The last local day open for booking now.
+
+    The office's release rule: each day at `release_time` (office time) the day `horizon_days`
+    ahead opens. Staff may open days early by hand ("release now": `opened_through`).
+    """
     last = now_local.date() + dt.timedelta(days=office.horizon_days)
-    return last if now_local.time() >= office.release_time else last - dt.timedelta(days=1)
+    by_rule = last if now_local.time() >= office.release_time else last - dt.timedelta(days=1)
+    by_hand = office.opened_through
+    return max(by_rule, by_hand) if by_hand else by_rule
 
 
-def _closed(day: dt.date, code: str, reason: str) -> DayPlan:
-    return DayPlan(date=day, open=False, reason_code=code, reason=reason)
+def release_instant(office: Office, day: dt.date) -> dt.datetime:
+    """When the release rule opens `day`: `release_time` office time, `horizon_days` before it (aware)."""
+    opening_day = day - dt.timedelta(days=office.horizon_days)
+    return dt.datetime.combine(opening_day, office.release_time, tzinfo=office.zone)
+
+
+def _closed(day: dt.date, code: str, reason: str, opens_at: dt.datetime | None = None) -> DayPlan:
+    return DayPlan(date=day, open=False, reason_code=code, reason=reason, opens_at=opens_at)
 
 
 def _day_closed(
@@ -70,9 +86,10 @@ def _day_closed(
         return "online_booking_off", _("pemesanan online tidak tersedia di kantor ini")
     if day < today:
         return "past", _("tanggal sudah lewat")
-    if day > today + dt.timedelta(days=office.horizon_days):
+    released = released_until(office, now_local)
+    if day > released and day > today + dt.timedelta(days=office.horizon_days):
         return "beyond_horizon", _("di luar jangkauan pemesanan")
-    if day > released_until(office, now_local):
+    if day > released:
         return "not_released", _("kuota belum dirilis")
     if day in closed:
         return "closed", closed[day]
@@ -126,7 +143,8 @@ def day_plans(office: Office, start: dt.date, days: int, *, now_local: dt.dateti
         day = start + dt.timedelta(days=offset)
         shut = _day_closed(office, day, now_local=now_local, closed=closed)
         if shut:
-            plans.append(_closed(day, *shut))
+            opens_at = release_instant(office, day) if shut[0] in NOT_YET_OPEN else None
+            plans.append(_closed(day, *shut, opens_at=opens_at))
             continue
         if not weekly.get(day.weekday()):
             plans.append(_closed(day, "no_service", _("tidak ada layanan pada hari ini")))
@@ -215,6 +233,7 @@ def availability_for(office: Office, start: dt.date, days: int) -> dict[str, obj
                 "full": plan.open and not plan.has_room,
                 "reason_code": plan.reason_code,
                 "reason": plan.reason,
+                "opens_at": plan.opens_at,
                 "windows": [
                     {
                         "start": f"{w.start:%H:%M}",

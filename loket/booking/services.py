@@ -8,6 +8,8 @@ the messages that follow are done by the apps above, reacting to it (see events.
 import datetime as dt
 import hashlib
 import json
+import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +32,7 @@ from loket.booking.models import (
     Slot,
     WalkinDay,
 )
+from loket.booking.passes import pass_check, pass_required, pass_used
 from loket.booking.seats import (
     WindowFull,
     bookable_slot,
@@ -188,8 +191,14 @@ def _twin_or_raise(
     return replayed, False
 
 
-def booking_create(*, user: User, request: BookingRequest, idempotency_key: str | None = None) -> tuple[Booking, bool]:
-    """Book a seat for the account holder or a household member. Returns (booking, created)."""
+def booking_create(
+    *, user: User, request: BookingRequest, idempotency_key: str | None = None, release_pass: str | None = None
+) -> tuple[Booking, bool]:
+    """Book a seat for the account holder or a household member. Returns (booking, created).
+
+    A day under release (its waiting room admitting people) needs `release_pass`, the pass
+    the room gave this account (see passes.py); any other day ignores it.
+    """
     if idempotency_key:
         replayed = _replay(user, idempotency_key, request)
         if replayed:
@@ -197,6 +206,9 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
     _validate_choice(request)
     office = _office(request.office)
     slot = bookable_slot(office, request.date, request.start)
+    pass_id = None
+    if getattr(slot, "gated", False):
+        pass_id = pass_check(release_pass, office=office, day=request.date, user_id=user.pk)
     if slot.booked >= slot.capacity:
         # Fast path for the many who come after the last seat: one read, no transaction.
         # Only a hint (the conditional UPDATE decides); due cancellations return their
@@ -208,7 +220,7 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
         return _twin_or_raise(user, request, idempotency_key, _active_exists())
     for attempt in range(2):
         try:
-            return _book_seat(user, person, office, slot, request, idempotency_key), True
+            return _book_seat(user, person, office, slot, request, idempotency_key, pass_id), True
         except WindowFull:
             # Seats of due cancellations may still wait for the worker: return them, try once more.
             if attempt or not seats_release_due(slot=slot):
@@ -221,12 +233,20 @@ def booking_create(*, user: User, request: BookingRequest, idempotency_key: str 
                     return replayed, False
             if Booking.objects.filter(person=person, status__in=ACTIVE_STATUSES).exists():
                 raise _active_exists() from None
+            if pass_id and Booking.objects.filter(release_pass=pass_id).exists():
+                raise pass_used() from None
             raise  # a booking-code collision (1 in 10^12): the client retries
     raise AssertionError("unreachable")
 
 
 def _book_seat(
-    user: User, person: Person, office: Office, slot: Slot, request: BookingRequest, idempotency_key: str | None
+    user: User,
+    person: Person,
+    office: Office,
+    slot: Slot,
+    request: BookingRequest,
+    idempotency_key: str | None,
+    pass_id: str | None = None,
 ) -> Booking:
     """The seat transaction: the booking and its event first, the hot row last.
 
@@ -248,9 +268,20 @@ def _book_seat(
             old_passport_number=request.old_passport_number or "",
             idempotency_key=idempotency_key,
             request_hash=request.fingerprint(),
+            release_pass=_pass_to_store(pass_id),
         )
         claim_or_roll_back(slot)
     return booking
+
+
+def _pass_to_store(pass_id: str | None) -> str | None:
+    if pass_id and getattr(settings, "LOKET_UNSAFE_PASS_REUSE_FOR_TESTS", False):
+        # Test settings only: a read-then-write check instead of the unique constraint.
+        if Booking.objects.filter(release_pass__startswith=pass_id[:24]).exists():
+            raise pass_used()
+        time.sleep(0.05)
+        return f"{pass_id[:24]}{secrets.token_hex(4)}"
+    return pass_id
 
 
 def booking_record(
@@ -269,6 +300,7 @@ def booking_record(
     payment_deadline: dt.datetime | None = None,
     pool_day: WalkinDay | None = None,
     quiet: bool = False,
+    release_pass: str | None = None,
 ) -> tuple[Booking, BookingEvent]:
     """Insert a booking whose seat the caller claims in the same transaction, and its
     `booked` event: two INSERTs. Online bookings and walk-ins (loket/walkin) both come
@@ -287,6 +319,7 @@ def booking_record(
         person_name=person.full_name,
         idempotency_key=idempotency_key or None,
         request_hash=request_hash,
+        release_pass=release_pass,
     )
     data: dict[str, Any] = {"replacement_reason": replacement_reason, "old_passport_number": old_passport_number}
     if payment_deadline is not None:
@@ -404,6 +437,8 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
     if booking.slot.date <= office.local_today():
         raise DomainError("too_late", _("Jadwal hanya dapat diubah paling lambat sehari sebelum kedatangan."))
     new_slot = bookable_slot(office, date, start)
+    if getattr(new_slot, "gated", False):
+        raise pass_required(office, date)  # a day under release is booked through its waiting room only
     if new_slot.pk == booking.slot_id:
         raise DomainError("same_window", _("Jadwal baru sama dengan jadwal sekarang."), field="start")
     old_slot_id = booking.slot_id

@@ -105,6 +105,13 @@ EVENTS: dict[str, tuple[str, str]] = {
         gettext_noop("Permohonan %(code)s: %(status)s"),
         gettext_noop("Halo %(name)s,\n\nStatus permohonan paspor %(code)s untuk %(person)s kini: %(status)s."),
     ),
+    "release_admitted": (
+        gettext_noop("Giliran Anda: pesan di %(office)s sekarang"),
+        gettext_noop(
+            "Halo %(name)s,\n\nGiliran Anda di ruang tunggu rilis %(office)s untuk %(date)s sudah tiba. "
+            "Pesan sebelum pukul %(until)s %(zone)s di %(link)s; setelah itu izin Anda habis."
+        ),
+    ),
     "passport_ready": (
         gettext_noop("Paspor %(person)s siap diambil"),
         gettext_noop(

@@ -16,6 +16,11 @@ class OfficeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "city", "province"]
     inlines = [ArrivalWindowInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Office | None = None) -> list[str]:
+        # The release rule of an existing office changes only through its staff page
+        # (/petugas/<office>/rilis/), which writes the change to the audit log.
+        return ["release_time", "horizon_days", "opened_through"] if obj is not None else ["opened_through"]
+
 
 @admin.register(Closure)
 class ClosureAdmin(admin.ModelAdmin):

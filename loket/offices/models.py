@@ -36,7 +36,11 @@ class Office(models.Model):
     timezone = models.CharField(_("zona waktu"), max_length=20, choices=TIMEZONES, default="Asia/Jakarta")
     online_booking = models.BooleanField(_("pemesanan online"), default=True)
     horizon_days = models.PositiveSmallIntegerField(_("jangkauan pemesanan (hari)"), default=30)
+    # The release rule: each day at `release_time` (office time) the day `horizon_days` ahead
+    # opens (loket/booking/selectors.py released_until). Changed through loket/release (audited).
     release_time = models.TimeField(_("jam rilis kuota harian"), default=dt.time(0, 0))
+    # "Release now": staff opened every day up to this one early, by hand.
+    opened_through = models.DateField(_("dibuka manual sampai"), null=True, blank=True)
     # The share of each day's quota kept off the online site for people booked at the office
     # (loket/booking/share.py splits it); 0 keeps every seat online.
     walkin_share_percent = models.PositiveSmallIntegerField(_("bagian kuota untuk walk-in (%)"), default=0)

@@ -53,3 +53,9 @@ def office_by_code(code: str) -> Office | None:
     if seconds > 0:
         _offices[key] = (now, office)
     return office
+
+
+def office_forget(code: str) -> None:
+    """Drop this process's copy of the office (after staff changed it); other processes
+    see the change within LOKET_OFFICE_CACHE_SECONDS."""
+    _offices.pop(code.strip()[:8].upper(), None)

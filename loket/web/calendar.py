@@ -25,6 +25,7 @@ class CalendarDay:
     code: str  # the day plan's reason_code ("" when open or full)
     reason: str
     href: str
+    opens_at: dt.datetime | None = None  # a day not released yet: when its seats open
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Calendar:
     months: list[Month]
     closures: list[CalendarDay]  # closed for a holiday, cuti bersama or an announced closure
     weekdays: list[dt.date]  # a Monday-first week, for the column headers
+    timezone: str  # the office's zone: opening times are shown in it
 
 
 def _state(plan: DayPlan) -> str:
@@ -51,7 +53,12 @@ def _state(plan: DayPlan) -> str:
 def _day(plan: DayPlan, href: Callable[[dt.date], str]) -> CalendarDay:
     state = _state(plan)
     return CalendarDay(
-        plan.date, state, plan.reason_code or "", plan.reason or "", href(plan.date) if state == "open" else ""
+        plan.date,
+        state,
+        plan.reason_code or "",
+        plan.reason or "",
+        href(plan.date) if state == "open" else "",
+        plan.opens_at,
     )
 
 
@@ -75,4 +82,4 @@ def booking_calendar(office: Office, *, href: Callable[[dt.date], str]) -> Calen
         month = (month + dt.timedelta(days=32)).replace(day=1)
     closures = [d for d in plans.values() if d.date >= today and d.code == "closed"]
     monday = today - dt.timedelta(days=today.weekday())
-    return Calendar(months, closures, [monday + dt.timedelta(days=i) for i in range(7)])
+    return Calendar(months, closures, [monday + dt.timedelta(days=i) for i in range(7)], office.timezone)

@@ -1,7 +1,18 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from loket.web.views import account, booking_flow, bookings, documents, home, language, profile, pwa, reschedule
+from loket.web.views import (
+    account,
+    booking_flow,
+    bookings,
+    documents,
+    home,
+    language,
+    profile,
+    pwa,
+    release,
+    reschedule,
+)
 
 app_name = "web"
 
@@ -22,6 +33,9 @@ urlpatterns = [
     path("akun/keluarga/", profile.household, name="household"),
     path("akun/data/", profile.my_data, name="my_data"),
     path("akun/hapus/", profile.account_delete_page, name="account_delete"),
+    path("rilis/<str:office>/<str:date>/", release.room, name="release_room"),
+    path("ruang-tunggu/<str:ticket>/", release.waiting, name="waiting"),
+    path("ruang-tunggu/<str:ticket>/status.json", release.waiting_poll, name="waiting_poll"),
     path("pesan/", booking_flow.offices, name="book"),
     path("pesan/<str:office>/", booking_flow.dates, name="book_date"),
     path("pesan/<str:office>/<str:date>/", booking_flow.windows, name="book_window"),

@@ -31,6 +31,8 @@ CONTEXT: dict[str, Any] = {
     "minutes": 15,
     "uid": "MQ",
     "token": "cz7k2a-5f0e",
+    "until": "08:10",
+    "link": "https://loket.example.id/ruang-tunggu/abc/",
 }
 LIFE_EVENTS = sorted(set(EVENTS) - EMAIL_ONLY_EVENTS)
 

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from loket.accounts.selectors import household_of
 from loket.booking.forms import BookingDetailsForm
+from loket.booking.models import Booking
+from loket.booking.seats import day_gated
 from loket.booking.selectors import DayPlan, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
 from loket.core.dates import date_in_range
@@ -24,6 +26,8 @@ from loket.core.forms import add_domain_error
 from loket.core.replica import on_replica
 from loket.core.requestid import note_error_code
 from loket.offices.models import Office
+from loket.release.selectors import next_release
+from loket.release.waiting import pass_for
 from loket.web.calendar import booking_calendar
 from loket.web.forms import OfficeSearchForm
 from loket.web.selectors import OfficeResult, offices_matching
@@ -123,7 +127,8 @@ def dates(request: HttpRequest, office: str) -> HttpResponse:
     if today.reason_code == "suspended":  # outage mode: one clear message instead of a month of "closed"
         return render(request, "web/book_date.html", {"office": place, "suspended": today.reason})
     calendar = on_replica(lambda: booking_calendar(place, href=lambda day: _window_url(place, day)))
-    return render(request, "web/book_date.html", {"office": place, "cal": calendar})
+    context = {"office": place, "cal": calendar, "next_release": next_release(place)}
+    return render(request, "web/book_date.html", context)
 
 
 @verified_required
@@ -134,7 +139,24 @@ def windows(request: HttpRequest, office: str, date: str) -> HttpResponse:
         return _full(request, place, plan.reason or "")
     if not plan.has_room:
         return _full(request, place, _("Semua jendela kedatangan pada hari ini sudah penuh."))
+    if day_gated(place, plan.date) and not pass_for(user_id=_user(request).pk, office_id=place.pk, day=plan.date):
+        # The day is under release: booked through its waiting room only.
+        return redirect("web:release_room", office=place.code, date=plan.date.isoformat())
     return render(request, "web/book_window.html", {"office": place, "plan": plan})
+
+
+def _book(request: HttpRequest, booking_request: BookingRequest, office: Office) -> Booking:
+    """Book; on a day under release, with the pass the waiting room gave this account."""
+    user, key = _user(request), request.POST.get("key", "")[:100] or None
+    try:
+        return booking_create(user=user, request=booking_request, idempotency_key=key)[0]
+    except DomainError as error:
+        release_pass = None
+        if error.code == "pass_required":
+            release_pass = pass_for(user_id=user.pk, office_id=office.pk, day=booking_request.date)
+        if release_pass is None:
+            raise
+    return booking_create(user=user, request=booking_request, idempotency_key=key, release_pass=release_pass)[0]
 
 
 def _people(request: HttpRequest) -> list[tuple[str, str]]:
@@ -170,11 +192,12 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
         old_passport_number=data["old_passport_number"] or None,
     )
     try:
-        booking, _created = booking_create(
-            user=_user(request), request=booking_request, idempotency_key=request.POST.get("key", "")[:100] or None
-        )
+        booking = _book(request, booking_request, place)
     except DomainError as error:
         note_error_code(request, error.code)  # for the metrics and the request's log line
+        if error.code == "pass_required":  # the day is under release: its waiting room first
+            messages.info(request, error.message)
+            return redirect("web:release_room", office=place.code, date=plan.date.isoformat())
         if error.code in ("window_full", "booking_suspended"):  # suspended: outage mode (loket/walkin)
             return _full(request, place, error.message)
         add_domain_error(form, error)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReleaseConfig(AppConfig):
+    name = "loket.release"
+    verbose_name = "Rilis kuota"
