@@ -162,3 +162,39 @@ def test_retention_anonymises_old_ended_bookings_only_and_is_safe_to_rerun(
     assert not default_storage.exists(name)
     assert Booking.objects.get(pk=in_progress.pk).person_name != ""
     assert Booking.objects.get(pk=recent.pk).person_name != ""
+
+
+def test_retention_strips_people_registered_at_the_office_once_none_of_their_bookings_is_kept(
+    applicant: User, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A walk-in person (no account) goes with their last kept booking; one with a booking still kept stays."""
+    settings.LOKET_RETENTION_DAYS = 30
+    gone = book(applicant, dt.date(2026, 9, 1))
+    old = book(make_applicant(email="b@example.id", nik="3174011203850003", birth_date=dt.date(1985, 3, 12), sex="M"),
+               dt.date(2026, 9, 2))  # fmt: skip
+    recent = book(make_applicant(email="c@example.id", nik="3174014203850004", birth_date=dt.date(1985, 3, 2), sex="F"),
+                  dt.date(2026, 11, 20))  # fmt: skip
+    walkin = Person.objects.create(
+        account=None, relation="self", full_name="Budi Santoso", nik="3174011203850111", birth_date=dt.date(1985, 3, 12), sex="M"
+    )  # fmt: skip
+    regular = Person.objects.create(
+        account=None, relation="self", full_name="Siti Aminah", nik="3174014203850112", birth_date=dt.date(1985, 3, 2), sex="F"
+    )  # fmt: skip
+    Booking.objects.filter(pk=gone.pk).update(person=walkin, status=BookingStatus.COMPLETED)
+    Booking.objects.filter(pk=old.pk).update(person=regular, status=BookingStatus.COMPLETED)
+    Booking.objects.filter(pk=recent.pk).update(person=regular, status=BookingStatus.NO_SHOW)  # not due yet
+    Application.objects.filter(booking__in=[gone, old]).update(stage=Stage.COLLECTED)
+
+    with (
+        time_machine.travel(dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        first = retention_run()
+        again = retention_run()
+    assert first == {"bookings": 2, "documents": 0, "people": 1}
+    assert again == {"bookings": 0, "documents": 0, "people": 0}
+    walkin.refresh_from_db()
+    assert walkin.full_name == "" and walkin.nik == f"erased-{walkin.pk}" and walkin.phone == ""
+    assert not Person.objects.filter(nik="3174011203850111").exists()  # the NIK no longer finds anyone
+    regular.refresh_from_db()
+    assert regular.full_name == "Siti Aminah" and regular.nik == "3174014203850112"
