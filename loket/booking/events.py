@@ -39,7 +39,7 @@ MAX_BACKOFF_SECONDS = 300
 def event_record(*, booking_id: int, kind: str, data: dict[str, Any] | None = None) -> BookingEvent:
     """Write the event in the caller's transaction (one INSERT).
 
-    With LOKET_BOOKING_EVENTS_INLINE (tests, and the walk-in desk through `event_process_now`)
+    With LOKET_BOOKING_EVENTS_INLINE (tests; the walk-in desk and the text channel call `events_process_for`)
     the reactions run at once, in the same transaction.
     """
     event = BookingEvent.objects.create(booking_id=booking_id, kind=kind, data=data or {})
@@ -48,14 +48,10 @@ def event_record(*, booking_id: int, kind: str, data: dict[str, Any] | None = No
     return event
 
 
-def event_process_now(event: BookingEvent) -> None:
-    """React to `event` inside the caller's transaction (the walk-in desk needs the bill to print it)."""
-    event_process(event_id=event.pk)
-
-
 def events_process_for(*, booking_id: int) -> int:
-    """React now to what is pending for one booking (for a caller that must answer with the
-    bill, e.g. a text-message reply); the worker would otherwise do it a moment later."""
+    """React now, in the caller's transaction if any, to what is pending for one booking: for a
+    caller that must show the bill at once (the walk-in desk prints it, a text reply carries it);
+    the worker would otherwise do it a moment later."""
     pending = BookingEvent.objects.filter(booking_id=booking_id, processed_at__isnull=True).order_by("id")
     return sum(event_process(event_id=event_id) for event_id in pending.values_list("id", flat=True))
 

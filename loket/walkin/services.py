@@ -23,7 +23,7 @@ from loket.accounts.nik import Sex
 from loket.accounts.services import birth_date_ok, nik_or_error, normalize_phone
 from loket.audit.services import audit_record
 from loket.booking.choices import booking_choice_validate
-from loket.booking.events import event_process_now
+from loket.booking.events import events_process_for
 from loket.booking.models import Booking, BookingStatus, Slot
 from loket.booking.seats import claim_online_seat_of_day, claim_pool_seat, slot_row, walkin_day_for
 from loket.booking.services import booking_record
@@ -171,7 +171,7 @@ def walkin_register(
             person, created = _person(request, nik, flags, phone)
             slot, from_pool = _take_seat(office, day)
             pool = walkin_day_for(office, day)
-            booking, event = booking_record(
+            booking, _event = booking_record(
                 person=person,
                 office=office,
                 slot=slot,
@@ -186,7 +186,7 @@ def walkin_register(
                 quiet=True,
             )
             # The application and the bill now, in this transaction: the officer prints the bill.
-            event_process_now(event)
+            events_process_for(booking_id=booking.pk)
             payment = Payment.objects.filter(booking=booking).first()
             WalkinBooking.objects.create(booking=booking, walkin_day=pool, registered_by=officer)
             audit_record(
