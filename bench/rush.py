@@ -146,7 +146,8 @@ def seed(out_file: Path, applicants: int, windows: int, seats: int) -> None:
         keys = [secrets.token_urlsafe(32) for _ in users]
         ApiToken.objects.bulk_create(
             (
-                ApiToken(user=user, key_hash=hashlib.sha256(key.encode()).hexdigest())
+                # As token_issue makes them: used now (its hourly "last used" write is done).
+                ApiToken(user=user, key_hash=hashlib.sha256(key.encode()).hexdigest(), last_used_at=now)
                 for user, key in zip(users, keys, strict=True)
             ),
             batch_size=1000,
@@ -721,7 +722,11 @@ def main() -> int:
     finally:
         if events is not None:
             events.terminate()
-            events.wait(timeout=15)
+            try:
+                events.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                events.kill()
+                events.wait()
         if server is not None:
             stop_server(server)
         if args.keep_db:
