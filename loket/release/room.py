@@ -37,6 +37,7 @@ from loket.notify.events import notify
 from loket.offices.models import Office
 from loket.release.models import Entry, Room, RoomState
 from loket.release.pow import solution_check
+from loket.release.refs import entry_ref
 from loket.release.selectors import next_release
 
 # Joining is rare for a person (once per release); a script retrying is slowed down.
@@ -106,10 +107,11 @@ def room_join(
         return mine, False
     solution_check(proof, office=office, day=day)
     try:
+        ticket = secrets.token_urlsafe(16)
         with transaction.atomic():
             return (
                 Entry.objects.create(
-                    room=room, account=user, person=holder, ticket=secrets.token_urlsafe(16), client_ip=ip
+                    room=room, account=user, person=holder, ticket=ticket, ref=entry_ref(ticket), client_ip=ip
                 ),
                 True,
             )
@@ -122,13 +124,17 @@ def room_join(
         ) from None
 
 
-def shuffle_order(seed: str, tickets: list[str]) -> list[str]:
-    """The tickets in the order the seed draws: by sha256(seed:ticket). Published with the seed."""
-    return sorted(tickets, key=lambda t: hashlib.sha256(f"{seed}:{t}".encode()).hexdigest())
+def shuffle_order(seed: str, refs: list[str]) -> list[str]:
+    """The entries' public references in the order the seed draws: ascending by the hex of
+    sha256(seed + ":" + ref). Published with the seed (loket/release/draw.py)."""
+    return sorted(refs, key=lambda ref: hashlib.sha256(f"{seed}:{ref}".encode()).hexdigest())
 
 
 def room_shuffle(room: Room) -> bool:
-    """Draw the seed and rank everyone who joined before the release instant (once)."""
+    """Draw the seed and rank everyone who joined before the release instant (once).
+
+    The ranks are written in the same transaction as the seed; the published order is read
+    from them, so an audit that recomputes it from the seed checks what was recorded."""
     seed = secrets.token_hex(32)
     with transaction.atomic():
         if (
@@ -138,8 +144,8 @@ def room_shuffle(room: Room) -> bool:
             != 1
         ):
             return False
-        early = dict(Entry.objects.filter(room=room, joined_at__lt=room.opens_at).values_list("ticket", "id"))
-        ranked = [Entry(id=early[ticket], rank=rank) for rank, ticket in enumerate(shuffle_order(seed, list(early)), 1)]
+        early = dict(Entry.objects.filter(room=room, joined_at__lt=room.opens_at).values_list("ref", "id"))
+        ranked = [Entry(id=early[ref], rank=rank) for rank, ref in enumerate(shuffle_order(seed, list(early)), 1)]
         Entry.objects.bulk_update(ranked, ["rank"], batch_size=500)
     return True
 
