@@ -14,7 +14,7 @@ from loket.audit.services import request_ip
 from loket.core.errors import NotFound
 from loket.offices.selectors import office_by_code
 from loket.release.draw import PROCEDURE, draw_of
-from loket.release.models import Entry
+from loket.release.models import Entry, JoinChannel
 from loket.release.pow import challenge_new
 from loket.release.room import room_join
 from loket.release.waiting import waiting_status
@@ -73,7 +73,9 @@ def release_join(request: HttpRequest, code: Path[OfficeCode], date: Path[dt.dat
     office = office_by_code(code)
     if office is None:
         raise Http404
-    entry, created = room_join(user=user, office=office, day=date, proof=payload.altcha, ip=request_ip(request))
+    entry, created = room_join(
+        user=user, office=office, day=date, proof=payload.altcha, ip=request_ip(request), channel=JoinChannel.API
+    )
     status = waiting_status(entry)
     return Status(201 if created else 200, JoinOut(ticket=entry.ticket, state=status.state, position=status.position))
 

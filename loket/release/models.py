@@ -44,6 +44,15 @@ class Room(models.Model):
         return f"{self.office_id} {self.date} {self.state}"
 
 
+class JoinChannel(models.TextChoices):
+    """How an entry joined: the web page or the API (with the proof of work), or by text."""
+
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
 class Entry(models.Model):
     """One account waiting in a room: one per account and one per NIK (the account's holder).
 
@@ -59,6 +68,8 @@ class Entry(models.Model):
     # so it names no person and does not give the ticket away. Shown to the entrant only.
     ref = models.CharField(_("nomor undian"), max_length=16, default="", editable=False)
     joined_at = models.DateTimeField(default=timezone.now)
+    # A text entry is told of its admission on the channel it joined on (loket/textchannel).
+    channel = models.CharField(_("saluran"), max_length=10, choices=JoinChannel.choices, default=JoinChannel.WEB)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     rank = models.PositiveIntegerField(null=True, blank=True)
     admitted_at = models.DateTimeField(null=True, blank=True)
