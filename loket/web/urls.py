@@ -34,6 +34,7 @@ urlpatterns = [
     path("akun/data/", profile.my_data, name="my_data"),
     path("akun/hapus/", profile.account_delete_page, name="account_delete"),
     path("rilis/<str:office>/<str:date>/", release.room, name="release_room"),
+    path("rilis/<str:office>/<str:date>/undian/", release.draw, name="release_draw"),
     path("ruang-tunggu/<str:ticket>/", release.waiting, name="waiting"),
     path("ruang-tunggu/<str:ticket>/status.json", release.waiting_poll, name="waiting_poll"),
     path("pesan/", booking_flow.offices, name="book"),
