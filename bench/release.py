@@ -6,7 +6,7 @@ For each mode ("room": the waiting room on; "fcfs": LOKET_RELEASE_WAITING_ROOM=o
 PostgreSQL database `loket_bench_release` (127.0.0.1:5432):
 1. seeds one office whose next day opens LEAD seconds ahead, and people + broker accounts
    (verified, holder Person, API token) in a Django subprocess;
-2. starts gunicorn (rate limits off, as every benchmark here) and the `release_rooms` worker;
+2. starts app server (rate limits off, as every benchmark here) and the `release_rooms` worker;
 3. people: each joins once at a random moment of the minute before the release (solving the
    proof of work), then polls its ticket every 2-4 s and books 2-8 s after being admitted
    (fcfs: each books once, 1-10 s after the release, like a person reacting);
@@ -53,8 +53,8 @@ from common import (
     migrate,
     percentile,
     recreate_database,
-    start_gunicorn,
-    stop_gunicorn,
+    start_app_server,
+    stop_server,
 )
 
 DB = "loket_bench_release"
@@ -339,7 +339,9 @@ def run_mode(mode: str, args: argparse.Namespace) -> dict:
                     "--broker", str(args.broker), "--seats", str(args.seats)], cwd=ROOT, env=app_env(DB),
                    check=True, timeout=300)  # fmt: skip
     seeded = json.loads(seed_file.read_text())
-    server = start_gunicorn(args.workers, args.threads, DB, f"/api/v1/offices/{OFFICE}", f"gunicorn-release-{mode}.log")
+    server = start_app_server(
+        args.workers, args.threads, DB, f"/api/v1/offices/{OFFICE}", f"app-server-release-{mode}.log"
+    )
     worker = subprocess.Popen([sys.executable, "manage.py", "release_rooms"], cwd=ROOT, env=app_env(DB),
                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     log(f"{mode}: release at {time.strftime('%H:%M:%S', time.localtime(seeded['opens']))}, driving the clients")
@@ -354,7 +356,7 @@ def run_mode(mode: str, args: argparse.Namespace) -> dict:
     finally:
         worker.terminate()
         worker.wait(timeout=15)
-        stop_gunicorn(server)
+        stop_server(server)
     with db_connect(DB) as conn:
         rows = conn.execute(
             "SELECT u.email, b.id FROM booking_booking b JOIN accounts_user u ON u.id = b.booked_by_id "
@@ -399,7 +401,7 @@ def run_mode(mode: str, args: argparse.Namespace) -> dict:
         # Of the CPU time the whole machine spent busy during the run, and of its capacity.
         "load_generator_cpu_share": round(client_cpu / elapsed_machine, 3) if elapsed_machine else None,
         "load_generator_machine_share": round(client_cpu / ((os.cpu_count() or 1) * wall), 3),
-        "gunicorn_cpu_s": round(after["gunicorn"] - before["gunicorn"], 1),
+        "server_cpu_s": round(after["server"] - before["server"], 1),
         "postgres_cpu_s": round(after["postgres"] - before["postgres"], 1),
     }
 

@@ -417,10 +417,10 @@ def bill_delays(seed_data: dict, wait: float = 120.0) -> list[float]:
 
 def cpu_line(cpu: dict[str, float], wall: float, client_cpu: float) -> str:
     cores = os.cpu_count() or 1
-    others = cpu["machine"] - cpu["gunicorn"] - cpu["postgres"] - cpu["extra"] - client_cpu
+    others = cpu["machine"] - cpu["server"] - cpu["postgres"] - cpu["extra"] - client_cpu
     return (
         f"CPU during the burst ({cores} cores x {wall:.1f} s = {cores * wall:.1f} core-s): "
-        f"app server {cpu['gunicorn']:.1f} s, postgres {cpu['postgres']:.1f} s, events worker {cpu['extra']:.1f} s, "
+        f"app server {cpu['server']:.1f} s, postgres {cpu['postgres']:.1f} s, events worker {cpu['extra']:.1f} s, "
         f"load generator (wrk) {client_cpu:.1f} s = {client_cpu / (cores * wall):.1%} of the machine, "
         f"other processes {max(others, 0.0):.1f} s, idle {max(cores * wall - cpu['machine'], 0.0):.1f} s"
     )
