@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from loket.accounts.models import StaffRoleKind, User
 from loket.booking.models import Booking, BookingStatus
@@ -115,7 +116,16 @@ def test_only_the_owner_may_poll(office_a: Office, clock: Any) -> None:
     assert anonymous.status_code == 302 and "/masuk" in anonymous["Location"]
 
 
-def test_the_part_speaks_english_too(office_a: Office, counter_officer_a: User, clock: Any) -> None:
+@pytest.fixture
+def back_to_indonesian() -> Iterator[None]:
+    """The English request leaves English active in this thread: the tests after it read Indonesian."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_the_part_speaks_english_too(
+    office_a: Office, counter_officer_a: User, clock: Any, back_to_indonesian: None
+) -> None:
     desk = counter(office_a, 1)
     booking = booked(office_a)
     ticket_issue(office=office_a, by=None, booking=booking)
