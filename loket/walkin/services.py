@@ -24,7 +24,7 @@ from loket.accounts.services import birth_date_ok, nik_or_error, normalize_phone
 from loket.audit.services import audit_record
 from loket.booking.choices import booking_choice_validate
 from loket.booking.events import events_process_for
-from loket.booking.models import Booking, BookingStatus, Slot
+from loket.booking.models import Booking, BookingStatus, Slot, WalkinDay
 from loket.booking.seats import claim_online_seat_of_day, claim_pool_seat, slot_row, walkin_day_for
 from loket.booking.services import booking_record
 from loket.core.errors import Conflict, DomainError
@@ -153,6 +153,57 @@ def _take_seat(office: Office, day: dt.date) -> tuple[Slot, bool]:
     raise _NoSeat
 
 
+def walkin_book(
+    *,
+    officer: User,
+    office: Office,
+    person: Person,
+    request: WalkinRequest,
+    slot: Slot,
+    pool: WalkinDay,
+    from_pool: bool,
+    audit_after: dict[str, object],
+    ip: str | None,
+    action: str = "walkin.register",
+) -> Booking:
+    """The walk-in booking on a seat the caller has just claimed (in its transaction), with its
+    application and PNBP bill made at once (the officer prints the bill), and its audit entry."""
+    booking, _event = booking_record(
+        person=person,
+        office=office,
+        slot=slot,
+        booked_by=officer,
+        service=request.service,
+        passport_type=request.passport_type,
+        status=BookingStatus.CONFIRMED,
+        replacement_reason=request.replacement_reason if request.service == "replacement" else "",
+        old_passport_number=request.old_passport_number if request.service == "replacement" else "",
+        payment_deadline=_end_of_day(office, slot.date),
+        pool_day=pool if from_pool else None,
+        quiet=True,
+    )
+    events_process_for(booking_id=booking.pk)
+    payment = Payment.objects.filter(booking=booking).first()
+    WalkinBooking.objects.create(booking=booking, walkin_day=pool, registered_by=officer)
+    audit_record(
+        actor=officer,
+        action=action,
+        office=office,
+        target_type="booking",
+        target_id=booking.code,
+        after={
+            "person": person.masked_nik,
+            "date": slot.date.isoformat(),
+            "start": f"{slot.start:%H:%M}",
+            "seat": "walkin_pool" if from_pool else "online_outage",
+            "billing_code": payment.billing_code if payment else "",
+            **audit_after,
+        },
+        ip=ip,
+    )
+    return booking
+
+
 def walkin_register(
     *, officer: User, office: Office, request: WalkinRequest, day: dt.date, ip: str | None = None
 ) -> Booking:
@@ -170,40 +221,15 @@ def walkin_register(
         with transaction.atomic():
             person, created = _person(request, nik, flags, phone)
             slot, from_pool = _take_seat(office, day)
-            pool = walkin_day_for(office, day)
-            booking, _event = booking_record(
+            booking = walkin_book(
+                officer=officer,
+                office=office,
                 person=person,
-                office=office,
+                request=request,
                 slot=slot,
-                booked_by=officer,
-                service=request.service,
-                passport_type=request.passport_type,
-                status=BookingStatus.CONFIRMED,
-                replacement_reason=request.replacement_reason if request.service == "replacement" else "",
-                old_passport_number=request.old_passport_number if request.service == "replacement" else "",
-                payment_deadline=_end_of_day(office, day),
-                pool_day=pool if from_pool else None,
-                quiet=True,
-            )
-            # The application and the bill now, in this transaction: the officer prints the bill.
-            events_process_for(booking_id=booking.pk)
-            payment = Payment.objects.filter(booking=booking).first()
-            WalkinBooking.objects.create(booking=booking, walkin_day=pool, registered_by=officer)
-            audit_record(
-                actor=officer,
-                action="walkin.register",
-                office=office,
-                target_type="booking",
-                target_id=booking.code,
-                after={
-                    "person": person.masked_nik,
-                    "new_person": created,
-                    "date": day.isoformat(),
-                    "start": f"{slot.start:%H:%M}",
-                    "seat": "walkin_pool" if from_pool else "online_outage",
-                    "nik_flags": flags,
-                    "billing_code": payment.billing_code if payment else "",
-                },
+                pool=walkin_day_for(office, day),
+                from_pool=from_pool,
+                audit_after={"new_person": created, "nik_flags": flags},
                 ip=ip,
             )
     except _NoSeat:

@@ -12,6 +12,7 @@ from loket.web.views import (
     pwa,
     release,
     reschedule,
+    turn,
 )
 
 app_name = "web"
@@ -45,6 +46,7 @@ urlpatterns = [
     path("pemesanan/batal/", bookings.cancel, name="booking_cancel"),
     path("pemesanan/<str:code>/", bookings.proof, name="proof"),
     path("pemesanan/<str:code>/pdf/", bookings.proof_download, name="proof_pdf"),
+    path("pemesanan/<str:code>/antrean/", turn.proof_turn, name="proof_turn"),
     path("pemesanan/<str:code>/ubah-jadwal/", reschedule.reschedule, name="reschedule"),
     path("pemesanan/<str:code>/ubah-jadwal/<str:date>/", reschedule.reschedule_window, name="reschedule_window"),
     path("pemesanan/<str:code>/dokumen/", documents.documents, name="documents"),
