@@ -34,7 +34,7 @@ CALL_KINDS = [EventKind.CALLED, EventKind.RECALLED]
 AT_COUNTER = [TicketStatus.CALLED, TicketStatus.SERVING]
 # Part of every fingerprint: change it when what the state carries or says changes (a
 # new field, other announcement words), so that boards open during a deploy redraw.
-BOARD_FORMAT = 3
+BOARD_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Call:
     recall: bool
     text: str
     clips: list[str]
+    pauses: list[float]  # seconds of silence before each clip
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def board_calls(office: Office, day: dt.date, limit: int = CALL_EVENTS) -> list[
                 recall=event.kind == EventKind.RECALLED,
                 text=said.text,
                 clips=list(said.clips),
+                pauses=list(said.pauses),
             )
         )
     return calls

@@ -133,7 +133,7 @@ def test_an_unchanged_board_answers_304_and_a_call_changes_its_etag(office_a: Of
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     assert changed.json()["counters"] == [{"counter": 1, "ticket": "A023", "status": "called", "on_break": False}]
-    assert changed.json()["calls"][0]["text"] == "Nomor antrean A nol dua tiga, silakan ke loket satu"
+    assert changed.json()["calls"][0]["text"] == "Nomor antrean A nol dua tiga, silakan menuju loket satu"
 
 
 def test_the_board_shows_no_name_and_no_nik(office_a: Office) -> None:
