@@ -10,13 +10,16 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
 
 def po_entries() -> dict[tuple[str, str], str]:
-    """(context, msgid) -> msgstr; the context is "" for the many strings without one."""
+    """(context, msgid) -> msgstr; the context is "" for the many strings without one. A plural
+    entry gives its singular form ("msgstr[0]")."""
     entries: dict[tuple[str, str], str] = {}
     for block in (CATALOGUE / "django.po").read_text(encoding="utf-8").split("\n\n"):
-        parts: dict[str, list[str]] = {"msgctxt": [], "msgid": [], "msgstr": []}
+        parts: dict[str, list[str]] = {"msgctxt": [], "msgid": [], "msgstr": [], "msgid_plural": [], "msgstr[1]": []}
         current = None
         for line in block.splitlines():
-            if line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+            if line.startswith("msgstr[0] "):
+                line = "msgstr " + line.removeprefix("msgstr[0] ")
+            if line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgid_plural ", "msgstr[1] ")):
                 current, _sep, rest = line.partition(" ")
                 parts[current].append(ast.literal_eval(rest))
             elif line.startswith('"') and current:
@@ -40,6 +43,10 @@ def test_the_compiled_catalogue_matches_the_source() -> None:
     stale = [
         msgid
         for (context, msgid), msgstr in po_entries().items()
-        if (catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)) != msgstr
+        if msgstr
+        not in {
+            catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid),
+            catalogue.ngettext(msgid, msgid, 1),  # a plural entry
+        }
     ]
     assert stale == [], "run: manage.py compilemessages --ignore=.venv"

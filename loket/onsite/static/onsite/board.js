@@ -87,7 +87,7 @@
   var dateFormat = new Intl.DateTimeFormat(labels.locale, { timeZone: state.timezone, weekday: "long", day: "numeric", month: "long", year: "numeric" });
   function tick() {
     var now = new Date(Date.now() + clockOffset);
-    $("board-time").textContent = timeFormat.format(now).replace(".", ":");
+    $("board-time").textContent = timeFormat.format(now); // "08.00" in Indonesian, "08:00" in English
     $("board-date").textContent = dateFormat.format(now);
   }
 
