@@ -34,15 +34,16 @@ EVENTS: dict[str, tuple[str, str]] = {
         gettext_noop("Kode verifikasi Loket: %(code)s"),
         gettext_noop(
             "Halo %(name)s,\n\nKode verifikasi akun Loket Anda: %(code)s\n"
-            "Kode ini berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas."
+            "Masukkan kode ini di Loket dalam %(minutes)d menit untuk mengaktifkan akun Anda. Jangan berikan "
+            "kode ini kepada siapa pun, termasuk petugas."
         ),
     ),
     "password_reset": (
         gettext_noop("Atur ulang kata sandi Loket"),
         gettext_noop(
             "Halo %(name)s,\n\nSeseorang meminta pengaturan ulang kata sandi akun Loket Anda.\n"
-            "Kode pengaturan ulang: %(uid)s.%(token)s\nBerlaku %(minutes)d menit. Abaikan email ini "
-            "jika Anda tidak memintanya."
+            "Kode pengaturan ulang: %(uid)s.%(token)s\nMasukkan kode ini di halaman atur ulang kata sandi "
+            "dalam %(minutes)d menit, lalu pilih kata sandi baru. Abaikan email ini jika Anda tidak memintanya."
         ),
     ),
     "booking_confirmed": (

@@ -182,7 +182,7 @@ def test_the_board_keeps_the_office_time_zone(db: None) -> None:
 
     page = Client().get(page_url(jayapura)).content.decode()
 
-    assert '<time id="board-time" class="board-time">11:30</time>' in page  # 09:30 in Jakarta is 11:30 WIT
+    assert '<time id="board-time" class="board-time">11.30</time>' in page  # 09:30 in Jakarta is 11:30 WIT
     assert '<time class="recent-at">11:30</time>' in page
     assert "WIT<" in page
 
