@@ -98,6 +98,12 @@ def time_left(until: dt.datetime, now: dt.datetime) -> str:
     return " ".join(parts[:2])
 
 
+def rupiah(amount: int) -> str:
+    """An amount of whole rupiah: "Rp350.000" / "Rp350,000" (the thousands separator of the language)."""
+    text = f"Rp{amount:,}"
+    return text.replace(",", ".") if _indonesian() else text
+
+
 def grouped(code: str, size: int = 4) -> str:
     """A code in groups, easier to read aloud and to type: "1234 5678 9012 345"."""
     return " ".join(code[i : i + size] for i in range(0, len(code), size))

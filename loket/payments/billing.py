@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from lokal import format_rupiah
 
 from loket.booking.models import Booking
 from loket.core import datefmt
@@ -50,7 +49,7 @@ def payment_context(payment: Payment) -> dict[str, Any]:
     """The fields the payment_due and payment_reminder messages need, in the office's time zone."""
     office = payment.booking.office
     return {
-        "amount": format_rupiah(payment.amount),
+        "amount": datefmt.deferred(datefmt.rupiah, payment.amount),
         "billing_code": datefmt.grouped(payment.billing_code),
         # Written in the reader's language when the message is rendered.
         "deadline": datefmt.deferred(datefmt.in_zone, payment.deadline, office),

@@ -2,8 +2,6 @@
 
 import datetime as dt
 
-from lokal import format_rupiah
-
 from loket.core import datefmt
 from loket.offices.models import Office
 
@@ -40,4 +38,4 @@ def moment_label(moment: dt.datetime, office: Office) -> str:
 
 
 def rupiah(amount: int) -> str:
-    return str(format_rupiah(amount))
+    return datefmt.rupiah(amount)

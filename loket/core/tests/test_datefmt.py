@@ -84,3 +84,11 @@ def test_a_deferred_text_is_written_in_the_language_active_when_read() -> None:
         assert str(when) == "Wednesday 2 December 2026, 08:00\u201309:00 WIB"
     with translation.override("id"):
         assert "%(when)s" % {"when": when} == "Rabu, 2 Desember 2026, pukul 08.00\u201309.00 WIB"  # noqa: UP031 - the messages format this way
+
+
+def test_an_amount_uses_the_thousands_separator_of_the_language() -> None:
+    with translation.override("id"):
+        assert datefmt.rupiah(350_000) == "Rp350.000"
+        assert datefmt.rupiah(1_250_000) == "Rp1.250.000"
+    with translation.override("en"):
+        assert datefmt.rupiah(350_000) == "Rp350,000"

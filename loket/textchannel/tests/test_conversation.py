@@ -78,7 +78,7 @@ def test_english_keywords_get_english_answers(plb: Any, clock: Any) -> None:
     assert phone.replies[0].startswith("Your Loket code")
     assert "Number verified" in phone.replies[1]
     ask = phone.send("BOOK plb tomorrow 08:00")
-    assert "Wed 2 Dec 08:00 WIB" in ask and "Reply YES" in ask
+    assert "Wed 2 Dec 08:00 WIB" in ask and "Rp350,000" in ask and "Reply YES" in ask
     done = phone.send("YES")
     code = Booking.objects.get().code
     assert code in done and "billing code" in done
