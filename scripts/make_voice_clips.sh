@@ -6,7 +6,9 @@
 #   apt-get install -y espeak-ng opus-tools    # Debian: the Indonesian voice "id" and opusenc
 #   scripts/make_voice_clips.sh
 #
-# The list of clips and their words lives in loket/onsite/voice.py (CLIPS).
+# The list of clips and their words lives in loket/onsite/voice.py (CLIPS): a word ending in
+# "," is spoken with the continuing tone of a clause that goes on, one ending in "." with the
+# falling tone that ends the call. loket/onsite/tests/test_voice.py measures the result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=loket/onsite/static/onsite/voice
@@ -23,8 +25,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$OUT"
 
-# Trim espeak's leading and trailing silence (the board chains clips, so gaps add up),
-# keep 40 ms either side, and bring every clip to the same peak loudness.
+# Trim espeak's leading and trailing silence (the board chains the words of a phrase with
+# no gap of its own, so the clips' edges are the gaps), keep 10 ms either side with a short
+# fade (no click), and bring every clip to the same peak loudness.
 cat >"$work/trim.py" <<'PY'
 import array, sys, wave
 src, dst = sys.argv[1], sys.argv[2]
@@ -33,11 +36,13 @@ with wave.open(src) as w:
 samples = array.array("h", frames)
 threshold = max(abs(s) for s in samples) * 0.04
 loud = [i for i, s in enumerate(samples) if abs(s) > threshold]
-pad = int(rate * 0.04)
+pad = int(rate * 0.01)
 start, end = max(0, loud[0] - pad), min(len(samples), loud[-1] + pad)
 clip = samples[start:end]
 gain = 0.9 * 32767 / max(abs(s) for s in clip)
-clip = array.array("h", (int(s * gain) for s in clip))
+fade = int(rate * 0.005)
+n = len(clip)
+clip = array.array("h", (int(s * gain * min(1.0, i / fade, (n - 1 - i) / fade)) for i, s in enumerate(clip)))
 with wave.open(dst, "wb") as w:
     w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate); w.writeframes(clip.tobytes())
 PY
@@ -68,6 +73,12 @@ encode "$work/chime.wav" chime
   espeak-ng -v id -s "$SPEED" -p "$PITCH" -w "$work/raw.wav" "$text"
   "$PY" "$work/trim.py" "$work/raw.wav" "$work/$name.wav"
   encode "$work/$name.wav" "$name"
+done
+
+# Clips no longer in CLIPS would be served for nothing.
+for f in "$OUT"/*.opus; do
+  name=$(basename "$f" .opus)
+  [ "$name" = chime ] || "$PY" -m loket.onsite.voice | cut -f1 | grep -qx "$name" || rm -v "$f"
 done
 
 echo "clips: $(ls "$OUT"/*.opus | wc -l), total $(du -cb "$OUT"/*.opus | tail -1 | cut -f1) bytes in $OUT"

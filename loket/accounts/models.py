@@ -88,6 +88,10 @@ class Relation(models.TextChoices):
     OTHER = "other", _("Lainnya (satu KK)")
 
 
+# Indonesian law: a person of 17 or older holds a KTP-el; a younger one comes with a parent.
+ADULT_AGE = 17
+
+
 class Person(models.Model):
     """Someone with a NIK that an account books for: the holder (relation "self") or a household member.
 
@@ -129,6 +133,9 @@ class Person(models.Model):
     def age_on(self, day: dt.date) -> int:
         years = day.year - self.birth_date.year
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+    def is_minor_on(self, day: dt.date) -> bool:
+        return self.age_on(day) < ADULT_AGE
 
 
 class EmailVerification(models.Model):

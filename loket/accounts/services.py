@@ -41,7 +41,13 @@ def nik_or_error(nik: object, *, birth_date: dt.date, sex: Sex, field: str = "ni
 def birth_date_ok(birth_date: dt.date, field: str = "birth_date") -> None:
     today = timezone.localdate()
     if birth_date > today or birth_date < dt.date(1900, 1, 1):
-        raise DomainError("invalid", _("Tanggal lahir tidak masuk akal."), field=field)
+        raise DomainError(
+            "invalid",
+            _(
+                "Tanggal lahir harus antara 1 Januari 1900 dan hari ini. Periksa lagi tanggal pada KTP-el atau akta kelahiran."
+            ),
+            field=field,
+        )
 
 
 def normalize_phone(raw: str) -> str:
@@ -56,10 +62,14 @@ def _normalize_email(raw: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise DomainError("invalid_email", _("Alamat email tidak valid."), field="email") from None
+        raise DomainError(
+            "invalid_email", _("Alamat email tidak valid. Tulis lengkap, mis. nama@contoh.id."), field="email"
+        ) from None
     # The validator allows 320 characters; the column holds 254 and PostgreSQL refuses more.
     if len(email) > EMAIL_MAX_LENGTH:
-        raise DomainError("invalid_email", _("Alamat email tidak valid."), field="email")
+        raise DomainError(
+            "invalid_email", _("Alamat email tidak valid. Tulis lengkap, mis. nama@contoh.id."), field="email"
+        )
     return email
 
 
@@ -104,7 +114,11 @@ def applicant_register(
     )
     _check_password(password, user)
     if User.objects.filter(email__iexact=user.email).exists():
-        raise Conflict("email_registered", _("Email ini sudah terdaftar."), field="email")
+        raise Conflict(
+            "email_registered",
+            _("Email ini sudah terdaftar. Masuk dengan email ini, atau atur ulang kata sandi bila lupa."),
+            field="email",
+        )
     if Person.objects.filter(nik=clean_nik).exists():
         raise _nik_taken()
     user.set_password(password)
@@ -129,7 +143,11 @@ def _holder_save(user: User, *, nik: str, birth_date: dt.date, sex: Sex, flags: 
             )
     except IntegrityError:
         # A parallel registration with the same NIK or email won the race.
-        raise Conflict("already_registered", _("NIK atau email ini sudah terdaftar."), field="nik") from None
+        raise Conflict(
+            "already_registered",
+            _("NIK atau email ini sudah terdaftar. Masuk ke akun itu, atau atur ulang kata sandi bila lupa."),
+            field="nik",
+        ) from None
 
 
 def _code_hash(user: User, code: str) -> str:
@@ -175,7 +193,11 @@ def verification_resend(*, email: str) -> None:
 
 
 def _bad_code() -> DomainError:
-    return DomainError("invalid_code", _("Kode verifikasi salah atau kedaluwarsa."), field="code")
+    return DomainError(
+        "invalid_code",
+        _("Kode verifikasi salah atau sudah tidak berlaku. Periksa lagi, atau minta kode baru."),
+        field="code",
+    )
 
 
 def email_verify(*, email: str, code: str) -> User:
@@ -216,11 +238,19 @@ def credentials_check(*, login: str, password: str, ip: str) -> User:
     user = authenticate(None, username=login, password=password)
     if user is None:
         lockout.login_failed(who=who, ip=ip)
-        raise DomainError("invalid_credentials", _("Email/NIK atau kata sandi salah."), status=401)
+        raise DomainError(
+            "invalid_credentials",
+            _("Email/NIK atau kata sandi salah. Coba lagi, atau atur ulang kata sandi bila lupa."),
+            status=401,
+        )
     lockout.login_succeeded(who=who, ip=ip)
     assert isinstance(user, User)
     if not user.has_verified_email:
-        raise DomainError("unverified", _("Verifikasi email Anda terlebih dahulu."), status=401)
+        raise DomainError(
+            "unverified",
+            _("Verifikasi email Anda terlebih dahulu: masukkan kode yang kami kirim ke email Anda."),
+            status=401,
+        )
     return user
 
 
@@ -298,7 +328,11 @@ def password_reset_request(*, email: str) -> None:
 
 @transaction.atomic
 def password_reset_confirm(*, reset_code: str, password: str) -> User:
-    bad = DomainError("invalid_reset_code", _("Kode pengaturan ulang salah atau kedaluwarsa."), field="reset_code")
+    bad = DomainError(
+        "invalid_reset_code",
+        _("Kode pengaturan ulang salah atau sudah tidak berlaku. Minta kode baru."),
+        field="reset_code",
+    )
     uid, _sep, token = reset_code.strip().partition(".")
     try:
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uid))))
@@ -316,7 +350,7 @@ def password_reset_confirm(*, reset_code: str, password: str) -> User:
 @transaction.atomic
 def household_add(*, user: User, full_name: str, nik: str, birth_date: dt.date, sex: Sex, relation: str) -> Person:
     if relation not in Relation.values or relation == Relation.SELF:
-        raise DomainError("invalid", _("Hubungan keluarga tidak valid."), field="relation")
+        raise DomainError("invalid", _("Hubungan keluarga tidak dikenal. Pilih dari daftar."), field="relation")
     birth_date_ok(birth_date)
     clean_nik, flags = nik_or_error(nik, birth_date=birth_date, sex=sex)
     # Lock the account row so two parallel adds cannot both pass the limit.
@@ -348,14 +382,14 @@ def household_add(*, user: User, full_name: str, nik: str, birth_date: dt.date, 
 def household_remove(*, user: User, person_id: int) -> None:
     member = user.people.exclude(relation=Relation.SELF).filter(pk=person_id).first()
     if member is None:
-        raise NotFound("not_found", _("Anggota keluarga tidak ditemukan."))
+        raise NotFound("not_found", _("Anggota keluarga tidak ditemukan. Muat ulang daftar keluarga."))
     try:
         member.delete()
     except ProtectedError:
         # Bookings keep their person: the office's records of a visit must not vanish.
         raise Conflict(
             "member_has_bookings",
-            _("Anggota keluarga ini memiliki riwayat pemesanan dan tidak dapat dihapus."),
+            _("Anggota keluarga ini memiliki riwayat pemesanan, jadi tidak dapat dihapus. Datanya tetap dapat diubah."),
         ) from None
 
 
@@ -381,7 +415,7 @@ def unverified_accounts_purge(*, now: dt.datetime | None = None) -> int:
 def account_language_set(*, user: User, language: str) -> None:
     """The language the account's messages are written in (the pages' language switch sets it too)."""
     if language not in ("id", "en"):
-        raise DomainError("invalid", _("Bahasa tidak dikenal."), field="language")
+        raise DomainError("invalid", _("Bahasa tidak dikenal. Pilih Bahasa Indonesia atau English."), field="language")
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
@@ -419,7 +453,11 @@ def applicant_register_by_phone(
     if User.objects.filter(phone=number, phone_verified_at__isnull=False).exists():
         raise _phone_taken()
     if User.objects.filter(email__iexact=address).exists():
-        raise Conflict("email_registered", _("Email ini sudah terdaftar."), field="email")
+        raise Conflict(
+            "email_registered",
+            _("Email ini sudah terdaftar. Masuk dengan email ini, atau atur ulang kata sandi bila lupa."),
+            field="email",
+        )
     if Person.objects.filter(nik=clean_nik).exists():
         raise _nik_taken()
     user = User(email=address, full_name=name, phone=number, language=language if language in ("id", "en") else "id")
@@ -436,7 +474,11 @@ def normalize_nik_or_error(nik: object) -> str:
 
 
 def _phone_taken() -> Conflict:
-    return Conflict("phone_registered", _("Nomor HP ini sudah dipakai akun lain."), field="phone")
+    return Conflict(
+        "phone_registered",
+        _("Nomor HP ini sudah dipakai akun lain. Pakai nomor lain, atau masuk ke akun itu."),
+        field="phone",
+    )
 
 
 def phone_verified_set(*, user: User, phone: str) -> User:

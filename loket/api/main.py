@@ -19,7 +19,7 @@ from loket.api import (
 api = NinjaAPI(
     title="Loket API",
     version="1",
-    description="Antrean dan janji temu paspor. Passport appointments and office queues.",
+    description="Jadwal kedatangan dan antrean paspor. Passport appointments and office queues.",
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",

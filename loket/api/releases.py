@@ -136,7 +136,7 @@ def release_draw(request: HttpRequest, code: Path[OfficeCode], date: Path[dt.dat
     office = office_by_code(code)
     draw = draw_of(office, date) if office is not None else None
     if draw is None:
-        raise NotFound("not_found", _("Hari ini tidak punya ruang tunggu rilis."))
+        raise NotFound("not_found", _("Hari ini tidak punya ruang tunggu pembukaan kuota."))
     return DrawOut(
         office=draw.office.code,
         date=draw.date,

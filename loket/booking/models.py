@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loket.accounts.models import Person
 from loket.offices.models import Office
@@ -29,8 +30,8 @@ class Slot(models.Model):
     booked = models.IntegerField(default=0)
 
     class Meta:
-        verbose_name = _("slot")
-        verbose_name_plural = _("slot")
+        verbose_name = _("jam kedatangan (hari)")
+        verbose_name_plural = _("jam kedatangan (hari)")
         constraints = [
             models.UniqueConstraint(fields=["office", "date", "start"], name="slot_unique_window_day"),
             models.CheckConstraint(condition=Q(booked__gte=0), name="slot_booked_not_negative"),
@@ -49,9 +50,9 @@ class BookingStatus(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Menunggu pembayaran")
     CONFIRMED = "confirmed", _("Terkonfirmasi")
     CHECKED_IN = "checked_in", _("Sudah hadir")
-    COMPLETED = "completed", _("Selesai")
+    COMPLETED = "completed", pgettext_lazy("status", "Selesai")
     CANCELLED = "cancelled", _("Dibatalkan")
-    EXPIRED = "expired", _("Kedaluwarsa")
+    EXPIRED = "expired", _("Batal otomatis (tidak dibayar)")
     NO_SHOW = "no_show", _("Tidak hadir")
     # Paid after its payment deadline when the seat was gone: holds no seat, staff rebook it.
     PAID_NEEDS_REBOOKING = "paid_needs_rebooking", _("Sudah dibayar, perlu jadwal ulang")
@@ -67,7 +68,7 @@ class Service(models.TextChoices):
 
 
 class PassportType(models.TextChoices):
-    REGULAR = "regular", _("Paspor biasa (polikarbonat)")
+    REGULAR = "regular", _("Paspor biasa (non-elektronik)")
     ELECTRONIC = "electronic", _("Paspor elektronik")
 
 
@@ -183,8 +184,8 @@ class ReleaseGate(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("hari dalam rilis")
-        verbose_name_plural = _("hari dalam rilis")
+        verbose_name = _("hari dengan pembukaan kuota")
+        verbose_name_plural = _("hari dengan pembukaan kuota")
         constraints = [models.UniqueConstraint(fields=["office", "date"], name="release_gate_unique_day")]
 
     def __str__(self) -> str:
@@ -195,7 +196,7 @@ class EventKind(models.TextChoices):
     BOOKED = "booked", _("Dipesan")
     CANCELLED = "cancelled", _("Dibatalkan")
     RESCHEDULED = "rescheduled", _("Jadwal diubah")
-    EXPIRED = "expired", _("Kedaluwarsa")
+    EXPIRED = "expired", _("Batal otomatis (tidak dibayar)")
     CONFIRMED = "confirmed", _("Terkonfirmasi")
     PAID_NEEDS_REBOOKING = "paid_needs_rebooking", _("Sudah dibayar, perlu jadwal ulang")
 

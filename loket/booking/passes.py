@@ -46,7 +46,9 @@ def pass_required(office: Office, day: dt.date) -> Conflict:
     """409 for a booking of a day under release without a valid pass: where to join instead."""
     return Conflict(
         "pass_required",
-        _("Hari ini sedang dalam rilis: masuk ruang tunggu dan pesan dengan izin yang diberikan."),
+        _(
+            "Kuota hari ini sedang dibuka lewat ruang tunggu: masuk ruang tunggu, lalu buat jadwal dengan izin yang diberikan."
+        ),
         field="X-Loket-Pass",
         join=f"/api/v1/offices/{office.code}/releases/{day.isoformat()}/join",
     )
@@ -73,7 +75,11 @@ def pass_check(token: str | None, *, office: Office, day: dt.date, user_id: int)
 
 
 def pass_used() -> Conflict:
-    return Conflict("pass_used", _("Izin pemesanan ini sudah dipakai."), field="X-Loket-Pass")
+    return Conflict(
+        "pass_used",
+        _("Izin pemesanan ini sudah dipakai. Masuk ruang tunggu lagi untuk izin baru."),
+        field="X-Loket-Pass",
+    )
 
 
 def gate_open(*, office: Office, day: dt.date) -> None:

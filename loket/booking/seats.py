@@ -110,7 +110,9 @@ _PROBE = _probe_sql()
 
 def _unknown_window() -> DomainError:
     return DomainError(
-        "unknown_window", _("Tidak ada jendela kedatangan yang dapat dipesan pada jam ini."), field="start"
+        "unknown_window",
+        _("Tidak ada jam kedatangan yang dapat dipilih pada jam ini. Pilih salah satu jam dari daftar."),
+        field="start",
     )
 
 

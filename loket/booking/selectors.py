@@ -10,19 +10,20 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import User
 from loket.booking.codes import normalize_code
 from loket.booking.models import Booking, Slot, WalkinDay
 from loket.booking.share import walkin_percent, walkin_split
+from loket.core import datefmt
 from loket.offices.calendar import closure_reason, closures_between, holiday_name
 from loket.offices.models import ArrivalWindow, Office
 from loket.offices.selectors import outage_for
@@ -88,9 +89,9 @@ def _day_closed(
         return "past", _("tanggal sudah lewat")
     released = released_until(office, now_local)
     if day > released and day > today + dt.timedelta(days=office.horizon_days):
-        return "beyond_horizon", _("di luar jangkauan pemesanan")
+        return "beyond_horizon", _("belum dapat dipesan: terlalu jauh ke depan")
     if day > released:
-        return "not_released", _("kuota belum dirilis")
+        return "not_released", _("kuota belum dibuka")
     if day in closed:
         return "closed", closed[day]
     return None
@@ -161,7 +162,7 @@ def day_plans(office: Office, start: dt.date, days: int, *, now_local: dt.dateti
         if seats:
             plans.append(DayPlan(date=day, open=True, windows=seats))
         else:
-            plans.append(_closed(day, "day_over", _("semua jendela hari ini sudah dimulai")))
+            plans.append(_closed(day, "day_over", _("semua jam kedatangan hari ini sudah dimulai")))
     return plans
 
 
@@ -271,17 +272,27 @@ def availability_answer(office: Office, start: dt.date, days: int) -> ReadyAnswe
     return _cached(key, build)
 
 
-def booking_message_context(booking: Booking) -> dict[str, str]:
-    """What every message about a booking may mention: code, person, office and local time."""
-    slot = booking.slot
+def booking_message_context(booking: Booking) -> dict[str, Any]:
+    """What every message about a booking may mention: code, person, office, the appointment
+    ("when", written in the reader's language when the message is rendered) and what to bring."""
+    slot, office = booking.slot, booking.office
     return {
-        "code": booking.code,
+        "code": datefmt.grouped(booking.code),
         "person": booking.person_name,
-        "office": booking.office.name,
-        "date": slot.date.isoformat(),
-        "start": f"{slot.start:%H:%M}",
-        "zone": booking.office.zone_abbreviation,
+        "office": office.name,
+        "when": datefmt.deferred(datefmt.window, slot.date, slot.start, slot.end, office.zone_abbreviation),
+        "bring": what_to_bring(minor=booking.person.is_minor_on(slot.date)),
     }
+
+
+def what_to_bring(*, minor: bool) -> Any:
+    """The originals a person brings to the visit: a child comes with a parent, who brings theirs."""
+    if minor:
+        return gettext_lazy(
+            "Anak datang bersama orang tua. Bawa KTP-el asli orang tua, Kartu Keluarga dan akta kelahiran anak, "
+            "beserta dokumen asli lain yang Anda unggah."
+        )
+    return gettext_lazy("Bawa KTP-el asli dan dokumen asli lain yang Anda unggah.")
 
 
 def bookings_of(user: User) -> QuerySet[Booking]:

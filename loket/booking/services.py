@@ -42,6 +42,7 @@ from loket.booking.seats import (
     seats_release_due,
 )
 from loket.booking.selectors import next_available_cached
+from loket.core import datefmt
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.offices.calendar import closure_reason
 from loket.offices.models import Office
@@ -93,8 +94,14 @@ def _person_for(user: User, member: int | None) -> Person:
     )
     if not found:
         if member is None:
-            raise DomainError("no_holder", _("Akun ini tidak memiliki data pemohon (NIK)."), field="member")
-        raise DomainError("unknown_member", _("Anggota keluarga tidak ditemukan di akun ini."), field="member")
+            raise DomainError(
+                "no_holder", _("Akun ini belum memiliki data diri (NIK). Lengkapi profil Anda dulu."), field="member"
+            )
+        raise DomainError(
+            "unknown_member",
+            _("Anggota keluarga tidak ditemukan di akun ini. Pilih anggota dari daftar, atau tambahkan dulu."),
+            field="member",
+        )
     person = found[0]
     person.recent_since = recent  # type: ignore[attr-defined]
     return person
@@ -131,8 +138,11 @@ def _check_cooling_off(person: Person) -> None:
     if until > timezone.now():
         raise DomainError(
             "cooling_off",
-            _("Pemohon ini beberapa kali tidak hadir dan baru dapat memesan lagi mulai %(day)s.")
-            % {"day": timezone.localdate(until).isoformat()},
+            _(
+                "%(person)s beberapa kali tidak hadir pada jadwal kedatangannya, sehingga baru dapat membuat "
+                "jadwal lagi mulai %(day)s."
+            )
+            % {"person": person.full_name, "day": datefmt.long_date(timezone.localdate(until))},
             status=403,
             until=timezone.localdate(until).isoformat(),
         )
@@ -141,15 +151,21 @@ def _check_cooling_off(person: Person) -> None:
 def _office(code: str) -> Office:
     office = office_by_code(code)
     if office is None:
-        raise DomainError("unknown_office", _("Kantor tidak dikenal."), field="office")
+        raise DomainError("unknown_office", _("Kantor tidak dikenal. Pilih kantor dari daftar."), field="office")
     return office
 
 
 def _window_full(office: Office) -> Conflict:
     nearest = next_available_cached(office)
+    if nearest:
+        message = _("Jam kedatangan ini sudah penuh. Hari terdekat yang masih ada tempat: %(day)s.") % {
+            "day": datefmt.long_date(nearest)
+        }
+    else:
+        message = _("Jam kedatangan ini sudah penuh, dan belum ada hari lain yang masih ada tempat. Coba lagi besok.")
     return Conflict(
         "window_full",
-        _("Jendela kedatangan ini sudah penuh."),
+        message,
         field="start",
         next_available=nearest.isoformat() if nearest else None,
     )
@@ -171,14 +187,23 @@ def _replay(user: User, key: str, request: BookingRequest) -> Booking | None:
     if existing.request_hash != request.fingerprint():
         raise DomainError(
             "idempotency_key_reused",
-            _("Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda."),
+            _(
+                "Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda. Kirim permintaan baru dengan kunci baru."
+            ),
             field="Idempotency-Key",
         )
     return existing
 
 
 def _active_exists() -> Conflict:
-    return Conflict("active_booking_exists", _("Pemohon ini sudah memiliki pemesanan aktif."), field="member")
+    return Conflict(
+        "active_booking_exists",
+        _(
+            "Orang ini sudah memiliki pemesanan aktif. Lihat atau ubah jadwalnya di daftar pemesanan; "
+            "pemesanan baru dapat dibuat setelah yang lama selesai atau dibatalkan."
+        ),
+        field="member",
+    )
 
 
 def _twin_or_raise(
@@ -334,9 +359,9 @@ def _own_active(user: User, code: str) -> Booking:
         Booking.objects.filter(person__account=user, code=normalize_code(code)).select_related("slot", "office").first()
     )
     if booking is None:
-        raise NotFound("not_found", _("Pemesanan tidak ditemukan."))
+        raise NotFound("not_found", _("Pemesanan tidak ditemukan. Periksa kode pemesanan di daftar pemesanan Anda."))
     if not booking.is_active or booking.status == BookingStatus.CHECKED_IN:
-        raise DomainError("not_active", _("Pemesanan ini tidak aktif lagi."))
+        raise DomainError("not_active", _("Pemesanan ini tidak aktif lagi. Buat jadwal baru bila masih perlu."))
     return booking
 
 
@@ -345,7 +370,13 @@ def booking_cancel(*, user: User, code: str) -> Booking:
     booking = _own_active(user, code)
     now = timezone.now()
     if booking.slot.starts_at <= now:
-        raise DomainError("window_started", _("Jendela kedatangan sudah dimulai; pemesanan tidak dapat dibatalkan."))
+        raise DomainError(
+            "window_started",
+            _(
+                "Jam kedatangan sudah dimulai, jadi pemesanan tidak dapat dibatalkan lagi. Jika masih sempat, "
+                "segera datang ke kantor; jika tidak, buat jadwal baru setelah hari ini."
+            ),
+        )
     release_at = now + dt.timedelta(minutes=settings.LOKET_CANCEL_RELEASE_MINUTES)
     with transaction.atomic():
         # Conditional on the status, so two parallel cancels free the seat once.
@@ -353,7 +384,7 @@ def booking_cancel(*, user: User, code: str) -> Booking:
             status=BookingStatus.CANCELLED, cancelled_at=now, seat_release_at=release_at
         )
         if changed != 1:
-            raise DomainError("not_active", _("Pemesanan ini tidak aktif lagi."))
+            raise DomainError("not_active", _("Pemesanan ini tidak aktif lagi. Buat jadwal baru bila masih perlu."))
         if settings.LOKET_CANCEL_RELEASE_MINUTES == 0:
             release_one(booking.pk)
         booking.refresh_from_db()
@@ -432,15 +463,28 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
     if booking.reschedule_count >= settings.LOKET_RESCHEDULE_MAX:
         raise DomainError(
             "reschedule_limit",
-            _("Jadwal pemesanan ini sudah diubah %(n)d kali (batas).") % {"n": settings.LOKET_RESCHEDULE_MAX},
+            _(
+                "Jadwal pemesanan ini sudah diubah %(n)d kali, batas yang diizinkan. Untuk jadwal lain, batalkan "
+                "pemesanan ini lalu buat jadwal baru."
+            )
+            % {"n": settings.LOKET_RESCHEDULE_MAX},
         )
     if booking.slot.date <= office.local_today():
-        raise DomainError("too_late", _("Jadwal hanya dapat diubah paling lambat sehari sebelum kedatangan."))
+        raise DomainError(
+            "too_late",
+            _(
+                "Jadwal hanya dapat diubah paling lambat sehari sebelum kedatangan. Datang sesuai jadwal, atau batalkan pemesanan ini."
+            ),
+        )
     new_slot = bookable_slot(office, date, start)
     if getattr(new_slot, "gated", False):
         raise pass_required(office, date)  # a day under release is booked through its waiting room only
     if new_slot.pk == booking.slot_id:
-        raise DomainError("same_window", _("Jadwal baru sama dengan jadwal sekarang."), field="start")
+        raise DomainError(
+            "same_window",
+            _("Jadwal baru sama dengan jadwal sekarang. Pilih hari atau jam kedatangan lain."),
+            field="start",
+        )
     old_slot_id = booking.slot_id
     with transaction.atomic():
         # Lock the booking by a conditional UPDATE first: parallel reschedules of one
@@ -465,6 +509,7 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
                     "count": booking.reschedule_count,
                     "date": booking.slot.date.isoformat(),
                     "start": f"{booking.slot.start:%H:%M}",
+                    "end": f"{booking.slot.end:%H:%M}",
                 },
             )
         if full:

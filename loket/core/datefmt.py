@@ -7,10 +7,12 @@ CSV, logs) keeps ISO 8601 and does not use this module.
 """
 
 import datetime as dt
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.utils import dateformat
+from django.utils.functional import lazy
 from django.utils.translation import get_language, ngettext, pgettext
 
 
@@ -31,6 +33,18 @@ def _indonesian() -> bool:
 def long_date(day: dt.date) -> str:
     """ "Rabu, 2 Desember 2026" / "Wednesday 2 December 2026"."""
     return dateformat.format(day, "l, j F Y" if _indonesian() else "l j F Y")
+
+
+def short_date(day: dt.date) -> str:
+    """For a text message, where every character counts: "Kam 3 Des" / "Thu 3 Dec" (the same
+    day-month order as the long form, never "3/12", which an English reader takes for 12 March)."""
+    return dateformat.format(day, "D j M")
+
+
+def short_datetime(moment: dt.datetime, place: Zoned) -> str:
+    """An instant in a place's zone, for a text message: "Kam 3 Des 10.30 WIB"."""
+    local = moment.astimezone(place.zone)
+    return f"{short_date(local.date())} {clock(local)} {place.zone_abbreviation}"
 
 
 def clock(moment: dt.time | dt.datetime) -> str:
@@ -84,6 +98,21 @@ def time_left(until: dt.datetime, now: dt.datetime) -> str:
     return " ".join(parts[:2])
 
 
+def rupiah(amount: int) -> str:
+    """An amount of whole rupiah: "Rp350.000" / "Rp350,000" (the thousands separator of the language)."""
+    text = f"Rp{amount:,}"
+    return text.replace(",", ".") if _indonesian() else text
+
+
 def grouped(code: str, size: int = 4) -> str:
     """A code in groups, easier to read aloud and to type: "1234 5678 9012 345"."""
     return " ".join(code[i : i + size] for i in range(0, len(code), size))
+
+
+def deferred(formatter: Callable[..., str], *args: Any) -> Any:
+    """`formatter(*args)` written when the text is read, in the language active then.
+
+    For messages built now and rendered in their reader's language later (the outbox):
+    `{"when": deferred(window, day, start, end, "WIB")}`.
+    """
+    return lazy(formatter, str)(*args)

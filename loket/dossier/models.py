@@ -6,19 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from loket.accounts.models import Sex
+from loket.accounts.models import ADULT_AGE, Sex
 from loket.booking.models import Booking, PassportType, ReplacementReason, Service
 from loket.core.fields import SealedCharField
-
-# Under this age on the visit date an applicant is a minor: parents' KTP instead of their own.
-ADULT_AGE = 17
 
 
 class CheckState(models.TextChoices):
     PENDING = "pending", _("Menunggu pemeriksaan")
-    MATCH = "match", _("Sesuai")
-    MISMATCH = "mismatch", _("Tidak sesuai")
+    MATCH = "match", pgettext_lazy("data check", "Sesuai")
+    MISMATCH = "mismatch", pgettext_lazy("data check", "Tidak sesuai")
     # The registry did not answer: never blocks the booking, the officer checks the originals.
     UNAVAILABLE = "unavailable", _("Diperiksa di loket")
     NOT_REQUIRED = "not_required", _("Tidak diperlukan")
@@ -47,15 +45,15 @@ TRANSITIONS: dict[str, set[str]] = {
 
 
 class DocumentKind(models.TextChoices):
-    """Kinds of supporting documents. KTP: the identity card; KK (Kartu Keluarga): the family card."""
+    """Kinds of supporting documents. KTP-el: the (electronic) identity card; KK (Kartu Keluarga): the family card."""
 
-    KTP = "ktp", _("KTP")
+    KTP = "ktp", _("KTP-el")
     KK = "kk", _("Kartu Keluarga (KK)")
     BIRTH_CERTIFICATE = "birth_certificate", _("Akta kelahiran")
     DIPLOMA = "diploma", _("Ijazah")
     MARRIAGE_CERTIFICATE = "marriage_certificate", _("Akta perkawinan / buku nikah")
     BAPTISM_CERTIFICATE = "baptism_certificate", _("Surat baptis")
-    PARENTS_KTP = "parents_ktp", _("KTP orang tua")
+    PARENTS_KTP = "parents_ktp", _("KTP-el orang tua")
     OLD_PASSPORT = "old_passport", _("Paspor lama")
     POLICE_REPORT = "police_report", _("Surat keterangan hilang dari kepolisian")
 

@@ -7,8 +7,10 @@ reason) -> printed -> ready for pickup -> collected. Only the moves in models.TR
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from loket.accounts.models import StaffRole, StaffRoleKind, User
+from loket.core import datefmt
 from loket.core.errors import Conflict, DomainError
 from loket.dossier.models import Application, Stage
 from loket.notify.events import notify
@@ -58,17 +60,28 @@ def application_advance(*, application: Application, stage: str, by: User, note:
     return application
 
 
+# What the person can do after each stage, told with the new status.
+NEXT_STEP = {
+    Stage.READY_FOR_PICKUP: gettext_lazy("Ambil paspor di kantor pada jam kerja."),
+    Stage.COLLECTED: gettext_lazy("Permohonan ini selesai. Terima kasih."),
+}
+WAIT_FOR_US = gettext_lazy("Anda tidak perlu melakukan apa pun sekarang; kami mengabari Anda di tahap berikutnya.")
+
+
 def _tell(application: Application) -> None:
     booking = application.booking
     context = {
-        "code": booking.code,
+        "code": datefmt.grouped(booking.code),
         "person": application.applicant_name,
         "office": booking.office.name,
         "status": Stage(application.stage).label,  # lazy: rendered in the recipient's language
+        "next": NEXT_STEP.get(Stage(application.stage), WAIT_FOR_US),
+        "reason": application.rejection_reason,
     }
     # Each stage is reached once (stages only move forward), so the key makes the message unique.
     notify(
-        event="status_changed",
+        # A rejection carries its reason and where to go, not just the new status.
+        event="application_rejected" if application.stage == Stage.REJECTED else "status_changed",
         user=booking.booked_by,
         key=f"application:{application.pk}:{application.stage}",
         context=context,

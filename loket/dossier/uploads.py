@@ -46,7 +46,8 @@ class UploadTooLarge(DomainError, RequestDataTooBig):
         limit_mb = settings.LOKET_UPLOAD_MAX_BYTES / (1024 * 1024)
         super().__init__(
             "file_too_large",
-            _("Berkas terlalu besar (maksimal %(mb).1f MB).") % {"mb": limit_mb},
+            _("Berkas terlalu besar (maksimal %(mb).1f MB). Perkecil foto atau PDF-nya, lalu unggah lagi.")
+            % {"mb": limit_mb},
             field="file",
         )
 
@@ -113,7 +114,7 @@ def read_limited(upload: IO[bytes], *, size: int | None) -> bytes:
 def inspect_upload(data: bytes) -> CleanFile:
     """A clean copy of an uploaded JPEG, PNG or PDF; DomainError (422, field "file") otherwise."""
     if not data:
-        raise _refuse("empty_file", _("Berkas kosong."))
+        raise _refuse("empty_file", _("Berkas kosong. Pilih lagi berkas foto atau PDF dokumennya."))
     content_type = sniff(data[:16])
     if content_type is None:
         raise _refuse("unsupported_type", _("Berkas harus berupa JPEG, PNG, atau PDF."))
@@ -124,7 +125,12 @@ def inspect_upload(data: bytes) -> CleanFile:
 
 
 def _reencode_image(data: bytes, fmt: str) -> bytes:
-    pixel_flood = _refuse("image_too_large", _("Resolusi gambar terlalu besar."))
+    pixel_flood = _refuse(
+        "image_too_large",
+        _(
+            "Resolusi gambar terlalu besar. Perkecil fotonya (mis. kirim ulang dari kamera dengan ukuran sedang), lalu unggah lagi."
+        ),
+    )
     with warnings.catch_warnings():
         # Pillow only warns below twice its own limit; a warning is a refusal here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -142,7 +148,9 @@ def _reencode_image(data: bytes, fmt: str) -> bytes:
             raise
         except Exception:
             # Decoders raise many types (OSError, SyntaxError, ValueError, struct.error...) on hostile input.
-            raise _refuse("broken_file", _("Gambar rusak atau tidak dapat dibaca.")) from None
+            raise _refuse(
+                "broken_file", _("Gambar rusak atau tidak dapat dibaca. Foto ulang dokumennya, lalu unggah lagi.")
+            ) from None
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
@@ -161,7 +169,12 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
 
 
 def _check_pdf(data: bytes) -> None:
-    broken = _refuse("broken_file", _("PDF rusak atau tidak dapat dibaca."))
+    broken = _refuse(
+        "broken_file",
+        _(
+            "PDF rusak atau tidak dapat dibaca. Simpan ulang atau pindai ulang dokumennya, atau unggah fotonya (JPEG/PNG)."
+        ),
+    )
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -175,9 +188,15 @@ def _check_pdf(data: bytes) -> None:
         # pypdf raises many types (PdfReadError, ValueError, KeyError, RecursionError...) on broken files.
         raise broken from None
     if found & PDF_FILE_MARKERS:
-        raise _refuse("pdf_embedded_file", _("PDF tidak boleh berisi berkas lampiran."))
+        raise _refuse(
+            "pdf_embedded_file",
+            _("PDF tidak boleh berisi berkas lampiran. Unggah hasil pindaian atau foto dokumennya saja."),
+        )
     if found:
-        raise _refuse("pdf_active_content", _("PDF tidak boleh berisi JavaScript atau aksi otomatis."))
+        raise _refuse(
+            "pdf_active_content",
+            _("PDF tidak boleh berisi JavaScript atau aksi otomatis. Unggah hasil pindaian atau foto dokumennya saja."),
+        )
 
 
 def _forbidden_in(reader: PdfReader) -> set[str]:
@@ -192,7 +211,12 @@ def _forbidden_in(reader: PdfReader) -> set[str]:
     while stack:
         steps += 1
         if steps > PDF_MAX_OBJECTS:
-            raise _refuse("broken_file", _("PDF terlalu rumit untuk diperiksa."))
+            raise _refuse(
+                "broken_file",
+                _(
+                    "PDF ini terlalu rumit untuk kami periksa. Unggah hasil pindaian sederhana atau foto dokumennya (JPEG/PNG)."
+                ),
+            )
         item = stack.pop()
         if isinstance(item, IndirectObject):
             if (item.idnum, item.generation) in seen:

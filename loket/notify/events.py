@@ -34,89 +34,110 @@ EVENTS: dict[str, tuple[str, str]] = {
         gettext_noop("Kode verifikasi Loket: %(code)s"),
         gettext_noop(
             "Halo %(name)s,\n\nKode verifikasi akun Loket Anda: %(code)s\n"
-            "Kode ini berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas."
+            "Masukkan kode ini di Loket dalam %(minutes)d menit untuk mengaktifkan akun Anda. Jangan berikan "
+            "kode ini kepada siapa pun, termasuk petugas."
         ),
     ),
     "password_reset": (
         gettext_noop("Atur ulang kata sandi Loket"),
         gettext_noop(
             "Halo %(name)s,\n\nSeseorang meminta pengaturan ulang kata sandi akun Loket Anda.\n"
-            "Kode pengaturan ulang: %(uid)s.%(token)s\nBerlaku %(minutes)d menit. Abaikan email ini "
-            "jika Anda tidak memintanya."
+            "Kode pengaturan ulang: %(uid)s.%(token)s\nMasukkan kode ini di halaman atur ulang kata sandi "
+            "dalam %(minutes)d menit, lalu pilih kata sandi baru. Abaikan email ini jika Anda tidak memintanya."
         ),
     ),
     "booking_confirmed": (
         gettext_noop("Pemesanan %(code)s terkonfirmasi"),
         gettext_noop(
-            "Halo %(name)s,\n\nPemesanan %(code)s untuk %(person)s di %(office)s pada %(date)s pukul "
-            "%(start)s %(zone)s terkonfirmasi. Tunjukkan kode atau QR pemesanan beserta KTP asli di kantor."
+            "Halo %(name)s,\n\nPemesanan %(code)s untuk %(person)s di %(office)s terkonfirmasi.\n"
+            "Jadwal kedatangan: %(when)s.\n\n%(bring)s Di kantor, tunjukkan kode QR pada bukti pemesanan "
+            "kepada petugas, atau sebutkan kode pemesanan %(code)s."
         ),
     ),
     "booking_cancelled": (
         gettext_noop("Pemesanan %(code)s dibatalkan"),
         gettext_noop(
-            "Halo %(name)s,\n\nPemesanan %(code)s untuk %(person)s di %(office)s pada %(date)s telah dibatalkan."
+            "Halo %(name)s,\n\nPemesanan %(code)s untuk %(person)s di %(office)s, %(when)s, telah dibatalkan. "
+            "Jika masih memerlukan paspor, buat jadwal baru di Loket."
         ),
     ),
     "booking_rescheduled": (
-        gettext_noop("Jadwal pemesanan %(code)s diubah"),
+        gettext_noop("Jadwal kedatangan pemesanan %(code)s diubah"),
         gettext_noop(
-            "Halo %(name)s,\n\nJadwal pemesanan %(code)s untuk %(person)s diubah ke %(office)s pada %(date)s "
-            "pukul %(start)s %(zone)s."
+            "Halo %(name)s,\n\nJadwal kedatangan %(person)s (kode pemesanan %(code)s) diubah ke %(office)s, "
+            "%(when)s. Kode pemesanan dan kode QR Anda tetap sama. %(bring)s"
         ),
     ),
     "payment_due": (
         gettext_noop("Bayar PNBP %(amount)s untuk pemesanan %(code)s"),
         gettext_noop(
-            "Halo %(name)s,\n\nKursi Anda di %(office)s pada %(date)s pukul %(start)s %(zone)s kami tahan. "
-            "Bayar PNBP %(amount)s dengan kode billing %(billing_code)s sebelum %(deadline)s, "
-            "atau pemesanan %(code)s batal otomatis."
+            "Halo %(name)s,\n\nTempat Anda di %(office)s, %(when)s, kami tahan sampai %(deadline)s. "
+            "Bayar PNBP %(amount)s dengan kode billing %(billing_code)s di bank, kantor pos atau aplikasi "
+            "pembayaran sebelum batas waktu itu; jika tidak, pemesanan %(code)s batal otomatis."
         ),
     ),
     "payment_reminder": (
-        gettext_noop("Pengingat: bayar PNBP pemesanan %(code)s sebelum %(deadline)s"),
+        gettext_noop("Pengingat: bayar PNBP pemesanan %(code)s"),
         gettext_noop(
             "Halo %(name)s,\n\nPembayaran PNBP %(amount)s dengan kode billing %(billing_code)s belum kami terima. "
-            "Batas waktunya %(deadline)s; setelah itu kursi Anda dilepas."
+            "Bayar sebelum %(deadline)s; setelah itu pemesanan %(code)s batal otomatis dan tempatnya kembali "
+            "ke kuota."
         ),
     ),
     "booking_expired": (
-        gettext_noop("Pemesanan %(code)s kedaluwarsa"),
+        gettext_noop("Pemesanan %(code)s batal otomatis"),
         gettext_noop(
             "Halo %(name)s,\n\nPembayaran untuk pemesanan %(code)s tidak kami terima sampai batas waktu, "
-            "sehingga kursinya dilepas. Silakan pesan ulang."
+            "sehingga pemesanan ini batal otomatis. Jika masih memerlukan paspor, buat jadwal baru di Loket. "
+            "Jika Anda sudah membayar, simpan bukti bayarnya: pembayaran yang masuk terlambat tetap tercatat "
+            "dan kami akan mengabari Anda."
         ),
     ),
     "paid_needs_rebooking": (
-        gettext_noop("Pembayaran %(code)s diterima, jadwal perlu dipilih ulang"),
+        gettext_noop("Pembayaran %(code)s diterima, jadwal kedatangan perlu dipilih ulang"),
         gettext_noop(
-            "Halo %(name)s,\n\nPembayaran untuk pemesanan %(code)s kami terima setelah batas waktu dan kursinya "
-            "sudah terisi. Pembayaran Anda tetap berlaku: petugas akan membantu memilih jadwal baru."
+            "Halo %(name)s,\n\nPembayaran untuk pemesanan %(code)s kami terima setelah batas waktu, dan "
+            "tempatnya sudah terisi. Pembayaran Anda tetap berlaku dan tidak perlu dibayar lagi: petugas "
+            "%(office)s akan membantu Anda memilih jadwal kedatangan baru."
         ),
     ),
     "visit_reminder": (
-        gettext_noop("Besok: kedatangan Anda di %(office)s"),
+        gettext_noop("Besok: jadwal kedatangan Anda di %(office)s"),
         gettext_noop(
-            "Halo %(name)s,\n\nPengingat: %(person)s dijadwalkan datang ke %(office)s besok, %(date)s pukul "
-            "%(start)s %(zone)s (kode %(code)s). Bawa KTP asli dan dokumen yang diminta."
+            "Halo %(name)s,\n\nPengingat: %(person)s dijadwalkan datang ke %(office)s besok, %(when)s "
+            "(kode pemesanan %(code)s).\n\n%(bring)s Datang pada jam kedatangan Anda dan tunjukkan kode QR "
+            "pada bukti pemesanan kepada petugas."
         ),
     ),
     "status_changed": (
-        gettext_noop("Permohonan %(code)s: %(status)s"),
-        gettext_noop("Halo %(name)s,\n\nStatus permohonan paspor %(code)s untuk %(person)s kini: %(status)s."),
+        gettext_noop("Permohonan paspor %(person)s: %(status)s"),
+        gettext_noop(
+            "Halo %(name)s,\n\nStatus permohonan paspor %(person)s (kode pemesanan %(code)s) kini: "
+            "%(status)s.\n%(next)s"
+        ),
+    ),
+    "application_rejected": (
+        gettext_noop("Permohonan paspor %(person)s ditolak"),
+        gettext_noop(
+            "Halo %(name)s,\n\nPermohonan paspor %(person)s (kode pemesanan %(code)s) ditolak.\n"
+            "Alasan: %(reason)s\n\nUntuk menanyakan atau melengkapi permohonan, datang ke meja petugas "
+            "%(office)s pada jam kerja dengan bukti pemesanan dan dokumen aslinya."
+        ),
     ),
     "release_admitted": (
-        gettext_noop("Giliran Anda: pesan di %(office)s sekarang"),
+        gettext_noop("Giliran Anda: buat jadwal di %(office)s sekarang"),
         gettext_noop(
-            "Halo %(name)s,\n\nGiliran Anda di ruang tunggu rilis %(office)s untuk %(date)s sudah tiba. "
-            "Pesan sebelum pukul %(until)s %(zone)s di %(link)s; setelah itu izin Anda habis."
+            "Halo %(name)s,\n\nGiliran Anda di ruang tunggu pembukaan kuota %(office)s untuk %(date)s sudah "
+            "tiba. Buat jadwal di %(link)s sebelum pukul %(until)s %(zone)s; setelah itu izin Anda habis dan "
+            "Anda perlu masuk ruang tunggu lagi."
         ),
     ),
     "passport_ready": (
         gettext_noop("Paspor %(person)s siap diambil"),
         gettext_noop(
-            "Halo %(name)s,\n\nPaspor untuk %(person)s (permohonan %(code)s) siap diambil di %(office)s. "
-            "Bawa KTP asli dan bukti pemesanan."
+            "Halo %(name)s,\n\nPaspor untuk %(person)s (kode pemesanan %(code)s) siap diambil di %(office)s. "
+            "Ambil pada jam kerja dengan KTP-el asli dan bukti pemesanan; paspor anak diambil oleh orang tua "
+            "dengan KTP-el orang tua."
         ),
     ),
 }

@@ -4,6 +4,7 @@ Connected in NotifyConfig.ready(). Every message has an outbox key, so a replaye
 queues nothing new.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -12,8 +13,9 @@ from django.dispatch import receiver
 from loket.accounts.models import User
 from loket.accounts.signals import account_message
 from loket.booking.events import booking_event
-from loket.booking.models import BookingEvent, EventKind
+from loket.booking.models import Booking, BookingEvent, EventKind
 from loket.booking.selectors import booking_message_context
+from loket.core import datefmt
 from loket.notify.events import notify
 
 
@@ -34,6 +36,15 @@ MESSAGES = {
 }
 
 
+def moved_to(booking: Booking, data: dict[str, Any]) -> Any:
+    """The appointment of a reschedule event, written in the reader's language when rendered."""
+    day, start = dt.date.fromisoformat(data["date"]), dt.time.fromisoformat(data["start"])
+    zone = booking.office.zone_abbreviation
+    if "end" in data:
+        return datefmt.deferred(datefmt.window, day, start, dt.time.fromisoformat(data["end"]), zone)
+    return datefmt.deferred(datefmt.local_datetime, day, start, zone)  # events recorded before "end" was
+
+
 @receiver(booking_event)
 def booking_event_tell(sender: type[BookingEvent], *, event: BookingEvent, **kwargs: Any) -> None:
     booking = event.booking
@@ -45,8 +56,8 @@ def booking_event_tell(sender: type[BookingEvent], *, event: BookingEvent, **kwa
             return  # the bill's message (payment_due) is the confirmation of the booking
         message, suffix = "booking_confirmed", "confirmed"
     elif event.kind == EventKind.RESCHEDULED:
-        # The window the booking moved to in this event, not a later one.
-        context.update(date=event.data["date"], start=event.data["start"])
+        # The appointment the booking moved to in this event, not a later one.
+        context.update(when=moved_to(booking, event.data))
         message, suffix = "booking_rescheduled", f"rescheduled:{event.data['count']}"
     else:
         message, suffix = MESSAGES[EventKind(event.kind)]

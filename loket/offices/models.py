@@ -35,10 +35,10 @@ class Office(models.Model):
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     timezone = models.CharField(_("zona waktu"), max_length=20, choices=TIMEZONES, default="Asia/Jakarta")
     online_booking = models.BooleanField(_("pemesanan online"), default=True)
-    horizon_days = models.PositiveSmallIntegerField(_("jangkauan pemesanan (hari)"), default=30)
+    horizon_days = models.PositiveSmallIntegerField(_("batas pemesanan ke depan (hari)"), default=30)
     # The release rule: each day at `release_time` (office time) the day `horizon_days` ahead
     # opens (loket/booking/selectors.py released_until). Changed through loket/release (audited).
-    release_time = models.TimeField(_("jam rilis kuota harian"), default=dt.time(0, 0))
+    release_time = models.TimeField(_("jam pembukaan kuota harian"), default=dt.time(0, 0))
     # "Release now": staff opened every day up to this one early, by hand.
     opened_through = models.DateField(_("dibuka manual sampai"), null=True, blank=True)
     # The share of each day's quota kept off the online site for people booked at the office
@@ -95,12 +95,12 @@ class ArrivalWindow(models.Model):
     weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
     start = models.TimeField(_("mulai"))
     end = models.TimeField(_("selesai"))
-    capacity = models.PositiveIntegerField(_("kapasitas"))
+    capacity = models.PositiveIntegerField(_("kuota"))
 
     class Meta:
         ordering = ["office", "weekday", "start"]
-        verbose_name = _("jendela kedatangan")
-        verbose_name_plural = _("jendela kedatangan")
+        verbose_name = _("jam kedatangan mingguan")
+        verbose_name_plural = _("jam kedatangan mingguan")
         constraints = [
             models.UniqueConstraint(fields=["office", "weekday", "start"], name="window_unique_start"),
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="window_end_after_start"),

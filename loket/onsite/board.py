@@ -57,6 +57,7 @@ class Call:
     recall: bool
     text: str
     clips: list[str]
+    pauses: list[float]  # seconds of silence before each clip
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def board_calls(office: Office, day: dt.date, limit: int = CALL_EVENTS) -> list[
                 recall=event.kind == EventKind.RECALLED,
                 text=said.text,
                 clips=list(said.clips),
+                pauses=list(said.pauses),
             )
         )
     return calls

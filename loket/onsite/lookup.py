@@ -13,6 +13,7 @@ from loket.accounts.nik import FLAG_BIRTH_DATE, FLAG_DISTRICT_UNKNOWN, FLAG_OLD_
 from loket.audit.services import audit_record
 from loket.booking.codes import ALPHABET, CODE_LENGTH, code_from_qr, normalize_code
 from loket.booking.models import Booking, BookingStatus
+from loket.core import datefmt
 from loket.core.errors import DomainError, NotFound
 from loket.dossier.models import Application, CheckState, Document
 from loket.dossier.models import Stage as DossierStage
@@ -29,15 +30,27 @@ def code_from_scan(raw: str) -> str:
     """The booking code in what a scanner or a person typed: a signed QR payload or the code itself."""
     text = raw.strip()
     if not text:
-        raise DomainError("required", _("Pindai QR atau ketik kode pemesanan."), field="code")
+        raise DomainError(
+            "required", _("Pindai kode QR pada bukti pemesanan, atau ketik kode pemesanan."), field="code"
+        )
     if text.upper().startswith("LOKET1:"):
         code = code_from_qr("LOKET1:" + text[7:])
         if code is None:
-            raise DomainError("qr_invalid", _("QR ini tidak asli (tanda tangan tidak cocok)."), field="code")
+            raise DomainError(
+                "qr_invalid",
+                _(
+                    "Kode QR ini bukan kode QR bukti pemesanan Loket yang dapat dibaca. Ketik kode pemesanan, atau datang ke meja petugas."
+                ),
+                field="code",
+            )
         return code
     code = normalize_code(text)
     if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
-        raise DomainError("invalid", _("Kode pemesanan terdiri dari 8 huruf dan angka, mis. K7H3QXPA."), field="code")
+        raise DomainError(
+            "invalid",
+            _("Kode pemesanan terdiri dari 8 huruf dan angka, mis. K7H3 QXPA. Periksa lagi kode pada bukti pemesanan."),
+            field="code",
+        )
     return code
 
 
@@ -58,7 +71,11 @@ def booking_at_office(*, office: Office, raw: str, user: User, ip: str | None, a
         .first()
     )
     if booking is None:
-        raise NotFound("not_found", _("Kode pemesanan tidak ditemukan."), field="code")
+        raise NotFound(
+            "not_found",
+            _("Kode pemesanan tidak ditemukan. Periksa lagi kode pada bukti pemesanan, atau datang ke meja petugas."),
+            field="code",
+        )
     if booking.office_id != office.pk:
         audit_record(
             actor=user,
@@ -71,7 +88,9 @@ def booking_at_office(*, office: Office, raw: str, user: User, ip: str | None, a
         )
         raise DomainError(
             "other_office",
-            _("Pemesanan ini untuk kantor lain. Pemohon harus datang ke kantor yang dipesan."),
+            _(
+                "Pemesanan ini untuk kantor imigrasi lain. Datang ke kantor yang tertera pada bukti pemesanan, atau ubah jadwal di Loket."
+            ),
             field="code",
             status=403,
         )
@@ -138,8 +157,8 @@ class CheckinCase:
 
 def nik_flag_labels() -> dict[str, str]:
     return {
-        FLAG_BIRTH_DATE: _("Tanggal lahir pada NIK berbeda dengan data pemohon"),
-        FLAG_SEX: _("Kode jenis kelamin pada NIK berbeda dengan data pemohon"),
+        FLAG_BIRTH_DATE: _("Tanggal lahir pada NIK berbeda dengan data yang dipesan"),
+        FLAG_SEX: _("Kode jenis kelamin pada NIK berbeda dengan data yang dipesan"),
         FLAG_OLD_REGION: _("Kode wilayah NIK dari sebelum pemekaran provinsi"),
         FLAG_DISTRICT_UNKNOWN: _("Kode kecamatan NIK tidak dikenal"),
     }
@@ -157,7 +176,7 @@ def _flags(case: CheckinCase) -> list[Flag]:
                 Flag("identity_mismatch", _("Data Dukcapil tidak sesuai dengan NIK, nama atau tanggal lahir."))
             )
         elif application.identity_check in (CheckState.PENDING, CheckState.UNAVAILABLE):
-            flags.append(Flag("identity_unverified", _("Identitas belum terverifikasi Dukcapil: periksa KTP asli.")))
+            flags.append(Flag("identity_unverified", _("Identitas belum terverifikasi Dukcapil: periksa KTP-el asli.")))
         if application.passport_check == CheckState.MISMATCH:
             flags.append(Flag("passport_mismatch", _("Paspor lama tidak terdaftar atas NIK ini.")))
     if case.booking.status == BookingStatus.AWAITING_PAYMENT:
@@ -170,14 +189,16 @@ def _flags(case: CheckinCase) -> list[Flag]:
             flags.append(
                 Flag(
                     "early",
-                    _("Terlalu awal: check-in dibuka pukul %(time)s.") % {"time": f"{case.arrival.opens_at:%H:%M}"},
+                    _("Terlalu awal: nomor antrean dapat diambil mulai pukul %(time)s.")
+                    % {"time": datefmt.clock(case.arrival.opens_at)},
                 )
             )
         elif case.arrival.state == "wrong_day":
             flags.append(
                 Flag(
                     "wrong_day",
-                    _("Pemesanan ini untuk tanggal %(day)s, bukan hari ini.") % {"day": case.booking.slot.date},
+                    _("Pemesanan ini untuk %(day)s, bukan hari ini.")
+                    % {"day": datefmt.long_date(case.booking.slot.date)},
                 )
             )
     if case.missing:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loket.accounts.models import Person
 from loket.booking.models import Booking, WalkinDay
@@ -19,10 +20,10 @@ class QueuePolicy(models.Model):
 
     office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="queue_policy")
     checkin_early_minutes = models.PositiveSmallIntegerField(
-        _("check-in paling awal (menit sebelum jendela)"), default=60
+        _("check-in paling awal (menit sebelum jam kedatangan)"), default=60
     )
     late_after_minutes = models.PositiveSmallIntegerField(
-        _("terlambat setelah (menit sesudah jendela berakhir)"), default=30
+        _("terlambat setelah (menit sesudah jam kedatangan berakhir)"), default=30
     )
     # Fair no-show rules: a ticket may be marked no-show only after the first call and at
     # least (no_show_after_calls - 1) recalls, and no sooner than no_show_after_minutes after
@@ -121,7 +122,7 @@ class TicketStatus(models.TextChoices):
     CALLED = "called", _("Dipanggil")
     SERVING = "serving", _("Sedang dilayani")
     PARKED = "parked", _("Ditunda")
-    DONE = "done", _("Selesai")
+    DONE = "done", pgettext_lazy("status", "Selesai")
     NO_SHOW = "no_show", _("Tidak hadir")
     CLOSED = "closed", _("Ditutup")
 
@@ -234,7 +235,7 @@ class EventKind(models.TextChoices):
     DATA_ADDED = "data_added", _("Data pemohon diisi")
     PARKED = "parked", _("Ditunda")
     RESUMED = "resumed", _("Dilanjutkan")
-    FINISHED = "finished", _("Selesai")
+    FINISHED = "finished", pgettext_lazy("status", "Selesai")
     CLOSED = "closed", _("Ditutup")
     REINSTATED = "reinstated", _("Tidak hadir dibatalkan")
 

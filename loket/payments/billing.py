@@ -10,9 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from lokal import format_rupiah
 
 from loket.booking.models import Booking
+from loket.core import datefmt
 from loket.payments.models import Payment
 from loket.payments.selectors import fee_for
 
@@ -48,9 +48,9 @@ def payment_open(*, booking: Booking, deadline: dt.datetime | None = None) -> Pa
 def payment_context(payment: Payment) -> dict[str, Any]:
     """The fields the payment_due and payment_reminder messages need, in the office's time zone."""
     office = payment.booking.office
-    local = payment.deadline.astimezone(office.zone)
     return {
-        "amount": format_rupiah(payment.amount),
-        "billing_code": payment.billing_code,
-        "deadline": f"{local:%Y-%m-%d %H:%M} {office.zone_abbreviation}",
+        "amount": datefmt.deferred(datefmt.rupiah, payment.amount),
+        "billing_code": datefmt.grouped(payment.billing_code),
+        # Written in the reader's language when the message is rendered.
+        "deadline": datefmt.deferred(datefmt.in_zone, payment.deadline, office),
     }

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.booking.services import booking_confirm_paid, booking_expire
+from loket.core import datefmt
 from loket.core.errors import DomainError, NotFound
 from loket.notify.events import notify
 from loket.payments.billing import payment_context
@@ -160,7 +161,7 @@ def payments_remind_due(*, batch_size: int = 500) -> int:
                 event="payment_reminder",
                 user=booking.booked_by,
                 key=f"booking:{booking.pk}:payment_reminder",
-                context={"code": booking.code, **payment_context(payment)},
+                context={"code": datefmt.grouped(booking.code), **payment_context(payment)},
             )
             sent += 1
     return sent

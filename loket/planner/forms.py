@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loket.core import datefmt
 from loket.offices.models import ArrivalWindow, Weekday
 from loket.onsite.models import Stage
 from loket.planner.model import STAGES
@@ -61,7 +62,7 @@ class PlanForm(forms.Form):
             )  # fmt: skip
         for window in windows:
             self.fields[quota_name(window.start)] = forms.IntegerField(
-                label=f"{window.start:%H:%M}–{window.end:%H:%M}", min_value=0, max_value=1000, required=False,
+                label=datefmt.clock_range(window.start, window.end), min_value=0, max_value=1000, required=False,
                 initial=window.capacity,
             )  # fmt: skip
         for stage in STAGES:
@@ -100,7 +101,8 @@ class ApplyForm(forms.Form):
     hari = forms.TypedChoiceField(label=_("Hari"), choices=Weekday.choices, coerce=int)
     berlaku = forms.DateField(label=_("Berlaku mulai"), widget=DATE)
     yakin = forms.BooleanField(
-        label=_("Saya mengerti: kuota jendela hari ini berubah untuk tanggal berlaku dan sesudahnya."), required=True
+        label=_("Saya mengerti: kuota jam kedatangan hari ini berubah untuk tanggal berlaku dan sesudahnya."),
+        required=True,
     )
 
     def __init__(self, data: Any = None, *, windows: list[ArrivalWindow], **kwargs: Any) -> None:
@@ -108,7 +110,7 @@ class ApplyForm(forms.Form):
         self.windows = windows
         for window in windows:
             self.fields[quota_name(window.start)] = forms.IntegerField(
-                label=f"{window.start:%H:%M}–{window.end:%H:%M}", min_value=0, max_value=1000
+                label=datefmt.clock_range(window.start, window.end), min_value=0, max_value=1000
             )
 
     def quotas(self) -> dict[dt.time, int]:

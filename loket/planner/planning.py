@@ -140,7 +140,7 @@ def parse_quota(text: str, plan: Plan) -> Plan:
         if label not in quotas or not seats.strip().isdigit() or int(seats) > 1000:
             raise DomainError(
                 "invalid",
-                _("Kuota: tulis JAM=KURSI untuk jendela yang ada (%(windows)s), kursi 0 sampai 1000.")
+                _("Kuota: tulis JAM=KUOTA untuk jam kedatangan yang ada (%(windows)s), kuota 0 sampai 1000.")
                 % {"windows": ", ".join(quotas) or "–"},
                 field="quota",
             )

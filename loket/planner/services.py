@@ -42,9 +42,15 @@ def _check(office: Office, weekday: int, quotas: dict[dt.time, int], effective_f
         )
     windows = list(ArrivalWindow.objects.filter(office=office, weekday=weekday).order_by("start"))
     if not windows or {w.start for w in windows} != set(quotas):
-        raise DomainError("invalid", _("Jendela kedatangan tidak cocok dengan pengaturan kantor."), field="quota")
+        raise DomainError(
+            "invalid",
+            _("Jam kedatangan tidak cocok dengan pengaturan kantor. Muat ulang halaman dan isi lagi."),
+            field="quota",
+        )
     if any(not 0 <= seats <= MAX_WINDOW_SEATS for seats in quotas.values()):
-        raise DomainError("invalid", _("Kuota per jendela 0 sampai %(n)s.") % {"n": MAX_WINDOW_SEATS}, field="quota")
+        raise DomainError(
+            "invalid", _("Kuota per jam kedatangan 0 sampai %(n)s.") % {"n": MAX_WINDOW_SEATS}, field="quota"
+        )
     return windows
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loket.accounts.models import StaffRoleKind, User
 from loket.audit.services import request_ip
+from loket.core import datefmt
 from loket.core.errors import DomainError
 from loket.offices.models import Office
 from loket.onsite.access import officer_view
@@ -90,7 +91,10 @@ def _figures(planned: Planned) -> list[tuple[str, str]]:
     rows = [
         (_("Hari riwayat kantor ini"), str(model.days)),
         (_("Kehadiran pemesan"), f"{100 * model.show_rate:.0f} %"),
-        (_("Datang terhadap awal jendela (rata-rata ± sd)"), f"{model.offset_mean:+.0f} ± {model.offset_sd:.0f} min"),
+        (
+            _("Datang terhadap awal jam kedatangan (rata-rata ± sd)"),
+            f"{model.offset_mean:+.0f} ± {model.offset_sd:.0f} min",
+        ),
         (_("Walk-in per hari"), f"{sum(model.walkins_per_hour.values()):.1f}"),
         (_("Pengambilan paspor per hari"), f"{sum(model.pickups_per_hour.values()):.1f}"),
         (_("Prioritas"), f"{100 * model.priority_share:.0f} %"),
@@ -99,7 +103,7 @@ def _figures(planned: Planned) -> list[tuple[str, str]]:
         mean, sd = model.offset_for(start)
         rows.append(
             (
-                _("Jendela %(start)s: kehadiran, datang") % {"start": f"{start:%H:%M}"},
+                _("Jam kedatangan %(start)s: kehadiran, datang") % {"start": datefmt.clock(start)},
                 f"{100 * model.show_for(start):.0f} %, {mean:+.0f} ± {sd:.0f} min",
             )
         )

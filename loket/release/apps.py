@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class ReleaseConfig(AppConfig):
     name = "loket.release"
-    verbose_name = "Rilis kuota"
+    verbose_name = "Pembukaan kuota"

@@ -8,7 +8,7 @@ from loket.release.services import HORIZON_MAX
 
 class ReleaseRuleForm(forms.Form):
     release_time = forms.TimeField(
-        label=_("Jam rilis (waktu kantor)"),
+        label=_("Jam pembukaan kuota (waktu kantor)"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Setiap hari pada jam ini kuota satu hari baru dibuka."),
     )
@@ -16,7 +16,7 @@ class ReleaseRuleForm(forms.Form):
         label=_("Hari ke depan"),
         min_value=1,
         max_value=HORIZON_MAX,
-        help_text=_("Hari yang dibuka: sekian hari setelah hari rilis."),
+        help_text=_("Hari yang dibuka: sekian hari setelah hari pembukaan."),
     )
 
 

@@ -5,15 +5,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loket.accounts.models import Person
 from loket.offices.models import Office
 
 
 class RoomState(models.TextChoices):
-    WAITING = "waiting", _("Menunggu rilis")  # people join; nobody is admitted yet
-    ADMITTING = "admitting", _("Sedang rilis")  # shuffled; admitted in order as seats allow
-    CLOSED = "closed", _("Selesai")  # empty or the day full: the day behaves as any other
+    WAITING = "waiting", _("Menunggu pembukaan")  # people join; nobody is admitted yet
+    ADMITTING = "admitting", _("Sedang dibuka")  # shuffled; admitted in order as seats allow
+    CLOSED = "closed", pgettext_lazy("status", "Selesai")  # empty or the day full: the day behaves as any other
 
 
 class Room(models.Model):
@@ -35,8 +36,8 @@ class Room(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("ruang tunggu rilis")
-        verbose_name_plural = _("ruang tunggu rilis")
+        verbose_name = _("ruang tunggu pembukaan kuota")
+        verbose_name_plural = _("ruang tunggu pembukaan kuota")
         constraints = [models.UniqueConstraint(fields=["office", "date"], name="release_room_unique_day")]
         indexes = [models.Index(fields=["state", "opens_at"], name="release_room_due")]
 
@@ -101,5 +102,5 @@ class ReleaseRule(Office):
 
     class Meta:
         proxy = True
-        verbose_name = _("aturan rilis")
-        verbose_name_plural = _("aturan rilis")
+        verbose_name = _("aturan pembukaan kuota")
+        verbose_name_plural = _("aturan pembukaan kuota")

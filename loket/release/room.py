@@ -32,6 +32,7 @@ from loket.accounts.models import Person, Relation, User
 from loket.booking.models import Booking
 from loket.booking.passes import gate_end, gate_open
 from loket.booking.selectors import day_plans, release_instant, released_until
+from loket.core import datefmt
 from loket.core.errors import Conflict, DomainError
 from loket.core.ratelimit import hit
 from loket.notify.events import notify
@@ -71,20 +72,26 @@ def _room_to_join(office: Office, day: dt.date, now: dt.datetime) -> Room:
         join_from, _opens_at = join_window(office, day)
         released = day <= released_until(office, now.astimezone(office.zone))
         if released or not settings.LOKET_RELEASE_WAITING_ROOM:
-            raise Conflict("no_release", _("Hari ini tidak sedang dirilis: pesan langsung."), field="date")
+            raise Conflict(
+                "no_release", _("Kuota hari ini tidak dibuka lewat ruang tunggu: buat jadwal langsung."), field="date"
+            )
         if now < join_from:
             raise Conflict(
                 "too_early",
-                _("Ruang tunggu untuk hari ini belum dibuka."),
+                _("Ruang tunggu untuk hari ini belum dibuka. Kembali pada jam yang tertera di halaman ini."),
                 field="date",
                 join_from=join_from.isoformat(),
             )
         upcoming = next_release(office, now_local=now.astimezone(office.zone))
         if upcoming is None or upcoming.date != day:
-            raise Conflict("no_release", _("Hari ini tidak sedang dirilis: pesan langsung."), field="date")
+            raise Conflict(
+                "no_release", _("Kuota hari ini tidak dibuka lewat ruang tunggu: buat jadwal langsung."), field="date"
+            )
         room = room_open(office=office, day=day)
     if room.state == RoomState.CLOSED:
-        raise Conflict("release_over", _("Rilis hari ini sudah selesai: pesan langsung jika masih ada kursi."))
+        raise Conflict(
+            "release_over", _("Pembukaan kuota hari ini sudah selesai: buat jadwal langsung jika masih ada tempat.")
+        )
     return room
 
 
@@ -101,7 +108,11 @@ def room_join(
     Joining again returns the same entry, without a new proof: (entry, created). Rate limited
     per account, per NIK and per client address."""
     if not user.has_verified_email:
-        raise DomainError("not_verified", _("Verifikasi email Anda terlebih dahulu."), status=403)
+        raise DomainError(
+            "not_verified",
+            _("Verifikasi email Anda terlebih dahulu: masukkan kode yang kami kirim ke email Anda."),
+            status=403,
+        )
     return _join(
         user=user,
         office=office,
@@ -118,7 +129,11 @@ def room_join_by_text(*, user: User, office: Office, day: dt.date, channel: str)
     proof: a verified phone number per account (a number acts for one account), one entry per
     account and per NIK, and the same per-account and per-NIK limits."""
     if not user.has_verified_phone:
-        raise DomainError("not_verified", _("Nomor HP akun ini belum terverifikasi."), status=403)
+        raise DomainError(
+            "not_verified",
+            _("Nomor HP akun ini belum terverifikasi: kirim DAFTAR untuk memverifikasinya."),
+            status=403,
+        )
     return _join(user=user, office=office, day=day, ip=None, channel=channel, proof_check=None)
 
 
@@ -133,7 +148,7 @@ def _join(
 ) -> tuple[Entry, bool]:
     holder = Person.objects.filter(account=user, relation=Relation.SELF).first()
     if holder is None:
-        raise DomainError("no_holder", _("Akun ini tidak memiliki data pemohon (NIK)."))
+        raise DomainError("no_holder", _("Akun ini belum memiliki data diri (NIK). Lengkapi profil Anda dulu."))
     hit(scope="release-join-account", key=str(user.pk), limit=JOINS_PER_MINUTE, window_seconds=60)
     hit(scope="release-join-nik", key=str(holder.pk), limit=JOINS_PER_MINUTE, window_seconds=60)
     if ip:
@@ -167,7 +182,9 @@ def _join(
         if mine is not None and not getattr(settings, "LOKET_UNSAFE_JOIN_TWIN_FOR_TESTS", False):
             return mine, False  # our own twin request joined first
         raise Conflict(
-            "already_waiting", _("NIK ini sudah menunggu di ruang tunggu ini lewat akun lain."), field="nik"
+            "already_waiting",
+            _("NIK ini sudah menunggu di ruang tunggu ini lewat akun lain. Tunggu giliran di akun itu."),
+            field="nik",
         ) from None
 
 
@@ -262,8 +279,9 @@ def _tell_admitted(entry: Entry, room: Room, expires: dt.datetime) -> None:
         key=f"release:{entry.pk}:admitted",
         context={
             "office": office.name,
-            "date": room.date.isoformat(),
-            "until": f"{expires.astimezone(office.zone):%H:%M}",
+            # Written in the reader's language when the message is rendered.
+            "date": datefmt.deferred(datefmt.long_date, room.date),
+            "until": datefmt.deferred(datefmt.clock, expires.astimezone(office.zone)),
             "zone": office.zone_abbreviation,
             "link": f"{settings.LOKET_BASE_URL}/ruang-tunggu/{entry.ticket}/",
         },

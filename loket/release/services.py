@@ -72,7 +72,7 @@ def release_now(*, by: User, office: Office, day: dt.date, ip: str | None = None
     if upcoming is None or upcoming.date != day:
         raise Conflict(
             "release_changed",
-            _("Hari yang akan dirilis sudah berubah. Muat ulang halaman dan coba lagi."),
+            _("Hari yang akan dibuka sudah berubah. Muat ulang halaman dan coba lagi."),
             field="date",
         )
     with transaction.atomic():
@@ -82,7 +82,9 @@ def release_now(*, by: User, office: Office, day: dt.date, ip: str | None = None
             .update(opened_through=day)
         )
         if opened != 1:
-            raise Conflict("release_changed", _("Hari ini sudah dirilis oleh petugas lain."), field="date")
+            raise Conflict(
+                "release_changed", _("Kuota hari ini sudah dibuka oleh petugas lain. Muat ulang halaman."), field="date"
+            )
         audit_record(
             actor=by,
             action="release.now",

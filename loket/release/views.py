@@ -5,7 +5,6 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +14,7 @@ from loket.accounts.nik import mask_nik
 from loket.accounts.roles import is_national_admin
 from loket.audit.services import audit_record, request_ip
 from loket.booking.selectors import released_until
+from loket.core import datefmt
 from loket.core.errors import DomainError
 from loket.offices.models import Office
 from loket.onsite.access import national_view, office_guard, officer_view
@@ -49,16 +49,20 @@ def release_page(request: HttpRequest, office: Office) -> HttpResponse:
                     office_guard(user=user, office=office, roles=(), action="release.rule", request=request)
                 if rule_form.is_valid():
                     release_rule_set(by=user, office=office, ip=request_ip(request), **rule_form.cleaned_data)
-                    messages.success(request, _("Aturan rilis disimpan."))
+                    messages.success(request, _("Aturan pembukaan kuota disimpan."))
                     return redirect(request.path)
                 status = 400
             else:
                 now_form = ReleaseNowForm(request.POST)
                 if not now_form.is_valid():
-                    raise DomainError("invalid", _("Hari yang akan dirilis tidak dikenal."), field="date")
+                    raise DomainError(
+                        "invalid",
+                        _("Hari yang akan dibuka tidak dikenal. Muat ulang halaman dan pilih lagi."),
+                        field="date",
+                    )
                 day = now_form.cleaned_data["date"]
                 release_now(by=user, office=office, day=day, ip=request_ip(request))
-                messages.success(request, _("%(day)s dirilis sekarang.") % {"day": date_format(day, "l, j F Y")})
+                messages.success(request, _("Kuota %(day)s dibuka sekarang.") % {"day": datefmt.long_date(day)})
                 return redirect(request.path)
         except DomainError as error:
             if error.field in rule_form.fields and request.POST.get("action") == "rule":
@@ -82,7 +86,7 @@ PATTERNS = [
     ("shared_client", gettext_lazy("Banyak akun dari satu alamat jaringan (ruang tunggu)")),
     ("cancel_no_show", gettext_lazy("Akun yang berulang kali membatalkan atau tidak hadir")),
     ("same_minutes", gettext_lazy("Pemesanan satu hari oleh akun yang dibuat pada menit yang sama")),
-    ("fast_pass", gettext_lazy("Izin rilis yang berulang kali dipakai dalam satu detik setelah diterima")),
+    ("fast_pass", gettext_lazy("Izin ruang tunggu yang berulang kali dipakai dalam satu detik setelah diterima")),
 ]
 
 

@@ -68,7 +68,7 @@ COLUMNS = [
     ("walk_ins", _("Walk-in")),
     ("fill_rate", _("Terisi %")),
     ("cancelled", _("Batal")),
-    ("expired", _("Kedaluwarsa")),
+    ("expired", _("Batal otomatis (tidak dibayar)")),
     ("arrived", _("Hadir")),
     ("no_shows", _("Tidak hadir")),
     ("show_rate", _("Kehadiran %")),
@@ -139,8 +139,8 @@ def _planning_context(planning: Planning) -> dict[str, Any]:
         ),
         "chart_no_shows": bar_chart(
             [Bar(label=f"{h.hour:02d}", value=h.count - h.extra, extra=h.extra) for h in planning.no_shows],
-            title=gettext("Tidak hadir per jam jendela"),
-            description=gettext("Pemesanan per jam mulai jendela: hadir atau belum (bawah) dan tidak hadir (atas)"),
+            title=gettext("Tidak hadir per jam kedatangan"),
+            description=gettext("Pemesanan per jam kedatangan: hadir atau belum (bawah) dan tidak hadir (atas)"),
             css="chart-no-shows",
         ),
     }

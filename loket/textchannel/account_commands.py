@@ -43,7 +43,7 @@ def help_text(turn: Turn, args: list[str]) -> Reply:
         _(
             "Perintah: KANTOR <kota>; JADWAL <kantor>; PESAN <kantor> <tgl> <jam> [anggota] [elektronik] "
             "[GANTI <alasan> <no. paspor lama>]; CEK; "
-            "BAYAR <kode>; UBAH <kode> <tgl> <jam>; BATAL <kode>; KELUARGA; ANTRE <kantor> <tgl> (ruang tunggu rilis). "
+            "BAYAR <kode>; UBAH <kode> <tgl> <jam>; BATAL <kode>; KELUARGA; ANTRE <kantor> <tgl> (ruang tunggu pembukaan kuota). "
             "Contoh: PESAN PLB besok 8"
         )
     )
@@ -80,7 +80,7 @@ def _register(turn: Turn, args: list[str]) -> Reply:
     email = next((w for w in rest if "@" in w), "")
     name = " ".join(w for w in rest if "@" not in w)
     if len(name) < 2:
-        raise Unreadable(_("Tulis juga nama lengkap sesuai KTP setelah tanggal lahir."))
+        raise Unreadable(_("Tulis juga nama lengkap sesuai KTP-el setelah tanggal lahir."))
     existing = user_by_login(nik)
     if existing is not None and not _unfinished_here(existing, turn.phone):
         holder = holder_of(existing)
@@ -216,7 +216,7 @@ def _member_add(user: User, args: list[str]) -> Reply:
         raise Unreadable(_("Tulis hubungannya setelah tanggal lahir: anak, suami, istri, ortu, saudara atau lain."))
     name = " ".join(rest[1:])
     if len(name) < 2:
-        raise Unreadable(_("Tulis juga nama lengkap anggota sesuai KTP/KK."))
+        raise Unreadable(_("Tulis juga nama lengkap anggota sesuai KTP-el/KK."))
     with nik_probe_guard(ip=f"text:{user.phone}", account_id=user.pk):
         member = household_add(
             user=user, full_name=name, nik=nik, birth_date=birth_date, sex=sex_from_nik(nik), relation=relation

@@ -16,6 +16,7 @@ from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
 from loket.booking.seats import day_gated
 from loket.booking.selectors import next_available_cached
 from loket.booking.services import BookingRequest, booking_cancel, booking_create, booking_reschedule
+from loket.core import datefmt
 from loket.core.errors import DomainError
 from loket.core.ratelimit import hit
 from loket.offices.models import Office
@@ -177,13 +178,20 @@ def pay(turn: Turn, args: list[str]) -> Reply:
     return Reply(_payment_text(booking, payment))
 
 
+def _bring_short(booking: Booking) -> str:
+    """What to bring, in as few characters as an SMS allows."""
+    if booking.person.is_minor_on(booking.slot.date):
+        return _("Anak datang bersama orang tua: bawa KTP-el orang tua, KK dan akta kelahiran anak.")
+    return _("Bawa KTP-el asli.")
+
+
 def _payment_text(booking: Booking, payment: Payment) -> str:
     return _(
         "Bayar PNBP %(amount)s dengan kode billing %(billing)s sebelum %(deadline)s (bank, ATM, kantor pos), "
         "atau pemesanan %(code)s batal otomatis."
     ) % {
         "amount": rupiah(payment.amount),
-        "billing": payment.billing_code,
+        "billing": datefmt.grouped(payment.billing_code),
         "deadline": moment_label(payment.deadline, booking.office),
         "code": booking.code,
     }
@@ -267,14 +275,17 @@ def _book_now(user: User, data: dict[str, str], nonce: str) -> Reply:
     events_process_for(booking_id=booking.pk)
     payment = Payment.objects.filter(booking=booking).first()
     if payment is None:
-        return Reply(_("Terpesan: %(code)s, %(when)s. Bawa KTP asli.") % {"code": booking.code, "when": when})
+        return Reply(
+            _("Terpesan: %(code)s, %(when)s. %(bring)s")
+            % {"code": booking.code, "when": when, "bring": _bring_short(booking)}
+        )
     return Reply(
         _("Terpesan: %(code)s, %(when)s. Bayar %(amount)s kode billing %(billing)s sebelum %(deadline)s.")
         % {
             "code": booking.code,
             "when": when,
             "amount": rupiah(payment.amount),
-            "billing": payment.billing_code,
+            "billing": datefmt.grouped(payment.billing_code),
             "deadline": moment_label(payment.deadline, booking.office),
         }
     )
@@ -299,7 +310,7 @@ def _under_release(office: Office, day: dt.date) -> DomainError:
     return DomainError(
         "pass_required",
         _(
-            "%(office)s %(day)s sedang dirilis: masuk ruang tunggu dulu dengan ANTRE %(office)s %(date)s. "
+            "Kuota %(office)s %(day)s sedang dibuka: masuk ruang tunggu dulu dengan ANTRE %(office)s %(date)s. "
             "Anda diberi tahu lewat pesan saat giliran tiba, lalu kirim PESAN lagi."
         )
         % {"office": office.code, "day": day_label(day), "date": f"{day.day}/{day.month}"},

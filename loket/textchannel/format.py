@@ -2,10 +2,8 @@
 
 import datetime as dt
 
-from django.utils.translation import get_language
-from lokal import format_rupiah
-
-from loket.offices.models import Office, Weekday
+from loket.core import datefmt
+from loket.offices.models import Office
 
 # GSM 03.38: the 7-bit alphabet every phone shows; one character outside it makes the whole
 # message UCS-2 (70 characters a segment instead of 160).
@@ -26,19 +24,18 @@ def segments(text: str) -> int:
 
 
 def day_label(day: dt.date) -> str:
-    """ "Kam 3/12" (English: "Thu 3/12"): short, and unambiguous within the booking horizon."""
-    return f"{str(Weekday(day.weekday()).label)[:3]} {day.day}/{day.month}"
+    """ "Kam 3 Des" (English: "Thu 3 Dec"): short, and unambiguous within the booking horizon."""
+    return datefmt.short_date(day)
 
 
 def time_label(moment: dt.time) -> str:
-    return moment.strftime("%H.%M" if get_language() != "en" else "%H:%M")
+    return datefmt.clock(moment)
 
 
 def moment_label(moment: dt.datetime, office: Office) -> str:
-    """An instant in the office's zone: "Kam 3/12 10.30 WIB"."""
-    local = moment.astimezone(office.zone)
-    return f"{day_label(local.date())} {time_label(local.time())} {office.zone_abbreviation}"
+    """An instant in the office's zone: "Kam 3 Des 10.30 WIB"."""
+    return datefmt.short_datetime(moment, office)
 
 
 def rupiah(amount: int) -> str:
-    return str(format_rupiah(amount))
+    return datefmt.rupiah(amount)

@@ -62,7 +62,7 @@ def _refusal(error: DomainError, office: Office, day: dt.date) -> DomainError:
     if error.code in {"no_release", "release_over"}:
         return DomainError(
             error.code,
-            _("%(where)s tidak sedang dirilis: pesan langsung dengan PESAN %(office)s %(date)s <jam>.")
+            _("Kuota %(where)s tidak sedang dibuka: pesan langsung dengan PESAN %(office)s %(date)s <jam>.")
             % {"where": where, "office": office.code, "date": f"{day.day}/{day.month}"},
         )
     return error
@@ -98,7 +98,7 @@ def standing(entry: Entry, now: dt.datetime) -> str:
     if status.state == "expired":
         return _("Izin ruang tunggu %(where)s sudah habis waktunya. Kuota tersisa: JADWAL %(office)s.") % fields
     if status.state == "closed":
-        return _("Rilis %(where)s sudah selesai. Kuota tersisa: JADWAL %(office)s.") % fields
+        return _("Pembukaan kuota %(where)s sudah selesai. Kuota tersisa: JADWAL %(office)s.") % fields
     if status.position is None:
         return _(
             "Anda di ruang tunggu %(where)s, nomor undian %(ref)s. Urutan diundi %(at)s; semua yang masuk "

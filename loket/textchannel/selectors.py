@@ -66,7 +66,10 @@ def member_named(user: User, words: list[str]) -> Person:
     people = people_of(user)
     if not text or text in {"saya", "sendiri", "me", "myself"}:
         if not people:
-            raise DomainError("no_holder", _("Akun ini tidak memiliki data pemohon (NIK)."))
+            raise DomainError(
+                "no_holder",
+                _("Akun ini belum memiliki data diri (NIK). Daftar: DAFTAR <NIK> <tgl lahir> <nama lengkap>."),
+            )
         return people[0]
     members = people[1:]
     if text.isdigit():
@@ -95,7 +98,9 @@ def active_booking(user: User, words: list[str]) -> Booking:
         if not found:
             raise DomainError("not_found", _("Pemesanan %(code)s tidak ditemukan. Ketik CEK.") % {"code": code or "-"})
         if found[0].status not in ACTIVE_STATUSES:
-            raise DomainError("not_active", _("Pemesanan %(code)s tidak aktif lagi.") % {"code": code})
+            raise DomainError(
+                "not_active", _("Pemesanan %(code)s tidak aktif lagi. Ketik CEK untuk pemesanan Anda.") % {"code": code}
+            )
         return found[0]
     if len(active) == 1:
         return active[0]

@@ -23,6 +23,7 @@ from loket.accounts.models import User
 from loket.audit.services import audit_record
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import booking_expire
+from loket.core import datefmt
 from loket.core.errors import Conflict
 from loket.offices.calendar import windows_on
 from loket.offices.models import Office
@@ -100,8 +101,8 @@ def day_close(*, office: Office, day: dt.date, by: User | None = None, ip: str |
     if over_at is not None and now < over_at:
         raise Conflict(
             "day_not_over",
-            _("Hari ini baru dapat ditutup setelah pukul %(time)s %(zone)s, saat jendela terakhir berakhir.")
-            % {"time": over_at.astimezone(office.zone).strftime("%H:%M"), "zone": office.zone_abbreviation},
+            _("Hari ini baru dapat ditutup setelah pukul %(time)s %(zone)s, saat jam kedatangan terakhir berakhir.")
+            % {"time": datefmt.clock(over_at.astimezone(office.zone)), "zone": office.zone_abbreviation},
         )
     with transaction.atomic():
         try:

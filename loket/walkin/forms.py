@@ -17,12 +17,12 @@ _DETAILS = BookingDetailsForm.base_fields
 
 class WalkinForm(forms.Form):
     full_name = forms.CharField(
-        label=_("Nama lengkap (sesuai KTP)"), max_length=120, widget=forms.TextInput(attrs={"autofocus": True})
+        label=_("Nama lengkap (sesuai KTP-el)"), max_length=120, widget=forms.TextInput(attrs={"autofocus": True})
     )
     nik = forms.CharField(
         label=_("NIK"),
         max_length=32,
-        help_text=_("16 angka pada KTP."),
+        help_text=_("16 angka pada KTP-el atau Kartu Keluarga."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     birth_date = _PERSON["birth_date"]

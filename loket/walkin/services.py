@@ -77,7 +77,11 @@ def _check(request: WalkinRequest) -> tuple[str, list[str], str]:
 def _check_day(office: Office, day: dt.date) -> None:
     today = office.local_today()
     if day < today or day > today + dt.timedelta(days=office.horizon_days):
-        raise DomainError("invalid", _("Tanggal kunjungan di luar jangkauan pemesanan."), field="day")
+        raise DomainError(
+            "invalid",
+            _("Tanggal kunjungan belum dapat dipesan: pilih hari ini atau hari dalam batas pemesanan kantor."),
+            field="day",
+        )
     refusal = walkin_day_refusal(office, day)
     if refusal:
         raise DomainError("day_closed", _("Kantor tidak melayani pada tanggal ini: %(why)s.") % {"why": refusal})

@@ -89,6 +89,6 @@ def test_closed_day_reasons_in_english_read_as_the_api_documents_them(client: ob
         ).json()
     assert [(d["date"], d["reason_code"], d["reason"]) for d in body["days"]] == [
         ("2026-12-14", None, None),
-        ("2026-12-15", "not_released", "not released yet"),
-        ("2026-12-16", "beyond_horizon", "beyond horizon"),
+        ("2026-12-15", "not_released", "quota not open yet"),
+        ("2026-12-16", "beyond_horizon", "not bookable yet: too far ahead"),
     ]

@@ -1,7 +1,8 @@
 """Template filters for loket.core.datefmt: {% load datefmt %} then {{ day|long_date }},
-{{ slot.start|clock }}, {{ moment|in_zone:office }}, {{ code|grouped }}."""
+{{ slot.start|clock }}, {{ moment|in_zone:office }}, {{ code|grouped }}, {{ booking.slot|window:office }}."""
 
 import datetime as dt
+from typing import Protocol
 
 from django import template
 
@@ -28,3 +29,15 @@ def in_zone(moment: dt.datetime | None, place: datefmt.Zoned) -> str:
 @register.filter
 def grouped(code: str | None, size: int = 4) -> str:
     return datefmt.grouped(code, size) if code else ""
+
+
+class _Slot(Protocol):
+    date: dt.date
+    start: dt.time
+    end: dt.time
+
+
+@register.filter
+def window(slot: _Slot | None, place: datefmt.Zoned) -> str:
+    """An appointment (anything with date, start and end) at a place: {{ booking.slot|window:office }}."""
+    return datefmt.window(slot.date, slot.start, slot.end, place.zone_abbreviation) if slot else ""

@@ -67,3 +67,28 @@ def test_template_filters() -> None:
     with translation.override("id"):
         text = template.render(Context({"d": WEDNESDAY, "t": dt.time(8), "m": moment, "p": Place(), "c": "ABCDEFGH"}))
     assert text == "Rabu, 2 Desember 2026 08.00 Rabu, 2 Desember 2026, pukul 08.00 WITA ABCD EFGH"
+
+
+def test_a_text_message_gets_the_short_form_in_the_same_order() -> None:
+    moment = dt.datetime(2026, 12, 3, 2, 30, tzinfo=dt.UTC)  # 10.30 in Makassar
+    with translation.override("id"):
+        assert datefmt.short_date(dt.date(2026, 12, 3)) == "Kam 3 Des"
+        assert datefmt.short_datetime(moment, Place()) == "Kam 3 Des 10.30 WITA"
+    with translation.override("en"):
+        assert datefmt.short_datetime(moment, Place()) == "Thu 3 Dec 10:30 WITA"
+
+
+def test_a_deferred_text_is_written_in_the_language_active_when_read() -> None:
+    when = datefmt.deferred(datefmt.window, WEDNESDAY, dt.time(8), dt.time(9), "WIB")
+    with translation.override("en"):
+        assert str(when) == "Wednesday 2 December 2026, 08:00\u201309:00 WIB"
+    with translation.override("id"):
+        assert "%(when)s" % {"when": when} == "Rabu, 2 Desember 2026, pukul 08.00\u201309.00 WIB"  # noqa: UP031 - the messages format this way
+
+
+def test_an_amount_uses_the_thousands_separator_of_the_language() -> None:
+    with translation.override("id"):
+        assert datefmt.rupiah(350_000) == "Rp350.000"
+        assert datefmt.rupiah(1_250_000) == "Rp1.250.000"
+    with translation.override("en"):
+        assert datefmt.rupiah(350_000) == "Rp350,000"

@@ -10,6 +10,7 @@ from conftest import bearer
 from loket.accounts.models import User
 from loket.accounts.testing import second_factor_client
 from loket.booking.models import Booking
+from loket.core.datefmt import grouped
 from loket.core.errors import DomainError
 from loket.dossier.models import Application, Stage
 from loket.dossier.timeline import application_advance
@@ -53,7 +54,9 @@ def test_happy_path_to_collected_with_one_message_per_step(application: Applicat
     assert len(ready) == 1 and "siap diambil" in ready[0].subject
     status = messages_for(application, Stage.APPROVED)[0]
     assert status.recipient == "ani@example.id"
-    assert application.booking.code in status.subject and "Disetujui" in status.subject
+    assert application.applicant_name in status.subject and "Disetujui" in status.subject
+    assert grouped(application.booking.code) in status.body
+    assert "tidak perlu melakukan apa pun sekarang" in status.body  # the next step
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from loket.accounts.models import User
+from loket.booking.selectors import what_to_bring
+from loket.core import datefmt
 from loket.notify.events import EMAIL_ONLY_EVENTS, EVENTS, notify, render
 from loket.notify.models import Message
 from loket.notify.services import preference_update
@@ -18,20 +20,23 @@ from loket.notify.tasks import messages_retry
 # Every field any event uses, as the booking, payment and dossier services pass them.
 CONTEXT: dict[str, Any] = {
     "name": "Ani Lestari",
-    "code": "AB12CD34",
+    "code": "AB12 CD34",
     "person": "Sari Lestari",
     "office": "Kantor Imigrasi Palembang",
-    "date": "2026-12-02",
-    "start": "08:00",
+    "when": datefmt.deferred(datefmt.window, dt.date(2026, 12, 2), dt.time(8), dt.time(9), "WIB"),
+    "bring": what_to_bring(minor=False),
+    "date": datefmt.deferred(datefmt.long_date, dt.date(2026, 12, 2)),
     "zone": "WIB",
     "amount": "Rp350.000",
-    "billing_code": "820261124000001",
-    "deadline": "2026-11-24 12:00 WIB",
+    "billing_code": "8202 6112 4000 001",
+    "deadline": "Selasa, 24 November 2026, pukul 12.00 WIB",
     "status": "Disetujui",
+    "next": "Anda tidak perlu melakukan apa pun sekarang.",
+    "reason": "Foto pada KTP-el tidak sesuai dengan pemohon.",
     "minutes": 15,
     "uid": "MQ",
     "token": "cz7k2a-5f0e",
-    "until": "08:10",
+    "until": datefmt.deferred(datefmt.clock, dt.time(8, 10)),
     "link": "https://loket.example.id/ruang-tunggu/abc/",
 }
 LIFE_EVENTS = sorted(set(EVENTS) - EMAIL_ONLY_EVENTS)
@@ -53,6 +58,36 @@ def test_every_event_has_an_english_translation(event: str) -> None:
     assert english[0] != indonesian[0]
     assert english[1] != indonesian[1]
     assert english[1].startswith("Hello Ani Lestari,")
+
+
+@pytest.mark.parametrize(
+    ("language", "when"),
+    [
+        ("id", "Rabu, 2 Desember 2026, pukul 08.00–09.00 WIB"),
+        ("en", "Wednesday 2 December 2026, 08:00–09:00 WIB"),
+    ],
+)
+def test_the_appointment_is_written_in_the_readers_style(language: str, when: str) -> None:
+    _subject, body = render(event="visit_reminder", language=language, fields=CONTEXT)
+    assert when in body
+    assert "2026-12-02" not in body
+
+
+def test_a_childs_booking_says_what_the_parent_brings() -> None:
+    _subject, adult = render(event="booking_confirmed", language="id", fields=CONTEXT)
+    child_context = {**CONTEXT, "bring": what_to_bring(minor=True)}
+    _subject, child = render(event="booking_confirmed", language="id", fields=child_context)
+    assert "Bawa KTP-el asli dan dokumen" in adult and "akta kelahiran" not in adult
+    assert "KTP-el asli orang tua" in child and "akta kelahiran anak" in child and "Kartu Keluarga" in child
+    _subject, english = render(event="booking_confirmed", language="en", fields=child_context)
+    assert "parent's original KTP-el" in english and "birth certificate" in english
+
+
+def test_a_rejection_carries_its_reason_and_where_to_go() -> None:
+    subject, body = render(event="application_rejected", language="id", fields=CONTEXT)
+    assert "ditolak" in subject
+    assert "Alasan: Foto pada KTP-el tidak sesuai dengan pemohon." in body
+    assert "meja petugas Kantor Imigrasi Palembang" in body
 
 
 def test_an_english_speaker_gets_english(applicant: User, django_capture_on_commit_callbacks: Any) -> None:
@@ -117,12 +152,12 @@ def test_secret_code_is_blanked_in_the_outbox_a_day_later_but_not_before(applica
         notify(event="booking_confirmed", user=applicant, key="booking:1", context=CONTEXT)
     with time_machine.travel(start + dt.timedelta(hours=23), tick=False):
         messages_retry()
-    assert Message.objects.filter(body__contains="AB12CD34").count() == 2
+    assert Message.objects.filter(body__contains="AB12 CD34").count() == 2
 
     with time_machine.travel(start + dt.timedelta(hours=25), tick=False):
         messages_retry()
 
     secret = Message.objects.get(event_key__startswith="verify:1")
     kept = Message.objects.get(event_key__startswith="booking:1")
-    assert "AB12CD34" not in secret.body + secret.subject
-    assert "AB12CD34" in kept.body  # an ordinary message keeps its text
+    assert "AB12 CD34" not in secret.body + secret.subject
+    assert "AB12 CD34" in kept.body  # an ordinary message keeps its text

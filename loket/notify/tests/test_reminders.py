@@ -47,11 +47,17 @@ def test_tomorrow_is_the_offices_local_tomorrow(
         assert remind(capture) == 2
     sent = {m.subject: m.body for m in mail.outbox}
     assert set(sent) == {
-        "Besok: kedatangan Anda di Kantor Imigrasi PLB",
-        "Besok: kedatangan Anda di Kantor Imigrasi JAP",
+        "Besok: jadwal kedatangan Anda di Kantor Imigrasi PLB",
+        "Besok: jadwal kedatangan Anda di Kantor Imigrasi JAP",
     }
-    assert "2026-11-25 pukul 08:00 WIB (kode PLB25)" in sent["Besok: kedatangan Anda di Kantor Imigrasi PLB"]
-    assert "2026-11-26 pukul 08:00 WIT (kode JAP26)" in sent["Besok: kedatangan Anda di Kantor Imigrasi JAP"]
+    assert (
+        "Rabu, 25 November 2026, pukul 08.00–09.00 WIB (kode pemesanan PLB2 5)"
+        in sent["Besok: jadwal kedatangan Anda di Kantor Imigrasi PLB"]
+    )
+    assert (
+        "Kamis, 26 November 2026, pukul 08.00–09.00 WIT (kode pemesanan JAP2 6)"
+        in sent["Besok: jadwal kedatangan Anda di Kantor Imigrasi JAP"]
+    )
 
 
 def test_reminders_wait_for_the_local_reminder_hour(
@@ -132,4 +138,4 @@ def test_an_english_speaker_is_reminded_in_english(
     )
     with time_machine.travel(utc(2026, 11, 24, 3, 0), tick=False):
         remind(capture)
-    assert mail.outbox[0].subject == "Tomorrow: your visit to Kantor Imigrasi PLB"
+    assert mail.outbox[0].subject == "Tomorrow: your appointment at Kantor Imigrasi PLB"

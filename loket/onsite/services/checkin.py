@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import StaffRoleKind, User
 from loket.audit.services import audit_record
 from loket.booking.models import Booking, BookingStatus
+from loket.core import datefmt
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import Office
 from loket.onsite.access import roles_at
@@ -49,38 +50,47 @@ def _refuse_unless_ticketable(case: CheckinCase, *, allow_late: bool = False) ->
     booking = case.booking
     if case.ticket is not None:
         raise Conflict(
-            "has_ticket", _("Pemohon ini sudah mendapat tiket %(ticket)s.") % {"ticket": case.ticket.display}
+            "has_ticket",
+            _("Nomor antrean %(ticket)s sudah diterbitkan untuk pemesanan ini.") % {"ticket": case.ticket.display},
         )
     if booking.status == BookingStatus.AWAITING_PAYMENT:
         raise DomainError(
-            "unpaid", _("Pemesanan ini belum dibayar. Tiket baru dapat diterbitkan setelah PNBP lunas."), status=409
+            "unpaid",
+            _(
+                "Pemesanan ini belum dibayar. Nomor antrean diterbitkan setelah PNBP lunas: bayar dengan kode billing pada bukti pemesanan."
+            ),
+            status=409,
         )
     if booking.status != BookingStatus.CONFIRMED:
         raise Conflict(
             "not_active",
-            _("Pemesanan ini berstatus %(status)s: tidak dapat check-in.")
+            _(
+                "Pemesanan ini berstatus %(status)s, jadi tidak mendapat nomor antrean. Buat jadwal baru di Loket bila masih perlu."
+            )
             % {"status": BookingStatus(booking.status).label},
         )
     arrival = case.arrival
     if arrival.state == "wrong_day":
         raise Conflict(
-            "wrong_day", _("Pemesanan ini untuk tanggal %(day)s, bukan hari ini.") % {"day": booking.slot.date}
+            "wrong_day",
+            _("Pemesanan ini untuk %(day)s, bukan hari ini. Datang pada hari itu, atau ubah jadwal di Loket.")
+            % {"day": datefmt.long_date(booking.slot.date)},
         )
     if arrival.state == "early":
         raise Conflict(
             "too_early",
-            _("Terlalu awal. Check-in untuk pemesanan ini dibuka pukul %(time)s.")
-            % {"time": f"{arrival.opens_at:%H:%M}"},
+            _("Terlalu awal. Nomor antrean untuk pemesanan ini dapat diambil mulai pukul %(time)s.")
+            % {"time": datefmt.clock(arrival.opens_at)},
         )
     if arrival.state == "late" and not allow_late:
-        raise Conflict("late", _("Pemohon terlambat: minta keputusan supervisor."))
+        raise Conflict("late", _("Jam kedatangan sudah lewat: minta keputusan supervisor."))
 
 
 def _check_form(*, ktp_confirmed: bool, priority: str) -> None:
     if priority not in Priority.values:
         raise DomainError("invalid", _("Alasan prioritas tidak dikenal."), field="priority")
     if not ktp_confirmed:
-        raise DomainError("ktp_required", _("Centang dulu bahwa KTP asli cocok dengan data ini."), field="ktp")
+        raise DomainError("ktp_required", _("Centang dulu bahwa KTP-el asli cocok dengan data ini."), field="ktp")
 
 
 def _issue(case: CheckinCase, by: User, *, priority: str, late: bool = False) -> Ticket:
@@ -92,7 +102,9 @@ def _issue(case: CheckinCase, by: User, *, priority: str, late: bool = False) ->
         )
     except IntegrityError:
         # The booking's one ticket (a second desk scanned the same proof at the same moment).
-        raise Conflict("has_ticket", _("Pemohon ini baru saja mendapat tiket.")) from None
+        raise Conflict(
+            "has_ticket", _("Nomor antrean untuk pemesanan ini baru saja diterbitkan. Muat ulang halaman.")
+        ) from None
 
 
 def checkin_issue(
@@ -103,7 +115,8 @@ def checkin_issue(
     if case.pickup:
         if case.ticket is not None:
             raise Conflict(
-                "has_ticket", _("Pemohon ini sudah mendapat tiket %(ticket)s.") % {"ticket": case.ticket.display}
+                "has_ticket",
+                _("Nomor antrean %(ticket)s sudah diterbitkan untuk pemesanan ini.") % {"ticket": case.ticket.display},
             )
         ticket = ticket_issue(
             office=case.booking.office, by=by, person=case.person, stage=Stage.PICKUP, priority=priority
@@ -144,7 +157,7 @@ def late_decision_ask(
     _check_form(ktp_confirmed=ktp_confirmed, priority=priority)
     _refuse_unless_ticketable(case, allow_late=True)
     if case.arrival.state != "late":
-        raise Conflict("not_late", _("Pemohon ini tidak terlambat: terbitkan tiketnya langsung."))
+        raise Conflict("not_late", _("Pemesanan ini tidak terlambat: terbitkan nomor antreannya langsung."))
     decision, created = LateDecision.objects.get_or_create(
         booking=case.booking,
         defaults={"office": case.booking.office, "priority": priority, "asked_by": by, "asked_at": timezone.now()},
@@ -189,6 +202,28 @@ def late_decision_decide(
     return decision, ticket
 
 
+def _kiosk_see_desk(case: CheckinCase, desk: list[str]) -> str:
+    """Why the kiosk sends the person in front of it to the desk, in words for them."""
+    if case.pickup:
+        return _("Untuk mengambil paspor, silakan ke meja petugas dengan KTP-el asli dan bukti pemesanan.")
+    if "unpaid" in desk:
+        return _(
+            "Pemesanan ini belum dibayar. Bayar PNBP dengan kode billing pada bukti pemesanan, atau tanyakan "
+            "ke meja petugas."
+        )
+    if "early" in desk:
+        return _("Anda datang lebih awal. Nomor antrean dapat diambil di sini mulai pukul %(time)s.") % {
+            "time": datefmt.clock(case.arrival.opens_at)
+        }
+    if "late" in desk:
+        return _("Jam kedatangan Anda sudah lewat. Silakan ke meja petugas: petugas akan membantu Anda.")
+    if "wrong_day" in desk:
+        return _("Pemesanan ini untuk %(day)s, bukan hari ini. Datang pada hari itu, atau ubah jadwal di Loket.") % {
+            "day": datefmt.long_date(case.booking.slot.date)
+        }
+    return _("Silakan ke meja petugas: petugas akan membantu Anda.")
+
+
 def kiosk_issue(*, case: CheckinCase, by: User, ip: str | None) -> Ticket:
     """Self-service: a paid booking for now gets its ticket, flags and all (they travel with the
     ticket to the first counter, which checks the KTP anyway). Late, early, another day, unpaid
@@ -199,9 +234,9 @@ def kiosk_issue(*, case: CheckinCase, by: User, ip: str | None) -> Ticket:
             _("Anda sudah punya nomor antrean %(ticket)s. Tunggu panggilan di layar.")
             % {"ticket": case.ticket.display},
         )
-    desk = [flag for flag in case.flags if flag.code not in TRAVELLING_FLAGS]
+    desk = [flag.code for flag in case.flags if flag.code not in TRAVELLING_FLAGS]
     if case.pickup or desk:
-        raise Conflict("see_desk", _("Silakan ke meja check-in: petugas akan membantu Anda."))
+        raise Conflict("see_desk", _kiosk_see_desk(case, desk))
     _refuse_unless_ticketable(case)
     # The kiosk cannot ask; an elderly applicant's priority is known from the birth date.
     priority = Priority.ELDERLY if case.suggested_priority == Priority.ELDERLY else ""

@@ -135,7 +135,7 @@ def test_an_unchanged_board_answers_304_and_a_call_changes_its_etag(office_a: Of
     assert changed.json()["counters"] == [
         {"counter": 1, "ticket": "A023", "status": "called", "on_break": False, "going": []}
     ]
-    assert changed.json()["calls"][0]["text"] == "Nomor antrean A nol dua tiga, silakan ke loket satu"
+    assert changed.json()["calls"][0]["text"] == "Nomor antrean A nol dua tiga, silakan menuju loket satu"
 
 
 def test_the_board_shows_no_name_and_no_nik(office_a: Office) -> None:
@@ -184,7 +184,7 @@ def test_the_board_keeps_the_office_time_zone(db: None) -> None:
 
     page = Client().get(page_url(jayapura)).content.decode()
 
-    assert '<time id="board-time" class="board-time">11:30</time>' in page  # 09:30 in Jakarta is 11:30 WIT
+    assert '<time id="board-time" class="board-time">11.30</time>' in page  # 09:30 in Jakarta is 11:30 WIT
     assert '<time class="recent-at">11:30</time>' in page
     assert "WIT<" in page
 

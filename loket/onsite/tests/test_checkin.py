@@ -103,7 +103,7 @@ def test_an_unpaid_booking_gets_no_ticket_and_is_told_why(office_a: Office, chec
 def test_too_early_is_refused_with_the_opening_time(office_a: Office, checkin_officer_a: User) -> None:
     QueuePolicy.objects.create(office=office_a, checkin_early_minutes=45)
     booking = booked(office_a, start=dt.time(9))
-    with pytest.raises(DomainError, match="08:15") as refused:
+    with pytest.raises(DomainError, match=r"08\.15") as refused:
         issue(booking, checkin_officer_a)
     assert refused.value.code == "too_early"
 
@@ -200,14 +200,15 @@ def test_the_kiosk_issues_plain_cases_and_sends_the_rest_to_the_desk(office_a: O
     ticket = kiosk_issue(case=checkin_case(plain), by=checkin_officer_a, ip=None)
     assert ticket.display == "A001"
     assert AuditEntry.objects.filter(action="kiosk.ticket", target_id=plain.code).exists()
-    for troubled in (
-        booked(office_a, status=BookingStatus.AWAITING_PAYMENT),
-        booked(office_a, start=dt.time(9), day=NOW.date() + dt.timedelta(days=1)),
+    # Each refusal says what the person in front of the kiosk can do next.
+    for troubled, next_step in (
+        (booked(office_a, status=BookingStatus.AWAITING_PAYMENT), "Bayar PNBP dengan kode billing"),
+        (booked(office_a, start=dt.time(9), day=NOW.date() + dt.timedelta(days=1)), "Datang pada hari itu"),
     ):
-        with pytest.raises(DomainError, match="meja check-in"):
+        with pytest.raises(DomainError, match=next_step):
             kiosk_issue(case=checkin_case(troubled), by=checkin_officer_a, ip=None)
     late = booked(office_a)
-    with time_machine.travel(at_local(11, 0), tick=False), pytest.raises(DomainError, match="meja check-in"):
+    with time_machine.travel(at_local(11, 0), tick=False), pytest.raises(DomainError, match="meja petugas"):
         kiosk_issue(case=checkin_case(late), by=checkin_officer_a, ip=None)
     assert Ticket.objects.count() == 1
 

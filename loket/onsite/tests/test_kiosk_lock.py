@@ -26,7 +26,7 @@ def _morning() -> Iterator[None]:
 @pytest.fixture
 def locked(office_a: Office, checkin_officer_a: User) -> Client:
     client = staff_client(checkin_officer_a)
-    assert "Kunci sebagai kios" in client.get(KIOSK).content.decode()
+    assert "Kunci sebagai anjungan mandiri" in client.get(KIOSK).content.decode()
     assert client.post(KIOSK, {"action": "lock"}).status_code == 302
     return client
 
@@ -36,7 +36,7 @@ def test_locking_is_audited_and_the_kiosk_still_works(
 ) -> None:
     assert AuditEntry.objects.filter(actor=checkin_officer_a, action="kiosk.lock", office=office_a).exists()
     page = locked.get(KIOSK).content.decode()
-    assert "Kunci sebagai kios" not in page and "keluar dari mode kios" in page
+    assert "Kunci sebagai anjungan mandiri" not in page and "keluar dari mode anjungan" in page
     booking = booked(office_a, name="Budi Santoso")
     issued = locked.post(KIOSK, {"code": booking.code}, follow=True)
     assert "A001" in issued.content.decode()

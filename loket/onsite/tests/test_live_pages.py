@@ -91,7 +91,7 @@ def test_a_counter_takes_a_break_from_its_page(office_a: Office, counter_officer
     client = staff_client(counter_officer_a)
     assert client.post("/petugas/OFA/loket/1/break/").status_code == 302
     html = client.get(COUNTER).content.decode()
-    assert "Loket istirahat sejak 08:10" in html and "Akhiri istirahat" in html
+    assert "Loket istirahat sejak 08.10" in html and "Akhiri istirahat" in html
     assert client.post("/petugas/OFA/loket/1/call_next/").status_code == 409
     board = client.get("/papan/OFA/data.json").json()
     assert board["counters"] == [{"counter": 1, "ticket": None, "status": "", "on_break": True, "going": []}]

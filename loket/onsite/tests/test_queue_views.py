@@ -142,7 +142,7 @@ def test_the_slip_fits_the_printer_and_carries_no_nik(office_a: Office, checkin_
     client = staff_client(checkin_officer_a)
     url = f"/petugas/{office_a.code}/tiket/{ticket.pk}/slip/"
     page = client.get(url).content.decode()
-    assert "A001" in page and "onsite/slip-80.css" in page and booking.person.nik not in page and "08:10" in page
+    assert "A001" in page and "onsite/slip-80.css" in page and booking.person.nik not in page and "08.10" in page
     assert "onsite/slip-58.css" in client.get(url + "?lebar=58").content.decode()
     assert "onsite/slip-80.css" in client.get(url + "?lebar=1000").content.decode()
     QueuePolicy.objects.update_or_create(office=office_a, defaults={"slip_width_mm": 58})

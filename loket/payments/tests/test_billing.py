@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 
 from loket.booking.models import BookingStatus, Slot
+from loket.core.datefmt import grouped
 from loket.notify.models import Message
 from loket.offices.models import Office
 from loket.payments.models import PaymentStatus
@@ -25,8 +26,8 @@ def test_new_booking_awaits_payment_with_a_bill(office: Office, django_capture_o
     assert Slot.objects.get(start="08:00").booked == 1  # the seat is held while unpaid
     assert (messages(booking, "payment_due"), messages(booking, "confirmed")) == (1, 0)
     [sent] = mail.outbox
-    assert payment.billing_code in sent.body
-    assert "Rp650.000" in sent.body and "2026-12-01 09:30 WIB" in sent.body
+    assert grouped(payment.billing_code) in sent.body
+    assert "Rp650.000" in sent.body and "Selasa, 1 Desember 2026, pukul 09.30 WIB" in sent.body
 
 
 def test_deadline_never_runs_past_the_start_of_the_window(office: Office) -> None:
@@ -53,7 +54,7 @@ def test_one_reminder_half_an_hour_before_the_deadline(office: Office) -> None:
         assert payment_deadlines() == {"expired": 0, "reminded": 0}  # sent once
     assert messages(booking, "payment_reminder") == 1
     reminder = Message.objects.get(event_key__startswith=f"booking:{booking.pk}:payment_reminder:")
-    assert booking.payment.billing_code in reminder.body
+    assert grouped(booking.payment.billing_code) in reminder.body
 
 
 def test_no_reminder_when_the_deadline_is_too_close_for_one(office: Office, settings: Any) -> None:

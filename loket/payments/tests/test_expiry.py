@@ -31,7 +31,7 @@ def test_unpaid_booking_expires_at_its_deadline_and_frees_the_seat(
     assert Payment.objects.get(booking=booking).status == PaymentStatus.EXPIRED
     assert Slot.objects.get(start="08:00").booked == 0  # at once, no cancel delay
     assert messages(booking, "expired") == 1
-    assert any("kedaluwarsa" in m.subject for m in mail.outbox)
+    assert any("batal otomatis" in m.subject for m in mail.outbox)
 
 
 def test_worker_down_for_hours_catches_up_on_every_overdue_booking(db: None) -> None:

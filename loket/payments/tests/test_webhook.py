@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from loket.booking.models import Booking, BookingStatus, Slot
+from loket.core.datefmt import grouped
 from loket.offices.models import Closure, Office
 from loket.payments.models import Payment, PaymentEvent, PaymentStatus
 from loket.payments.selectors import payments_needing_rebooking
@@ -46,7 +47,7 @@ def test_paid_in_time_confirms_the_booking_and_says_so(
     payment = Payment.objects.get(booking=booking)
     assert (payment.paid_at, payment.provider_ref) == (NOW, "BANK-1")
     assert messages(booking, "confirmed") == 1
-    assert [m.subject for m in mail.outbox] == [f"Pemesanan {booking.code} terkonfirmasi"]
+    assert [m.subject for m in mail.outbox] == [f"Pemesanan {grouped(booking.code)} terkonfirmasi"]
     assert Slot.objects.get(start="08:00").booked == 1  # the held seat, not a second one
 
 

@@ -57,7 +57,7 @@ def test_suggest_quota_keeps_each_window_under_the_target(history: Office, super
     for window in suggestion.plan.windows:
         assert suggestion.prediction.group_p90[window.label] <= 20
     html = page.content.decode()
-    assert "Kuota terbesar per jendela" in html
+    assert "Kuota terbesar per jam kedatangan" in html
     assert f'name="kuota_0800" value="{suggestion.plan.windows[0].quota}"' in html.split('class="apply"')[1]
 
 

@@ -21,7 +21,7 @@ def test_the_date_step_shows_the_rule_and_the_next_opening(signed_in: Client) ->
     page = signed_in.get("/pesan/OFA/").content.decode()
     assert "dibuka setiap hari pukul 08:00 WIB, 14 hari ke depan" in page
     assert "Berikutnya: Selasa, 15 Desember, dibuka Selasa, 1 Desember 2026 08:00 WIB" in page
-    assert "kuota belum dirilis; dibuka 1 Desember 08:00" in page  # the calendar's cell for 15 Dec
+    assert "kuota belum dibuka; dibuka 1 Desember 08:00" in page  # the calendar's cell for 15 Dec
 
 
 def test_the_date_step_in_english(signed_in: Client) -> None:

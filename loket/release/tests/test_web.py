@@ -44,7 +44,7 @@ def test_join_wait_be_told_and_book(ani: Client, applicant: User) -> None:
         assert ani.get(f"/pesan/OFA/{RELEASE_DAY}/").url == ROOM
         rooms_tick()
         told = Message.objects.filter(event_key__startswith=f"release:{entry.pk}:admitted").get()
-        assert "08:10 WIB" in told.body
+        assert "pukul 08.10 WIB" in told.body
         page = ani.get(waiting.url).content.decode()
         assert "Giliran Anda!" in page and "Pesan sebelum pukul 08:10 WIB" in page
         assert ani.get(f"/pesan/OFA/{RELEASE_DAY}/").status_code == 200
@@ -71,7 +71,7 @@ def test_the_poll_is_small_cached_and_304_when_unchanged(ani: Client, applicant:
 
 def test_a_join_refused_says_why(ani: Client) -> None:
     answer = ani.post(f"/rilis/OFA/{RELEASE_DAY - dt.timedelta(days=1)}/", follow=True)
-    assert "tidak sedang dirilis" in answer.content.decode()
+    assert "tidak dibuka lewat ruang tunggu" in answer.content.decode()
     assert ani.get("/rilis/OFA/2026-13-01/").status_code == 404
 
 

@@ -96,7 +96,7 @@ def test_the_dashboard_is_for_the_offices_supervisors_in_both_languages(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Tunggu terlama" in html and "istirahat" in html and "Batalkan tidak hadir" in html
-    assert "Keadaan pukul 08:17 WIB" in html
+    assert "Keadaan pukul 08.17 WIB" in html
     assert 'data-live-url="/petugas/OFA/dasbor/live/"' in html and "<script>" not in html
     english = staff_client(supervisor_a)
     english.cookies["django_language"] = "en"

@@ -71,7 +71,7 @@ def test_the_report_page_draws_the_charts_as_svg_in_both_languages(
     assert "Lama layanan per tahap" in html
     client.cookies["django_language"] = "en"
     html = client.get("/petugas/OFA/laporan/", {"day_from": TODAY, "day_to": TODAY}).content.decode()
-    assert "Service time by stage" in html and "No-shows by window hour" in html
+    assert "Service time by stage" in html and "No-shows per arrival time" in html
 
 
 def test_a_chart_escapes_its_labels_and_scales_to_a_round_top() -> None:

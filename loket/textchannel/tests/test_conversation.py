@@ -10,6 +10,7 @@ from conftest import make_applicant
 from loket.accounts.models import Person, Relation, User
 from loket.accounts.services import unverified_accounts_purge
 from loket.booking.models import Booking, BookingStatus
+from loket.core.datefmt import grouped
 from loket.notify.models import Message
 from loket.payments.models import Payment
 from loket.textchannel.format import segments
@@ -46,20 +47,20 @@ def test_register_book_check_pay_code_reschedule_cancel_by_sms(plb: Any, clock: 
     assert user.people.get(relation=Relation.SELF).nik == "1671014508900002"
 
     ask = phone.send("PESAN PLB besok 8")
-    assert "Rab 2/12 08.00 WIB" in ask and "Rp350.000" in ask and "YA" in ask
+    assert "Rab 2 Des 08.00 WIB" in ask and "Rp350.000" in ask and "YA" in ask
     assert not Booking.objects.exists()  # nothing booked before "YA"
     done = phone.send("ya")
     booking = Booking.objects.get()
     payment = Payment.objects.get(booking=booking)
     assert booking.status == BookingStatus.AWAITING_PAYMENT and booking.person.account == user
-    assert booking.code in done and payment.billing_code in done and "Rp350.000" in done
-    assert "Sel 1/12 09.30 WIB" in done  # the deadline: two hours from now, office time
+    assert booking.code in done and grouped(payment.billing_code) in done and "Rp350.000" in done
+    assert "Sel 1 Des 09.30 WIB" in done  # the deadline: two hours from now, office time
 
     assert booking.code in phone.send("CEK")
-    assert payment.billing_code in phone.send(f"BAYAR {booking.code.lower()}")
+    assert grouped(payment.billing_code) in phone.send(f"BAYAR {booking.code.lower()}")
 
-    assert "Kam 3/12 09.00" in phone.send(f"UBAH {booking.code} 3/12 9")
-    assert "Kam 3/12 09.00" in phone.send("YA")
+    assert "Kam 3 Des 09.00" in phone.send(f"UBAH {booking.code} 3/12 9")
+    assert "Kam 3 Des 09.00" in phone.send("YA")
     booking.refresh_from_db()
     assert (booking.slot.date, booking.slot.start, booking.reschedule_count) == (dt.date(2026, 12, 3), dt.time(9), 1)
 
@@ -77,7 +78,7 @@ def test_english_keywords_get_english_answers(plb: Any, clock: Any) -> None:
     assert phone.replies[0].startswith("Your Loket code")
     assert "Number verified" in phone.replies[1]
     ask = phone.send("BOOK plb tomorrow 08:00")
-    assert "Wed 2/12 08:00 WIB" in ask and "Reply YES" in ask
+    assert "Wed 2 Dec 08:00 WIB" in ask and "Rp350,000" in ask and "Reply YES" in ask
     done = phone.send("YES")
     code = Booking.objects.get().code
     assert code in done and "billing code" in done
@@ -335,7 +336,7 @@ def test_without_a_fee_due_up_front_the_booking_is_confirmed_at_once(plb: Any, c
     settings.LOKET_PAYMENT_REQUIRED = False
     phone = registered()
     phone.send("PESAN PLB besok 8")
-    assert "Bawa KTP asli" in phone.send("YA")
+    assert "Bawa KTP-el asli" in phone.send("YA")
     booking = Booking.objects.get()
     assert booking.status == BookingStatus.CONFIRMED
     assert "terkonfirmasi" in phone.send("CEK")
@@ -349,4 +350,4 @@ def test_the_reply_carries_the_bill_when_the_events_worker_has_not_run_yet(plb: 
     phone.send("PESAN PLB besok 8")
     done = phone.send("YA")
     payment = Payment.objects.get(booking=Booking.objects.get())
-    assert payment.billing_code in done and "Rp350.000" in done
+    assert grouped(payment.billing_code) in done and "Rp350.000" in done

@@ -44,8 +44,8 @@ def test_join_by_text_be_told_and_book_with_the_pass(ruled: Office, clock: Any) 
     joined = short(phone.send("ANTRE PLB 15/12"))
     entry = Entry.objects.get()
     assert entry.channel == JoinChannel.SMS and entry.account.phone == "+6281299990001"
-    assert f"Anda di ruang tunggu PLB Sel 15/12, nomor undian {entry.ref}" in joined
-    assert "Urutan diundi Sel 1/12 08.00 WIB" in joined
+    assert f"Anda di ruang tunggu PLB Sel 15 Des, nomor undian {entry.ref}" in joined
+    assert "Urutan diundi Sel 1 Des 08.00 WIB" in joined
     assert short(phone.send("antre")) == joined  # where do I stand: the same answer
     assert phone.send("  Antre  plb  15 des ") == joined  # joining again: the same entry
     assert Entry.objects.count() == 1
@@ -56,7 +56,7 @@ def test_join_by_text_be_told_and_book_with_the_pass(ruled: Office, clock: Any) 
     told = Message.objects.get(event_key=f"release:{entry.pk}:admitted:sms")
     assert told.recipient == "+6281299990001" and told.channel == "sms"
     assert told.body == short(
-        "Giliran Anda di ruang tunggu PLB Sel 15/12! Pesan sebelum Sel 1/12 08.10 WIB: PESAN PLB 15/12 <jam>. "
+        "Giliran Anda di ruang tunggu PLB Sel 15 Des! Pesan sebelum Sel 1 Des 08.10 WIB: PESAN PLB 15/12 <jam>. "
         "Setelah itu izin Anda habis."
     )
     assert phone.send("ANTRE") == told.body
@@ -75,30 +75,30 @@ def test_a_late_joiner_by_text_hears_their_position_and_cannot_book_without_a_pa
     clock.move_to(OPENS + dt.timedelta(seconds=5))
     rooms_tick()  # 6 of the 10 admitted, 4 wait
     answer = short(phone.send("ANTRE PLB"))  # no date: the release under way
-    assert "Posisi Anda di ruang tunggu PLB Sel 15/12: 5 (giliran Anda sudah dekat)" in answer
+    assert "Posisi Anda di ruang tunggu PLB Sel 15 Des: 5 (giliran Anda sudah dekat)" in answer
     assert Entry.objects.get(account__phone="+6281299990001").rank is None
     refused = short(phone.send("PESAN PLB 15/12 8"))
-    assert "sedang dirilis: masuk ruang tunggu dulu dengan ANTRE PLB 15/12" in refused
+    assert "sedang dibuka: masuk ruang tunggu dulu dengan ANTRE PLB 15/12" in refused
     assert not Booking.objects.exists()
 
 
 def test_queue_in_english_over_whatsapp(ruled: Office, clock: Any) -> None:
     phone = registered("+6281299990002", "whatsapp")
     answer = short(phone.send("QUEUE PLB 15/12"))
-    assert answer.startswith("You are in the waiting room of PLB Tue 15/12"), answer
+    assert answer.startswith("You are in the waiting room of PLB Tue 15 Dec"), answer
     assert Entry.objects.get().channel == JoinChannel.WHATSAPP
     clock.move_to(OPENS)
     rooms_tick()
     told = Message.objects.get(channel="whatsapp", event_key__startswith="release:")
-    assert told.body.startswith("Your turn in the waiting room of PLB Tue 15/12!"), told.body
+    assert told.body.startswith("Your turn in the waiting room of PLB Tue 15 Dec!"), told.body
 
 
 @pytest.mark.parametrize(
     ("at", "text", "answer"),
     [
-        (NOW - dt.timedelta(minutes=10), "ANTRE PLB 15/12", "belum dibuka. Dibuka Sel 1/12 07.30 WIB"),
+        (NOW - dt.timedelta(minutes=10), "ANTRE PLB 15/12", "belum dibuka. Dibuka Sel 1 Des 07.30 WIB"),
         (NOW - dt.timedelta(minutes=10), "ANTRE PLB", "PLB tidak sedang membuka ruang tunggu"),
-        (NOW, "ANTRE PLB 14/12", "PLB Sen 14/12 tidak sedang dirilis: pesan langsung dengan PESAN PLB 14/12"),
+        (NOW, "ANTRE PLB 14/12", "Kuota PLB Sen 14 Des tidak sedang dibuka: pesan langsung dengan PESAN PLB 14/12"),
         (NOW, "ANTRE XYZ 15/12", "Kantor 'XYZ' tidak dikenal"),
         (NOW, "ANTRE PLB 31/2", "Tanggal 31/2 tidak ada"),
         (NOW, "ANTRE", "Anda tidak sedang di ruang tunggu. Masuk: ANTRE <kantor> <tanggal>"),

@@ -177,7 +177,7 @@ def test_supervisor_cannot_close_today_while_booked_people_may_still_arrive(
     # The last window ends 10:00 WIB; with the default 30 minutes' late limit, 10:29 is too early.
     with time_machine.travel(AFTER_LAST_WINDOW - dt.timedelta(minutes=1), tick=False):
         page = staff_client(supervisor_a).post("/petugas/OFA/tutup-hari/", follow=True).content.decode()
-    assert "setelah pukul 10:30 WIB" in page
+    assert "setelah pukul 10.30 WIB" in page
     assert not DayClose.objects.exists() and status(code) == BookingStatus.CONFIRMED
 
 

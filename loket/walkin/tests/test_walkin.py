@@ -141,7 +141,7 @@ def test_without_a_walkin_share_no_walkin_seat_exists(office_a: Office, checkin_
         ("full_name", "", "tidak boleh kosong"),
         ("full_name", "   ", "tidak boleh kosong"),
         ("birth_date", "31-02-1985", "tanggal"),
-        ("birth_date", "2030-01-01", "Tanggal lahir tidak masuk akal"),
+        ("birth_date", "2030-01-01", "Tanggal lahir harus antara 1 Januari 1900 dan hari ini"),
         ("phone", "12", "Nomor HP"),
         ("service", "visa", "pilihan"),
         ("day", "kemarin", "tanggal"),
@@ -284,7 +284,7 @@ def test_a_closed_today_is_said_before_anything_is_typed_and_the_form_books_the_
     english = staff_client(checkin_officer_a)
     english.cookies["django_language"] = "en"
     html = english.get("/petugas/OFA/walkin/").content.decode()
-    assert "No walk-ins today: Banjir." in html and "This form books the next day with walk-in seats" in html
+    assert "No walk-ins today: Banjir." in html and "This form books the next day with walk-in quota left" in html
 
 
 def test_a_full_today_is_said_on_the_empty_form(office_a: Office, checkin_officer_a: User) -> None:

@@ -5,7 +5,7 @@
   "use strict";
   var POLL_MS = 1000;
   var STALE_MS = 60000; // a call still unspoken after a minute is dropped, not read out late
-  var GAP_AFTER_CHIME = 0.25, GAP_BETWEEN = 0.04; // seconds
+  var REPEAT_PAUSE_MS = 1200; // the system voice says the call twice, as the clips do
 
   function $(id) { return document.getElementById(id); }
   function read(id) { return JSON.parse($(id).textContent); }
@@ -91,7 +91,7 @@
   var dateFormat = new Intl.DateTimeFormat(labels.locale, { timeZone: state.timezone, weekday: "long", day: "numeric", month: "long", year: "numeric" });
   function tick() {
     var now = new Date(Date.now() + clockOffset);
-    $("board-time").textContent = timeFormat.format(now).replace(".", ":");
+    $("board-time").textContent = timeFormat.format(now); // "08.00" in Indonesian, "08:00" in English
     $("board-date").textContent = dateFormat.format(now);
   }
 
@@ -124,15 +124,20 @@
     }, function () { $("board-sound").hidden = false; });
   }
 
-  // Schedules the clips back to back on the audio clock; resolves when the last one ends,
-  // or a little after it should have (a stalled audio device must not silence the board).
-  function playClips(call, names) {
-    names = names.filter(function (name) { return buffers[name]; });
+  // Schedules the clips on the audio clock, each after the pause the server gave it (none
+  // between the words of a phrase, one at the comma and before the repeat); resolves when
+  // the last one ends, or a little after it should have (a stalled audio device must not
+  // silence the board).
+  function playClips(call, names, pauses) {
+    var steps = names.map(function (name, i) { return { name: name, pause: (pauses && pauses[i]) || 0 }; })
+      .filter(function (step) { return buffers[step.name]; });
     return new Promise(function (resolve) {
-      var at = audio.currentTime + 0.05, left = names.length, done = false;
+      var at = audio.currentTime + 0.05, left = steps.length, done = false;
       function finish() { if (!done) { done = true; resolve(); } }
       if (!left) { finish(); return; }
-      names.forEach(function (name, i) {
+      steps.forEach(function (step) {
+        var name = step.name;
+        at += step.pause;
         var source = audio.createBufferSource();
         source.buffer = buffers[name];
         source.connect(audio.destination);
@@ -142,22 +147,26 @@
           if (!left) finish();
         };
         source.start(at);
-        at += buffers[name].duration + (i === 0 && name === "chime" ? GAP_AFTER_CHIME : GAP_BETWEEN);
+        at += buffers[name].duration;
       });
       setTimeout(finish, (at - audio.currentTime) * 1000 + 3000);
     });
   }
 
-  function sayWithSystemVoice(call, voice) {
-    return playClips(call, call.clips.slice(0, 1)).then(function () {
-      return new Promise(function (resolve) {
-        var utterance = new SpeechSynthesisUtterance(call.text);
-        utterance.voice = voice;
-        utterance.lang = voice.lang;
-        utterance.onend = utterance.onerror = function () { resolve(); };
-        speechSynthesis.speak(utterance);
-      });
+  function utter(text, voice) {
+    return new Promise(function (resolve) {
+      var utterance = new SpeechSynthesisUtterance(text);
+      utterance.voice = voice;
+      utterance.lang = voice.lang;
+      utterance.onend = utterance.onerror = function () { resolve(); };
+      speechSynthesis.speak(utterance);
     });
+  }
+
+  function sayWithSystemVoice(call, voice) {
+    return playClips(call, call.clips.slice(0, 1)).then(function () { return utter(call.text, voice); })
+      .then(function () { return new Promise(function (resolve) { setTimeout(resolve, REPEAT_PAUSE_MS); }); })
+      .then(function () { return utter(call.text, voice); });
   }
 
   // Never two at once: one announcement, then the next.
@@ -167,7 +176,7 @@
     if (Date.now() - item.queuedAt > STALE_MS) { speak(); return; }
     speaking = true;
     var voice = localIndonesianVoice();
-    var done = voice ? sayWithSystemVoice(item.call, voice) : playClips(item.call, item.call.clips);
+    var done = voice ? sayWithSystemVoice(item.call, voice) : playClips(item.call, item.call.clips, item.call.pauses);
     done.then(function () { speaking = false; speak(); });
   }
 
