@@ -82,6 +82,13 @@ def credits_usable(*, person_id: int, service: str, passport_type: str) -> Query
     ).order_by("valid_until", "pk")
 
 
+def credits_usable_by(person_id: int) -> QuerySet[FeeCredit]:
+    """All of a person's unused, unexpired credits (the counter shows them)."""
+    return FeeCredit.objects.filter(person_id=person_id, used_by__isnull=True, valid_until__gt=timezone.now()).order_by(
+        "valid_until", "pk"
+    )
+
+
 def credit_use(*, booking: Booking) -> FeeCredit | None:
     """Pay a new booking with a fitting credit of its person, if there is one.
 

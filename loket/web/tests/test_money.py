@@ -136,3 +136,27 @@ def test_cancel_then_book_again_uses_the_credit_shown_on_every_page(
 def test_the_cancel_page_of_someone_else_is_not_found(signed_in: Client, other_applicant: User, office: Office) -> None:
     theirs = book(other_applicant, office)
     assert signed_in.get(f"/pemesanan/{theirs.code}/batal/").status_code == 404
+
+
+def test_the_first_booking_step_tells_of_an_active_booking_with_its_links(
+    signed_in: Client, applicant: User, office: Office
+) -> None:
+    booking = book(applicant, office)
+    html = signed_in.get("/pesan/").content.decode()
+    assert 'id="active-bookings"' in html
+    assert f'href="/pemesanan/{booking.code}/ubah-jadwal/"' in html
+    assert f'href="/pemesanan/{booking.code}/batal/"' in html
+    assert "Rabu, 2 Desember 2026" in html
+
+
+def test_the_confirm_step_says_the_credit_will_be_used(signed_in: Client, applicant: User, office: Office) -> None:
+    first = book(applicant, office)
+    pay(first)
+    from loket.booking.services import booking_cancel
+
+    booking_cancel(user=applicant, code=first.code)
+    form = {"member": "", "service": "new", "passport_type": "regular"}
+    html = signed_in.post(f"/pesan/{office.code}/2026-12-02/09:00/", form).content.decode()
+    assert 'id="credit"' in html and first.code in html
+    other = signed_in.post(f"/pesan/{office.code}/2026-12-02/09:00/", {**form, "passport_type": "electronic"})
+    assert 'id="credit"' not in other.content.decode()

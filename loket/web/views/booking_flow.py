@@ -4,6 +4,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,11 +15,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from loket.accounts.models import Person, Relation
 from loket.accounts.selectors import household_of
 from loket.booking.forms import BookingDetailsForm
-from loket.booking.models import Booking
+from loket.booking.models import Booking, BookingStatus
 from loket.booking.seats import day_gated
-from loket.booking.selectors import DayPlan, day_plans, next_available_cached
+from loket.booking.selectors import DayPlan, bookings_of, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
 from loket.core.dates import date_in_range
 from loket.core.errors import DomainError
@@ -26,6 +28,8 @@ from loket.core.forms import add_domain_error
 from loket.core.replica import on_replica
 from loket.core.requestid import note_error_code
 from loket.offices.models import Office
+from loket.payments.credits import credits_usable
+from loket.payments.models import FeeCredit
 from loket.release.selectors import next_release
 from loket.release.waiting import pass_for
 from loket.web.calendar import booking_calendar
@@ -117,7 +121,12 @@ def offices(request: HttpRequest) -> HttpResponse:
     search = OfficeSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     found = offices_matching(query, language=get_language() or "id")
-    return render(request, "web/book_office.html", {"search": search, "query": query, "offices": found})
+    # Told at the first step, not after the fourth: who already has an active booking, with its links.
+    active = [
+        b for b in bookings_of(_user(request)) if b.status in (BookingStatus.AWAITING_PAYMENT, BookingStatus.CONFIRMED)
+    ]
+    context = {"search": search, "query": query, "offices": found, "active": active}
+    return render(request, "web/book_office.html", context)
 
 
 @verified_required
@@ -159,6 +168,17 @@ def _book(request: HttpRequest, booking_request: BookingRequest, office: Office)
     return booking_create(user=user, request=booking_request, idempotency_key=key, release_pass=release_pass)[0]
 
 
+def _credit_for(request: HttpRequest, data: dict[str, Any]) -> FeeCredit | None:
+    """The credit this booking will use (the same person, service and passport type), to say so before confirming."""
+    user = _user(request)
+    people = Person.objects.filter(account=user)
+    person = people.filter(pk=int(data["member"])) if data["member"] else people.filter(relation=Relation.SELF)
+    person_id = person.values_list("pk", flat=True).first()
+    if person_id is None:
+        return None
+    return credits_usable(person_id=person_id, service=data["service"], passport_type=data["passport_type"]).first()
+
+
 def _people(request: HttpRequest) -> list[tuple[str, str]]:
     members = [(str(p.pk), p.full_name) for p in household_of(_user(request))]
     return [("", _("Saya sendiri")), *members]
@@ -180,6 +200,7 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
     data = form.cleaned_data
     if "confirm" not in request.POST:
         context["key"] = secrets.token_urlsafe(16)
+        context["credit"] = _credit_for(request, data)
         return render(request, "web/book_confirm.html", context)
     booking_request = BookingRequest(
         office=place.code,
