@@ -64,6 +64,8 @@ MIDDLEWARE = [
     # First, so every answer (redirects and errors included) carries the id and is measured.
     "loket.core.requestid.RequestIdMiddleware",
     "loket.ops.middleware.RequestMetricsMiddleware",
+    # HTML compressed with the BREACH mitigation of Django's GZipMiddleware (loket/core/compression.py).
+    "loket.core.compression.HtmlGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
