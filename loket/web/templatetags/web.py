@@ -27,7 +27,7 @@ def field(bound: BoundField) -> dict[str, object]:
     if bound.errors:
         attrs["aria-invalid"] = "true"
     widget: SafeString = bound.as_widget(attrs=attrs)
-    return {"f": bound, "widget": widget, "choice": bound.widget_type == "radioselect"}
+    return {"f": bound, "widget": widget, "choice": bound.widget_type in ("radioselect", "checkboxselectmultiple")}
 
 
 @register.filter
