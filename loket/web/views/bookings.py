@@ -21,7 +21,7 @@ from loket.core.idempotency import form_once
 from loket.payments.channels import payment_channels
 from loket.payments.credits import credit_terms, credits_of
 from loket.web.proof import Proof, proof_of
-from loket.web.proof_pdf import proof_pdf
+from loket.web.proof_pdf import proof_filename, proof_pdf
 from loket.web.views.profile import _user
 
 
@@ -127,7 +127,7 @@ def proof_download(request: HttpRequest, code: str) -> HttpResponse:
     """The same proof as a PDF, downloaded (never shown inline), only by its owner."""
     facts = _proof(request, code)
     response = HttpResponse(proof_pdf(facts), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bukti-pemesanan-{facts.booking.code}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{proof_filename(facts.booking)}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
