@@ -30,3 +30,10 @@ if (waiting.length) {
     });
   }, 10000);
 }
+// "My bookings" opened online: the proofs of the active bookings are fetched once, so the service
+// worker keeps them for offline use (the same as opening each one).
+if ("serviceWorker" in navigator && navigator.serviceWorker.controller) {
+  document.querySelectorAll("a[data-save]").forEach((link) => {
+    fetch(link.href, { credentials: "same-origin" }).catch(() => undefined);
+  });
+}
