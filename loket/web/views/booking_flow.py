@@ -22,6 +22,7 @@ from loket.booking.models import Booking, BookingStatus
 from loket.booking.seats import day_gated
 from loket.booking.selectors import DayPlan, bookings_of, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
+from loket.core import datefmt
 from loket.core.dates import date_in_range
 from loket.core.errors import DomainError
 from loket.core.forms import add_domain_error
@@ -168,6 +169,17 @@ def _book(request: HttpRequest, booking_request: BookingRequest, office: Office)
     return booking_create(user=user, request=booking_request, idempotency_key=key, release_pass=release_pass)[0]
 
 
+def _window_full_back(request: HttpRequest, office: Office, day: dt.date, start: dt.time) -> HttpResponse:
+    messages.info(
+        request,
+        _(
+            "Jam kedatangan %(start)s sudah penuh. Pilih jam lain yang masih ada tempat pada hari ini atau hari berikutnya."
+        )
+        % {"start": datefmt.clock(start)},
+    )
+    return redirect("web:book_window", office=office.code, date=day.isoformat())
+
+
 def _credit_for(request: HttpRequest, data: dict[str, Any]) -> FeeCredit | None:
     """The credit this booking will use (the same person, service and passport type), to say so before confirming."""
     user = _user(request)
@@ -193,6 +205,13 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
         time = dt.time.fromisoformat(start)
     except ValueError as error:
         raise Http404 from error
+    window = next((w for w in plan.windows if w.start == time), None)
+    if window is None:
+        raise Http404
+    if window.remaining <= 0 and "confirm" not in request.POST:
+        # A stale link to a window that filled up: back to the window step of that day, which
+        # lists the windows with room (or, for a full day, the next days), before any form is filled.
+        return _window_full_back(request, place, plan.date, time)
     form = BookingDetailsForm(request.POST or None, people=_people(request))
     context = {"office": place, "plan": plan, "start": time, "form": form}
     if request.method != "POST" or not form.is_valid():
@@ -219,7 +238,9 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
         if error.code == "pass_required":  # the day is under release: its waiting room first
             messages.info(request, error.message)
             return redirect("web:release_room", office=place.code, date=plan.date.isoformat())
-        if error.code in ("window_full", "booking_suspended"):  # suspended: outage mode (loket/walkin)
+        if error.code == "window_full":
+            return _window_full_back(request, place, plan.date, time)
+        if error.code == "booking_suspended":  # outage mode (loket/walkin)
             return _full(request, place, error.message)
         add_domain_error(form, error)
         return render(request, "web/book_details.html", context)
