@@ -64,6 +64,8 @@ MIDDLEWARE = [
     # First, so every answer (redirects and errors included) carries the id and is measured.
     "loket.core.requestid.RequestIdMiddleware",
     "loket.ops.middleware.RequestMetricsMiddleware",
+    # HTML compressed with the BREACH mitigation of Django's GZipMiddleware (loket/core/compression.py).
+    "loket.core.compression.HtmlGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -318,6 +320,10 @@ LOKET_NO_SHOW_COOLDOWN_DAYS = env_int("LOKET_NO_SHOW_COOLDOWN_DAYS", 30, minimum
 LOKET_PAYMENT_REQUIRED = env_bool("LOKET_PAYMENT_REQUIRED", default=True)
 LOKET_PAYMENT_DEADLINE_MINUTES = env_int("LOKET_PAYMENT_DEADLINE_MINUTES", 120, minimum=1)
 LOKET_PAYMENT_REMINDER_MINUTES = env_int("LOKET_PAYMENT_REMINDER_MINUTES", 30, minimum=0)  # 0: no reminder
+# A paid fee whose booking is cancelled stays a credit of its person this many days (loket/payments/credits.py).
+LOKET_FEE_CREDIT_DAYS = env_int("LOKET_FEE_CREDIT_DAYS", 365, minimum=1)
+# Where to pay (bank teller, ATM, mobile banking, post office): a JSON file, see loket/payments/channels.json.
+LOKET_PAYMENT_CHANNELS_FILE = env_str("LOKET_PAYMENT_CHANNELS_FILE") or str(BASE_DIR / "loket/payments/channels.json")
 
 # The office queue (loket/onsite): estimated waits use the recent service times of the day.
 LOKET_QUEUE_DEFAULT_SERVICE_MINUTES = env_int("LOKET_QUEUE_DEFAULT_SERVICE_MINUTES", 6, minimum=1)

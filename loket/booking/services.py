@@ -387,8 +387,11 @@ def booking_cancel(*, user: User, code: str) -> Booking:
             raise DomainError("not_active", _("Pemesanan ini tidak aktif lagi. Buat jadwal baru bila masih perlu."))
         if settings.LOKET_CANCEL_RELEASE_MINUTES == 0:
             release_one(booking.pk)
+        # A confirmed booking's fee was settled (paid, or paid with a credit): payments keeps it
+        # as a credit and tells the person where it stands.
+        fee_settled = booking.status == BookingStatus.CONFIRMED
         booking.refresh_from_db()
-        event_record(booking_id=booking.pk, kind=EventKind.CANCELLED)
+        event_record(booking_id=booking.pk, kind=EventKind.CANCELLED, data={"fee_settled": fee_settled})
     return booking
 
 

@@ -61,6 +61,25 @@ EVENTS: dict[str, tuple[str, str]] = {
             "Jika masih memerlukan paspor, buat jadwal baru di Loket."
         ),
     ),
+    "booking_cancelled_credit": (
+        gettext_noop("Pemesanan %(code)s dibatalkan; biayanya menjadi kredit"),
+        gettext_noop(
+            "Halo %(name)s,\n\nPemesanan %(code)s untuk %(person)s di %(office)s pada %(date)s telah dibatalkan.\n"
+            "Biaya %(credit_amount)s yang sudah dibayar tidak hilang: biaya itu disimpan sebagai kredit untuk "
+            "%(person)s (%(service)s, %(passport_type)s) sampai %(credit_until)s. Pemesanan berikutnya untuk "
+            "%(person)s dengan layanan dan jenis paspor yang sama memakai kredit ini dan langsung terkonfirmasi "
+            "tanpa tagihan baru."
+        ),
+    ),
+    "fee_credit": (
+        gettext_noop("Biaya pemesanan %(code)s disimpan sebagai kredit"),
+        gettext_noop(
+            "Halo %(name)s,\n\nPembayaran %(credit_amount)s untuk pemesanan %(code)s kami terima, tetapi "
+            "pemesanan itu tidak lagi memiliki jadwal. Biayanya disimpan sebagai kredit untuk %(person)s "
+            "(%(service)s, %(passport_type)s) sampai %(credit_until)s: buat jadwal baru di Loket, dan "
+            "pemesanan itu langsung terkonfirmasi tanpa tagihan baru."
+        ),
+    ),
     "booking_rescheduled": (
         gettext_noop("Jadwal kedatangan pemesanan %(code)s diubah"),
         gettext_noop(

@@ -50,6 +50,8 @@ def booking_event_tell(sender: type[BookingEvent], *, event: BookingEvent, **kwa
     booking = event.booking
     if event.data.get("quiet"):
         return
+    if event.kind == EventKind.CANCELLED and event.data.get("fee_settled") and settings.LOKET_PAYMENT_REQUIRED:
+        return  # payments tells: the fee paid becomes a credit, and its message says where it stands
     context = booking_message_context(booking)
     if event.kind == EventKind.BOOKED:
         if settings.LOKET_PAYMENT_REQUIRED:

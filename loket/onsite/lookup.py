@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from lokal import format_rupiah
 
 from loket.accounts.models import Person, User
 from loket.accounts.nik import FLAG_BIRTH_DATE, FLAG_DISTRICT_UNKNOWN, FLAG_OLD_REGION, FLAG_SEX
@@ -21,6 +22,8 @@ from loket.dossier.selectors import Requirement, missing_documents, required_doc
 from loket.offices.models import Office
 from loket.onsite.models import LateDecision, Priority, QueuePolicy, Stage, Ticket
 from loket.onsite.policy import queue_policy_for
+from loket.payments.credits import credits_usable_by
+from loket.payments.models import FeeCredit, Payment
 
 ELDERLY_AGE = 60
 SMALL_CHILD_AGE = 5
@@ -145,6 +148,7 @@ class CheckinCase:
     ticket: Ticket | None = None
     late_decision: LateDecision | None = None
     suggested_priority: str = ""
+    fee: str = ""  # how the PNBP fee of this booking stands, and any credit the person holds
 
     @property
     def pickup(self) -> bool:
@@ -242,5 +246,25 @@ def checkin_case(booking: Booking, now: dt.datetime | None = None) -> CheckinCas
         case.documents = list(application.documents.order_by("uploaded_at", "pk"))
         case.required = required_documents(application)
         case.missing = missing_documents(application)
+    case.fee = fee_summary(booking)
     case.flags = _flags(case)
     return case
+
+
+def fee_summary(booking: Booking) -> str:
+    """For the counter: paid (by bill or with a credit), unpaid, and the person's unused credits."""
+    payment = Payment.objects.filter(booking=booking).first()
+    used = FeeCredit.objects.filter(used_by=booking).select_related("source").first()
+    if used is not None:
+        parts = [_("Lunas dengan kredit dari pemesanan %(code)s") % {"code": used.source.code}]
+    elif payment is not None:
+        parts = [f"{payment.get_status_display()} · {format_rupiah(payment.amount)}"]
+    else:
+        parts = []
+    for credit in credits_usable_by(booking.person_id):
+        until = datefmt.long_date(credit.valid_until.astimezone(booking.office.zone).date())
+        parts.append(
+            _("Kredit %(amount)s (%(type)s) sampai %(until)s")
+            % {"amount": format_rupiah(credit.amount), "type": credit.get_passport_type_display(), "until": until}
+        )
+    return " · ".join(parts)

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from lokal import format_rupiah
 
-from loket.payments.models import FeeRate, Payment, PaymentEvent
+from loket.payments.models import FeeCredit, FeeRate, Payment, PaymentEvent
 from loket.payments.selectors import payments_needing_rebooking
 
 
@@ -62,6 +62,25 @@ class PaymentAdmin(admin.ModelAdmin):
     @admin.display(description=_("jumlah"), ordering="amount")
     def amount_rupiah(self, payment: Payment) -> str:
         return format_rupiah(payment.amount)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(FeeCredit)
+class FeeCreditAdmin(admin.ModelAdmin):
+    """Paid fees kept for their person (credits.py): written by the system only, read here."""
+
+    list_display = ["source", "person", "amount_rupiah", "service", "passport_type", "valid_until", "used_by"]
+    search_fields = ["source__code", "used_by__code"]
+    readonly_fields = [f.name for f in FeeCredit._meta.fields]
+
+    @admin.display(description=_("jumlah"), ordering="amount")
+    def amount_rupiah(self, credit: FeeCredit) -> str:
+        return format_rupiah(credit.amount)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -10,6 +10,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from loket.payments import handlers  # noqa: F401 - connects the receivers
-        from loket.payments.checks import simulator_off_in_production
+        from loket.payments.checks import payment_channels_readable, simulator_off_in_production
 
         checks.register(simulator_off_in_production, checks.Tags.security, deploy=True)
+        checks.register(payment_channels_readable)

@@ -17,3 +17,14 @@ def simulator_off_in_production(**kwargs: Any) -> list[checks.CheckMessage]:
             )
         ]
     return []
+
+
+def payment_channels_readable(**kwargs: Any) -> list[checks.CheckMessage]:
+    """The payment channels file (shown with every bill) must read, or the pages showing it fail."""
+    from loket.payments.channels import payment_channels
+
+    try:
+        payment_channels("id")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return [checks.Error(f"LOKET_PAYMENT_CHANNELS_FILE: {error}", id="payments.E001")]
+    return []

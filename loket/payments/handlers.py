@@ -1,5 +1,5 @@
-"""The PNBP bill follows the booking: opened when a seat is booked, with its message
-(connected in PaymentsConfig.ready())."""
+"""The PNBP bill follows the booking: opened when a seat is booked, with its message; a paid fee
+follows a booking that ends without a visit as a credit (connected in PaymentsConfig.ready())."""
 
 import datetime as dt
 from typing import Any
@@ -10,9 +10,11 @@ from django.dispatch import receiver
 from loket.booking.events import booking_event
 from loket.booking.models import BookingEvent, EventKind
 from loket.booking.selectors import booking_message_context
+from loket.booking.services import booking_confirm_paid
 from loket.notify.events import notify
 from loket.payments.billing import payment_context, payment_open
-from loket.payments.models import Payment
+from loket.payments.credits import credit_grant, credit_tell, credit_use
+from loket.payments.models import FeeCredit, Payment
 
 
 @receiver(booking_event)
@@ -20,9 +22,13 @@ def booking_event_bill(sender: type[BookingEvent], *, event: BookingEvent, **kwa
     if event.kind != EventKind.BOOKED or not settings.LOKET_PAYMENT_REQUIRED:
         return
     booking = event.booking
-    if Payment.objects.filter(booking=booking).exists():
-        return  # opened already: a replayed event changes nothing
+    if Payment.objects.filter(booking=booking).exists() or FeeCredit.objects.filter(used_by=booking).exists():
+        return  # opened (or paid with a credit) already: a replayed event changes nothing
     deadline = event.data.get("payment_deadline")
+    # A walk-in (a deadline set at the desk) pays on paper; an online booking may use a credit.
+    if deadline is None and credit_use(booking=booking) is not None:
+        booking_confirm_paid(booking_id=booking.pk)  # its "confirmed" message follows from that event
+        return
     payment = payment_open(booking=booking, deadline=dt.datetime.fromisoformat(deadline) if deadline else None)
     if event.data.get("quiet"):
         return  # a walk-in gets the bill on paper at the desk
@@ -32,3 +38,18 @@ def booking_event_bill(sender: type[BookingEvent], *, event: BookingEvent, **kwa
         key=f"booking:{booking.pk}:payment_due",
         context={**booking_message_context(booking), **payment_context(payment)},
     )
+
+
+@receiver(booking_event)
+def booking_event_credit(sender: type[BookingEvent], *, event: BookingEvent, **kwargs: Any) -> None:
+    """A cancelled paid booking: its fee becomes a credit, and the cancellation message says so
+    (notify leaves the cancellation of a paid booking to us). Paid too late for a seat: a credit too."""
+    booking = event.booking
+    if event.kind == EventKind.CANCELLED and event.data.get("fee_settled") and settings.LOKET_PAYMENT_REQUIRED:
+        credit = credit_grant(booking=booking)
+        message = "booking_cancelled_credit" if credit else "booking_cancelled"
+        credit_tell(booking=booking, credit=credit, message=message, suffix="cancelled")
+    elif event.kind == EventKind.PAID_NEEDS_REBOOKING:
+        credit = credit_grant(booking=booking)
+        if credit is not None:
+            credit_tell(booking=booking, credit=credit, message="fee_credit", suffix="credit")

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from loket.booking.models import Booking, PassportType
+from loket.booking.models import Booking, PassportType, Service
 
 
 class FeeRate(models.Model):
@@ -108,3 +108,39 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.reported_status} {self.outcome}"
+
+
+class FeeCredit(models.Model):
+    """A paid fee kept for its person after the booking it paid for ended without a visit
+    (cancelled, or paid too late to keep its seat). The next booking of the same person for
+    the same service and passport type before `valid_until` uses it: confirmed without a new
+    bill. See credits.py."""
+
+    person = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="fee_credits", verbose_name=_("pemohon")
+    )
+    source = models.OneToOneField(
+        Booking, on_delete=models.CASCADE, related_name="fee_credit", verbose_name=_("dari pemesanan")
+    )
+    service = models.CharField(_("layanan"), max_length=12, choices=Service.choices)
+    passport_type = models.CharField(_("jenis paspor"), max_length=12, choices=PassportType.choices)
+    amount = models.PositiveBigIntegerField(_("jumlah (rupiah)"))
+    valid_until = models.DateTimeField(_("berlaku sampai"))
+    used_by = models.OneToOneField(
+        Booking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="credit_used",
+        verbose_name=_("dipakai untuk pemesanan"),
+    )
+    used_at = models.DateTimeField(_("dipakai pada"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kredit PNBP")
+        verbose_name_plural = _("kredit PNBP")
+        indexes = [models.Index(fields=["person", "service", "passport_type"], name="feecredit_person_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} → {self.valid_until:%Y-%m-%d}"

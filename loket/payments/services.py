@@ -15,11 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import booking_confirm_paid, booking_expire
 from loket.core import datefmt
 from loket.core.errors import DomainError, NotFound
 from loket.notify.events import notify
 from loket.payments.billing import payment_context
+from loket.payments.credits import credit_grant, credit_tell
 from loket.payments.models import (
     RANK,
     Payment,
@@ -60,7 +62,16 @@ def _apply(payment: Payment, report: BillReport) -> None:
     Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.PAID).update(
         status=PaymentStatus.PAID, paid_at=timezone.now(), provider_ref=report.provider_ref
     )
-    booking_confirm_paid(booking_id=payment.booking_id)
+    if booking_confirm_paid(booking_id=payment.booking_id) == BookingStatus.CANCELLED:
+        credit_for_late_payment(booking_id=payment.booking_id)
+
+
+def credit_for_late_payment(*, booking_id: int) -> None:
+    """Paid after its booking was cancelled (a transfer already on its way): the fee is kept as a credit."""
+    booking = Booking.objects.select_related("office", "slot", "booked_by").get(pk=booking_id)
+    credit = credit_grant(booking=booking)
+    if credit is not None:
+        credit_tell(booking=booking, credit=credit, message="fee_credit", suffix="credit")
 
 
 def _amount_mismatch(payment: Payment) -> DomainError:

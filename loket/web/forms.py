@@ -114,3 +114,15 @@ class AccountDeleteForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("Saya mengerti: akun dan data pribadi saya dihapus dan tidak dapat dikembalikan.")
     )
+
+
+class ChannelsForm(forms.Form):
+    """Where the person is told about bookings and payments (loket/notify's NotificationPreference)."""
+
+    channels = forms.MultipleChoiceField(
+        label=_("Kirim pemberitahuan lewat"),
+        choices=[("email", _("Email")), ("sms", _("SMS")), ("whatsapp", _("WhatsApp"))],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kode verifikasi dan atur ulang kata sandi selalu lewat email. SMS dan WhatsApp ke nomor HP Anda."),
+        error_messages={"required": _("Pilih setidaknya satu saluran pemberitahuan.")},
+    )

@@ -11,6 +11,7 @@ from loket.booking.models import Booking
 from loket.booking.selectors import booking_of
 from loket.dossier.models import Application, CheckState, TimelineEntry
 from loket.dossier.selectors import Requirement, application_of, required_documents
+from loket.offices.models import Office
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,16 @@ class Proof:
         return str(CheckState(state).label)
 
 
+def address_of(office: Office) -> str:
+    """The office's address written once: the city and province only when the street address
+    does not already name them ("Jl. Merdeka 1, Palembang" + "Palembang" is not "Palembang, Palembang")."""
+    parts: list[str] = []
+    for part in (office.address, office.city, office.province):
+        if part and not any(part.casefold() in earlier.casefold() for earlier in parts):
+            parts.append(part)
+    return ", ".join(parts)
+
+
 def proof_of(user: User, code: str) -> Proof | None:
     """The proof of one of the user's bookings; None for someone else's or an unknown code alike."""
     booking = booking_of(user, code)
@@ -47,6 +58,6 @@ def proof_of(user: User, code: str) -> Proof | None:
     return Proof(
         booking=booking,
         application=application,
-        address=", ".join(part for part in (office.address, office.city, office.province) if part),
+        address=address_of(office),
         documents=required_documents(application) if application else [],
     )

@@ -2,11 +2,13 @@
 
 import io
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from lokal import format_rupiah
 
+from loket.booking.models import Booking, BookingStatus
+from loket.core import datefmt
+from loket.payments.models import FeeCredit
 from loket.web.proof import Proof
 
 # fpdf2's built-in fonts speak Latin-1; these few characters of our texts are mapped to it.
@@ -46,6 +48,24 @@ class _Sheet:
         return bytes(self.pdf.output())
 
 
+def _credit_facts(sheet: _Sheet, booking: Booking) -> None:
+    """Where a credit stands: the one this booking was paid with, or the one its fee became."""
+    used = FeeCredit.objects.filter(used_by=booking).select_related("source").first()
+    if used is not None:
+        paid = _("Lunas: %(amount)s dengan kredit dari pemesanan %(code)s.")
+        sheet.fact(_("Pembayaran PNBP"), paid % {"amount": format_rupiah(used.amount), "code": used.source.code})
+    kept = FeeCredit.objects.filter(source=booking).first()
+    if kept is not None:
+        until = datefmt.long_date(kept.valid_until.astimezone(booking.office.zone).date())
+        text = _("Biaya %(amount)s disimpan sebagai kredit sampai %(until)s.")
+        sheet.fact(_("Kredit PNBP"), text % {"amount": format_rupiah(kept.amount), "until": until})
+
+
+def proof_filename(booking: Booking) -> str:
+    """The download's name in the reader's language."""
+    return _("bukti-pemesanan-%(code)s.pdf") % {"code": booking.code}
+
+
 def proof_pdf(proof: Proof) -> bytes:
     booking, office = proof.booking, proof.booking.office
     slot = booking.slot
@@ -63,17 +83,21 @@ def proof_pdf(proof: Proof) -> bytes:
     pdf.cell(0, 14, booking.code, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(pdf.get_y(), pdf.t_margin + 50))
 
-    times = f"{slot.start:%H:%M}-{slot.end:%H:%M} {office.zone_abbreviation} ({office.timezone})"
+    times = f"{datefmt.clock_range(slot.start, slot.end)} {office.zone_abbreviation} ({office.timezone})"
     sheet.fact(_("Status"), booking.get_status_display())
     sheet.fact(_("Nama"), booking.person_name)
     sheet.fact("NIK", booking.person.masked_nik)
     sheet.fact(_("Layanan"), f"{booking.get_service_display()} · {booking.get_passport_type_display()}")
     sheet.fact(_("Kantor"), "\n".join(part for part in (office.name, proof.address) if part))
-    sheet.fact(_("Tanggal"), date_format(slot.date, "l, j F Y"))
+    sheet.fact(_("Tanggal"), datefmt.long_date(slot.date))
     sheet.fact(_("Waktu kedatangan"), times)
     payment = getattr(booking, "payment", None)
     if payment is not None:
         sheet.fact(_("Pembayaran PNBP"), f"{payment.get_status_display()} · {format_rupiah(payment.amount)}")
+        if booking.status == BookingStatus.AWAITING_PAYMENT:
+            sheet.fact(_("Kode billing"), datefmt.grouped(payment.billing_code))
+            sheet.fact(_("Bayar sebelum"), datefmt.in_zone(payment.deadline, office))
+    _credit_facts(sheet, booking)
 
     if proof.documents:
         pdf.ln(4)

@@ -146,7 +146,7 @@ def test_a_cancel_form_sent_twice_cancels_once(applicant: User) -> None:
     booking = booking_create(user=applicant, request=REQUEST)[0]
     browser = Client()
     browser.force_login(applicant)
-    key = key_of(browser.get("/pemesanan/").content.decode())
+    key = key_of(browser.get(f"/pemesanan/{booking.code}/batal/").content.decode())
     first = browser.post("/pemesanan/batal/", {"code": booking.code, "idempotency_key": key}, follow=True)
     assert f"Pemesanan {booking.code} dibatalkan." in first.content.decode()
     again = browser.post("/pemesanan/batal/", {"code": booking.code, "idempotency_key": key}, follow=True)
@@ -181,7 +181,7 @@ def test_every_state_changing_web_form_carries_a_key(applicant: User) -> None:
     booking = booking_create(user=applicant, request=REQUEST)[0]
     browser = Client()
     browser.force_login(applicant)
-    for url in ("/pemesanan/", "/akun/keluarga/", f"/pemesanan/{booking.code}/dokumen/"):
+    for url in (f"/pemesanan/{booking.code}/batal/", "/akun/keluarga/", f"/pemesanan/{booking.code}/dokumen/"):
         key_of(browser.get(url).content.decode())
     page = browser.get(f"/pemesanan/{booking.code}/ubah-jadwal/2026-12-03/")
     key_of(page.content.decode())

@@ -38,6 +38,10 @@ CONTEXT: dict[str, Any] = {
     "token": "cz7k2a-5f0e",
     "until": datefmt.deferred(datefmt.clock, dt.time(8, 10)),
     "link": "https://loket.example.id/ruang-tunggu/abc/",
+    "credit_amount": "Rp350.000",
+    "credit_until": "Kamis, 31 Desember 2026",
+    "service": "Paspor baru",
+    "passport_type": "Paspor biasa (polikarbonat)",
 }
 LIFE_EVENTS = sorted(set(EVENTS) - EMAIL_ONLY_EVENTS)
 

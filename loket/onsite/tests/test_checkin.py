@@ -239,3 +239,23 @@ def test_a_person_with_a_ticket_is_not_also_flagged_late(office_a: Office, check
     with time_machine.travel(at_local(16, 0), tick=False):
         case = checkin_case(booking)
     assert case.ticket is not None and [f.code for f in case.flags if f.code == "late"] == []
+
+
+def test_the_counter_sees_a_booking_paid_with_a_credit_and_the_credits_a_person_holds(office_a: Office) -> None:
+    from loket.payments.models import FeeCredit
+
+    earlier = booked(office_a, status=BookingStatus.CANCELLED)
+    booking = booked(office_a)
+    FeeCredit.objects.create(
+        person=earlier.person,
+        source=earlier,
+        service="new",
+        passport_type="regular",
+        amount=350_000,
+        valid_until=NOW + dt.timedelta(days=30),
+        used_by=booking,
+    )
+    assert checkin_case(booking).fee == f"Lunas dengan kredit dari pemesanan {earlier.code}"
+    # An unused credit of the person shows whichever booking is looked at.
+    FeeCredit.objects.filter(source=earlier).update(used_by=None, person=booking.person)
+    assert "Kredit Rp350.000 (Paspor biasa (polikarbonat)) sampai" in checkin_case(booking).fee

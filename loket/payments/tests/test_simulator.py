@@ -82,3 +82,43 @@ def test_webhook_secret_is_required_in_production() -> None:
         check=False,
     )
     assert ok.stdout.strip() == "False"  # and the simulator is off by default in production
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simulate_payment_finds_the_server_on_another_port(live_server: Any, settings: Any, office: Any) -> None:
+    settings.LOKET_PAYMENT_SIMULATOR = True
+    settings.LOKET_BASE_URL = "http://127.0.0.1:9"  # nothing listens there (discard port)
+    booking = book(applicant(1))
+    call_command("simulate_payment", booking.payment.billing_code)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_simulator_page_pays_through_the_signed_webhook(live_server: Any, settings: Any, office: Any) -> None:
+    settings.LOKET_PAYMENT_SIMULATOR = True
+    settings.LOKET_BASE_URL = "http://127.0.0.1:9"  # the page sends to the address it was reached at
+    booking = book(applicant(1))
+    code = booking.payment.billing_code
+    page = httpx.get(f"{live_server.url}/simulator/bayar/{code}/")
+    assert page.status_code == 200
+    assert "Rp350.000" in page.text and f"{code[:4]} {code[4:8]}" in page.text
+    token = page.cookies["csrftoken"]
+    paid = httpx.post(
+        f"{live_server.url}/simulator/bayar/{code}/",
+        data={"csrfmiddlewaretoken": token},
+        cookies={"csrftoken": token},
+        headers={"Referer": f"{live_server.url}/simulator/bayar/{code}/"},
+    )
+    assert paid.status_code == 200, paid.text
+    assert "Pembayaran diterima Loket." in paid.text
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert PaymentEvent.objects.get().source == "webhook"  # the real signed webhook, not a shortcut
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_simulator_page_is_not_there_when_off(live_server: Any, settings: Any, office: Any) -> None:
+    settings.LOKET_PAYMENT_SIMULATOR = False
+    booking = book(applicant(1))
+    assert httpx.get(f"{live_server.url}/simulator/bayar/{booking.payment.billing_code}/").status_code == 404

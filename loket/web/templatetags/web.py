@@ -4,9 +4,11 @@ import datetime as dt
 
 from django import template
 from django.forms import BoundField
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from lokal import format_rupiah
 
+from loket.core import datefmt
 from loket.offices.models import Office
 
 register = template.Library()
@@ -25,7 +27,7 @@ def field(bound: BoundField) -> dict[str, object]:
     if bound.errors:
         attrs["aria-invalid"] = "true"
     widget: SafeString = bound.as_widget(attrs=attrs)
-    return {"f": bound, "widget": widget, "choice": bound.widget_type == "radioselect"}
+    return {"f": bound, "widget": widget, "choice": bound.widget_type in ("radioselect", "checkboxselectmultiple")}
 
 
 @register.filter
@@ -35,11 +37,24 @@ def rupiah(amount: int) -> str:
 
 @register.filter
 def in_zone(moment: dt.datetime, office: Office) -> str:
-    """A UTC instant as the office's local date and time with its zone, e.g. 2026-12-02 08:00 WIB."""
-    return f"{moment.astimezone(office.zone):%Y-%m-%d %H:%M} {office.zone_abbreviation}"
+    """A UTC instant as the office's local date and time with its zone, in words
+    ("Senin, 30 November 2026, pukul 19.17 WIB"; loket.core.datefmt)."""
+    return datefmt.in_zone(moment, office) if moment else ""
+
+
+@register.filter
+def in_zone_date(moment: dt.datetime, office: Office) -> str:
+    """Only the office-local day of an instant, in words: "Kamis, 31 Desember 2026"."""
+    return datefmt.long_date(moment.astimezone(office.zone).date()) if moment else ""
+
+
+@register.filter
+def time_left(until: dt.datetime) -> str:
+    """What is left before a deadline: "1 jam 42 menit"."""
+    return datefmt.time_left(until, timezone.now()) if until else ""
 
 
 @register.filter
 def grouped(code: str) -> str:
-    """A booking code in groups of four, easier to read aloud: ABCD EFGH."""
-    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+    """A code in groups of four, easier to read aloud: ABCD EFGH, 1234 5678 9012 345."""
+    return datefmt.grouped(code) if code else ""

@@ -210,3 +210,41 @@ def test_nobody_removes_a_stranger_from_a_household(browser: Client, applicant: 
 def test_login_does_not_redirect_off_site(browser: Client, applicant: User, target: str) -> None:
     answer = browser.post("/masuk/", {"login": applicant.email, "password": PASSWORD, "next": target})
     assert answer["Location"] == "/akun/"
+
+
+def test_the_profile_page_chooses_the_channels(signed_in_channels: Client, applicant: User) -> None:
+    from loket.notify.selectors import preference_for
+
+    page = signed_in_channels.get("/akun/").content.decode()
+    assert 'name="channels" value="email"' in page and "checked" in page
+    answer = signed_in_channels.post("/akun/", {"channels": ["email", "whatsapp"]})
+    assert answer.status_code == 302
+    saved = preference_for(applicant)
+    assert (saved.email, saved.sms, saved.whatsapp) == (True, False, True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("id", "Pilih setidaknya satu saluran"), ("en", "Choose at least one")],
+)
+def test_the_profile_page_refuses_no_channel_and_says_what_to_do(
+    signed_in_channels: Client, applicant: User, language: str, text: str
+) -> None:
+    from loket.web.tests.conftest import in_language
+
+    answer = in_language(signed_in_channels, language).post("/akun/", {})
+    assert answer.status_code == 200
+    assert text in answer.content.decode()
+
+
+def test_sms_without_a_phone_number_is_refused_on_the_field(signed_in_channels: Client, applicant: User) -> None:
+    User.objects.filter(pk=applicant.pk).update(phone="")
+    answer = signed_in_channels.post("/akun/", {"channels": ["sms"]})
+    assert "Tambahkan nomor HP" in answer.content.decode()
+
+
+@pytest.fixture
+def signed_in_channels(applicant: User) -> Client:
+    browser = Client()
+    browser.force_login(applicant)
+    return browser

@@ -10,7 +10,6 @@ from django.test import Client
 
 from loket.accounts.models import Person, Relation, User
 from loket.booking.models import Booking
-from loket.booking.tests.conftest import make_office
 from loket.offices.models import Closure, Office
 from loket.web.tests.conftest import in_language
 
@@ -66,15 +65,16 @@ def _dedi_takes_the_nine_oclock_seat(other_applicant: User) -> None:
     assert dedi.post(DETAILS, {**CHOICE, "confirm": "1", "key": "a"}).status_code == 302
 
 
-def test_a_full_window_offers_other_dates_and_offices(signed_in: Client, other_applicant: User, office: Office) -> None:
-    make_office("PLM", city="Prabumulih", province="Sumatera Selatan")
+def test_a_full_window_sends_back_to_the_windows_of_that_day_with_room(
+    signed_in: Client, other_applicant: User, office: Office
+) -> None:
     _dedi_takes_the_nine_oclock_seat(other_applicant)
-    page = signed_in.post(DETAILS, {**CHOICE, "confirm": "1", "key": "b"})
-    html = page.content.decode()
-    assert page.status_code == 409
-    assert "Jendela kedatangan ini sudah penuh." in html
-    assert "Kantor Imigrasi PLM" in html
-    assert "Tanggal tersedia terdekat" in html
+    for answer in (signed_in.get(DETAILS), signed_in.post(DETAILS, {**CHOICE, "confirm": "1", "key": "b"})):
+        assert answer.status_code == 302  # a stale link, or a confirm that lost the race
+        assert answer["Location"] == "/pesan/PLB/2026-12-02/"
+    page = signed_in.get("/pesan/PLB/2026-12-02/").content.decode()
+    assert "Jam kedatangan 09.00 sudah penuh" in page
+    assert 'href="/pesan/PLB/2026-12-02/08:00/"' in page  # the window of the same day that has room
 
 
 def test_an_unverified_account_is_sent_to_verify(signed_in: Client, applicant: User) -> None:

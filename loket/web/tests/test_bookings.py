@@ -118,7 +118,8 @@ def test_the_proof_downloads_as_a_pdf(
     answer = in_language(signed_in, language).get(f"/pemesanan/{booking.code}/pdf/")
     assert answer.status_code == 200
     assert answer["Content-Type"] == "application/pdf"
-    assert answer["Content-Disposition"] == f'attachment; filename="bukti-pemesanan-{booking.code}.pdf"'
+    name = "bukti-pemesanan" if language == "id" else "booking-proof"  # named in the reader's language
+    assert answer["Content-Disposition"] == f'attachment; filename="{name}-{booking.code}.pdf"'
     assert answer["Cache-Control"] == "private, no-store"
     document = PdfReader(io.BytesIO(answer.content))
     text = "\n".join(page.extract_text() for page in document.pages)
@@ -129,9 +130,10 @@ def test_the_proof_downloads_as_a_pdf(
     assert NIK not in text
     assert "Ani Lestari" in text
     assert "Kantor Imigrasi PLB" in text
-    assert "08:00-09:00 WIB (Asia/Jakarta)" in text
+    assert ("08.00-09.00" if language == "id" else "08:00-09:00") + " WIB (Asia/Jakarta)" in text
     assert "Rp350.000" in text
-    assert ("Rabu, 2 Desember 2026" if language == "id" else "Wednesday, 2 December 2026") in text
+    assert ("Rabu, 2 Desember 2026" if language == "id" else "Wednesday 2 December 2026") in text
+    assert "Selasa, 1 Desember 2026, pukul 09.30 WIB" in text or "Tuesday 1 December 2026, 09:30 WIB" in text
     assert ("Dokumen yang dibawa" if language == "id" else "Documents to bring") in text
     assert document.pages[0].images  # the QR code
 
@@ -151,3 +153,11 @@ def test_a_refusal_is_announced_and_a_success_is_a_status(
     mine = book(applicant, office)
     done = signed_in.post("/pemesanan/batal/", {"code": mine.code}, follow=True).content.decode()
     assert f'<p class="msg success" role="status">Pemesanan {mine.code} dibatalkan.</p>' in done
+
+
+def test_the_office_address_names_the_city_once(db: None) -> None:
+    from loket.web.proof import address_of
+
+    office = Office(address="Jl. Mayor Ruslan, Palembang", city="Palembang", province="Sumatera Selatan")
+    assert address_of(office) == "Jl. Mayor Ruslan, Palembang, Sumatera Selatan"
+    assert address_of(Office(address="Jl. A 1", city="Batam", province="")) == "Jl. A 1, Batam"

@@ -63,7 +63,7 @@ def book_for_the_child(page: Any, base: str, day: dt.date) -> Booking:
     screenshot(page, "journey-03-calendar")
     page.locator(f'a[href="/pesan/PLB/{day.isoformat()}/"]').click()
     screenshot(page, "journey-04-windows")
-    page.get_by_role("link", name=re.compile(r"^09:00–10:00 WIB")).click()
+    page.get_by_role("link", name=re.compile(r"^09[.:]00–10[.:]00 WIB")).click()
     page.select_option("#id_member", label="Rina Lestari")
     page.get_by_label("Paspor baru").check()
     page.get_by_label(re.compile("Paspor biasa")).check()
@@ -139,7 +139,9 @@ def test_register_book_for_a_child_keep_the_proof_reschedule_cancel(live_server:
     reschedule(page, booking, later)
 
     page.get_by_role("link", name="Pemesanan saya", exact=True).click()
-    page.get_by_role("button", name=f"Batalkan {booking.code}").click()
+    page.get_by_role("link", name=f"Batalkan {booking.code}").click()  # a confirmation page first
+    assert page.url.endswith(f"/pemesanan/{booking.code}/batal/")
+    page.get_by_role("button", name=re.compile("^Ya, batalkan")).click()
     assert f"Pemesanan {booking.code} dibatalkan." in page.content()
     screenshot(page, "journey-11-cancelled")
     booking.refresh_from_db()

@@ -57,7 +57,7 @@ def test_an_uploaded_png_is_listed_and_no_longer_missing(signed_in: Client, book
     document = Document.objects.get()
     assert document.kind == "kk"
     assert f"/pemesanan/{booking.code}/dokumen/{document.pk}/" in html
-    assert "2026-12-01 07:30 WIB" in html
+    assert "Selasa, 1 Desember 2026, pukul 07.30 WIB" in html
     missing = html.split("Dokumen yang belum ada")[1].split("Unggah dokumen")[0]
     assert "Kartu Keluarga (KK)" not in missing
     assert "KTP" in missing
@@ -138,7 +138,9 @@ def test_locked_documents_are_refused_next_to_the_field(signed_in: Client, booki
 def test_the_proof_shows_the_timeline_with_dates(signed_in: Client, booking: Booking, language: str, text: str) -> None:
     html = in_language(signed_in, language).get(f"/pemesanan/{booking.code}/").content.decode()
     assert text in html
-    assert "2026-12-01 07:30 WIB" in html
+    assert (
+        "Selasa, 1 Desember 2026, pukul 07.30 WIB" if language == "id" else "Tuesday 1 December 2026, 07:30 WIB"
+    ) in html
     assert f"/pemesanan/{booking.code}/dokumen/" in html
 
 
@@ -150,7 +152,7 @@ def test_the_proof_shows_a_later_stage_after_an_officer_moves_it(signed_in: Clie
         application_advance(application=booking.application, stage=Stage.DOCUMENTS_VERIFIED, by=officer, note="Lengkap")
     html = in_language(signed_in, "en").get(f"/pemesanan/{booking.code}/").content.decode()
     assert "Documents verified" in html
-    assert "2026-12-02 09:30 WIB" in html
+    assert "Wednesday 2 December 2026, 09:30 WIB" in html
     assert "Lengkap" in html
 
 

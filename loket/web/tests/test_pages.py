@@ -204,3 +204,22 @@ def test_an_office_without_online_booking_is_not_offered(browser: Client, office
     office.online_booking = False
     office.save()
     assert 'href="/pesan/PLB/"' not in browser.get("/", {"q": "palembang"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("id", ["Yang dibawa", "Di kantor, langkah demi langkah", "Terlambat atau sakit", "kredit", "365 hari"]),
+        ("en", ["What to bring", "At the office, step by step", "Late or ill", "credit", "365 days"]),
+    ],
+)
+def test_the_help_page_in_both_languages_is_linked_from_every_page(
+    signed_in: Client, language: str, texts: list[str]
+) -> None:
+    from loket.web.tests.conftest import in_language
+
+    html = in_language(signed_in, language).get("/bantuan/").content.decode()
+    for text in texts:
+        assert text in html, text
+    for url in PUBLIC + PRIVATE:
+        assert 'href="/bantuan/"' in signed_in.get(url).content.decode(), url

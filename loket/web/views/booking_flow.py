@@ -4,6 +4,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,18 +15,22 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from loket.accounts.models import Person, Relation
 from loket.accounts.selectors import household_of
 from loket.booking.forms import BookingDetailsForm
-from loket.booking.models import Booking
+from loket.booking.models import Booking, BookingStatus
 from loket.booking.seats import day_gated
-from loket.booking.selectors import DayPlan, day_plans, next_available_cached
+from loket.booking.selectors import DayPlan, bookings_of, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
+from loket.core import datefmt
 from loket.core.dates import date_in_range
 from loket.core.errors import DomainError
 from loket.core.forms import add_domain_error
 from loket.core.replica import on_replica
 from loket.core.requestid import note_error_code
 from loket.offices.models import Office
+from loket.payments.credits import credits_usable
+from loket.payments.models import FeeCredit
 from loket.release.draw import draws_recent
 from loket.release.selectors import next_release
 from loket.release.waiting import pass_for
@@ -118,7 +123,12 @@ def offices(request: HttpRequest) -> HttpResponse:
     search = OfficeSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     found = offices_matching(query, language=get_language() or "id")
-    return render(request, "web/book_office.html", {"search": search, "query": query, "offices": found})
+    # Told at the first step, not after the fourth: who already has an active booking, with its links.
+    active = [
+        b for b in bookings_of(_user(request)) if b.status in (BookingStatus.AWAITING_PAYMENT, BookingStatus.CONFIRMED)
+    ]
+    context = {"search": search, "query": query, "offices": found, "active": active}
+    return render(request, "web/book_office.html", context)
 
 
 @verified_required
@@ -160,6 +170,28 @@ def _book(request: HttpRequest, booking_request: BookingRequest, office: Office)
     return booking_create(user=user, request=booking_request, idempotency_key=key, release_pass=release_pass)[0]
 
 
+def _window_full_back(request: HttpRequest, office: Office, day: dt.date, start: dt.time) -> HttpResponse:
+    messages.info(
+        request,
+        _(
+            "Jam kedatangan %(start)s sudah penuh. Pilih jam lain yang masih ada tempat pada hari ini atau hari berikutnya."
+        )
+        % {"start": datefmt.clock(start)},
+    )
+    return redirect("web:book_window", office=office.code, date=day.isoformat())
+
+
+def _credit_for(request: HttpRequest, data: dict[str, Any]) -> FeeCredit | None:
+    """The credit this booking will use (the same person, service and passport type), to say so before confirming."""
+    user = _user(request)
+    people = Person.objects.filter(account=user)
+    person = people.filter(pk=int(data["member"])) if data["member"] else people.filter(relation=Relation.SELF)
+    person_id = person.values_list("pk", flat=True).first()
+    if person_id is None:
+        return None
+    return credits_usable(person_id=person_id, service=data["service"], passport_type=data["passport_type"]).first()
+
+
 def _people(request: HttpRequest) -> list[tuple[str, str]]:
     members = [(str(p.pk), p.full_name) for p in household_of(_user(request))]
     return [("", _("Saya sendiri")), *members]
@@ -174,6 +206,13 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
         time = dt.time.fromisoformat(start)
     except ValueError as error:
         raise Http404 from error
+    window = next((w for w in plan.windows if w.start == time), None)
+    if window is None:
+        raise Http404
+    if window.remaining <= 0 and "confirm" not in request.POST:
+        # A stale link to a window that filled up: back to the window step of that day, which
+        # lists the windows with room (or, for a full day, the next days), before any form is filled.
+        return _window_full_back(request, place, plan.date, time)
     form = BookingDetailsForm(request.POST or None, people=_people(request))
     context = {"office": place, "plan": plan, "start": time, "form": form}
     if request.method != "POST" or not form.is_valid():
@@ -181,6 +220,7 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
     data = form.cleaned_data
     if "confirm" not in request.POST:
         context["key"] = secrets.token_urlsafe(16)
+        context["credit"] = _credit_for(request, data)
         return render(request, "web/book_confirm.html", context)
     booking_request = BookingRequest(
         office=place.code,
@@ -199,7 +239,9 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
         if error.code == "pass_required":  # the day is under release: its waiting room first
             messages.info(request, error.message)
             return redirect("web:release_room", office=place.code, date=plan.date.isoformat())
-        if error.code in ("window_full", "booking_suspended"):  # suspended: outage mode (loket/walkin)
+        if error.code == "window_full":
+            return _window_full_back(request, place, plan.date, time)
+        if error.code == "booking_suspended":  # outage mode (loket/walkin)
             return _full(request, place, error.message)
         add_domain_error(form, error)
         return render(request, "web/book_details.html", context)

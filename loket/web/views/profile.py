@@ -19,8 +19,10 @@ from loket.core.errors import DomainError
 from loket.core.forms import add_domain_error
 from loket.core.idempotency import form_once
 from loket.core.ratelimit import client_ip, hit
+from loket.notify.selectors import preference_for
+from loket.notify.services import preference_update
 from loket.privacy.services import account_delete, account_export
-from loket.web.forms import AccountDeleteForm
+from loket.web.forms import AccountDeleteForm, ChannelsForm
 
 
 def _user(request: HttpRequest) -> User:
@@ -29,9 +31,24 @@ def _user(request: HttpRequest) -> User:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+@form_once()
 def profile(request: HttpRequest) -> HttpResponse:
+    """The account's facts, and the channels it is told on (email, SMS, WhatsApp)."""
     user = _user(request)
-    return render(request, "web/profile.html", {"account": user, "holder": holder_of(user)})
+    saved = preference_for(user)
+    chosen = [name for name in ("email", "sms", "whatsapp") if getattr(saved, name)]
+    form = ChannelsForm(request.POST if request.method == "POST" else None, initial={"channels": chosen})
+    if request.method == "POST" and form.is_valid():
+        picked = set(form.cleaned_data["channels"])
+        try:
+            preference_update(user=user, email="email" in picked, sms="sms" in picked, whatsapp="whatsapp" in picked)
+        except DomainError as error:
+            form.add_error("channels", error.message)  # the service names one channel; the form has one field
+        else:
+            messages.success(request, _("Saluran pemberitahuan disimpan."))
+            return redirect("web:profile")
+    return render(request, "web/profile.html", {"account": user, "holder": holder_of(user), "channels": form})
 
 
 @login_required

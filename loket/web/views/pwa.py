@@ -1,5 +1,7 @@
 """The installable web app: its manifest and the service worker, both served from the site root."""
 
+import json
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -42,6 +44,21 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "css": static("web/loket.css"),
         "login": reverse("web:login"),
         "logout": reverse("web:logout"),
+        "home": reverse("web:home"),
+        "bookings": reverse("web:bookings"),
+        "lang": "id-ID" if (get_language() or "id").startswith("id") else "en-GB",
+        "texts": json.dumps(
+            {
+                "title": _("Bukti pemesanan tersimpan"),
+                "offline": _("Anda sedang offline. Bukti pemesanan yang tersimpan di ponsel ini:"),
+                "none": _(
+                    'Belum ada bukti pemesanan yang tersimpan. Buka "Pemesanan saya" saat online untuk menyimpannya.'
+                ),
+                "saved": _("Disimpan"),
+                "copy": _("Salinan tersimpan (offline), disimpan"),
+            },
+            ensure_ascii=False,
+        ),
     }
     response = render(request, "web/sw.js", context, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

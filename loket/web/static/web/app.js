@@ -4,3 +4,36 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => undefined);
   if (!document.body.hasAttribute("data-signed-in") && "caches" in window) caches.delete("loket-bukti");
 }
+// A copy button beside each code field (the field itself is selectable without JavaScript).
+document.querySelectorAll("[data-copy]").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const field = document.getElementById(button.dataset.copy);
+    field.select();
+    const copied = navigator.clipboard ? navigator.clipboard.writeText(field.value) : Promise.reject();
+    copied.catch(() => document.execCommand("copy")).then(() => (button.textContent = button.dataset.done));
+  });
+});
+document.querySelectorAll("[data-print]").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+});
+// A page waiting for a payment asks every 10 s whether it arrived (a few bytes) and reloads when it did.
+const waiting = document.querySelectorAll("[data-poll]");
+if (waiting.length) {
+  setInterval(() => {
+    waiting.forEach((element) => {
+      fetch(element.dataset.poll, { credentials: "same-origin" })
+        .then((answer) => (answer.ok ? answer.json() : null))
+        .then((state) => state && state.booking !== element.dataset.state && location.reload())
+        .catch(() => undefined);
+    });
+  }, 10000);
+}
+// "My bookings" opened online: the proofs of the active bookings are fetched once, so the service
+// worker keeps them for offline use (the same as opening each one).
+if ("serviceWorker" in navigator && navigator.serviceWorker.controller) {
+  document.querySelectorAll("a[data-save]").forEach((link) => {
+    fetch(link.href, { credentials: "same-origin" }).catch(() => undefined);
+  });
+}

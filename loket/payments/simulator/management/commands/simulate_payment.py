@@ -5,13 +5,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from loket.payments.selectors import payment_by_code
-from loket.payments.simulator.services import bill_record, notification_send
+from loket.payments.simulator.services import bill_record, notification_deliver
 
 
 class Command(BaseCommand):
     help = (
         "Demo only (LOKET_PAYMENT_SIMULATOR=on): the simulated provider records a bill as paid and "
-        "sends Loket's webhook a signed notification over HTTP (LOKET_BASE_URL)."
+        "sends Loket's webhook a signed notification over HTTP: to LOKET_BASE_URL, else to the local "
+        "server (any port) that knows the bill."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,9 +32,13 @@ class Command(BaseCommand):
             amount = payment.amount
         bill = bill_record(billing_code=code, amount=amount, status=options["status"])
         try:
-            response = notification_send(bill=bill)
+            base_url, response = notification_deliver(bill=bill)
         except httpx.HTTPError as error:
-            raise CommandError(f"could not reach {settings.LOKET_BASE_URL}: {error}") from error
+            raise CommandError(
+                f"could not reach Loket at {settings.LOKET_BASE_URL} or any local port: {error}"
+            ) from error
+        if base_url != settings.LOKET_BASE_URL:
+            self.stderr.write(f"LOKET_BASE_URL did not answer; sent to {base_url}")
         self.stdout.write(f"{response.status_code} {response.text}")
         if response.status_code != 200:
             raise CommandError(f"Loket refused the notification (HTTP {response.status_code})")
