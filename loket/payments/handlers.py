@@ -11,7 +11,7 @@ from loket.booking.events import booking_event
 from loket.booking.models import BookingEvent, EventKind
 from loket.booking.selectors import booking_message_context
 from loket.notify.events import notify
-from loket.payments.billing import payment_context, payment_open
+from loket.payments.billing import payment_class_change, payment_context, payment_open
 from loket.payments.models import Payment
 
 
@@ -32,3 +32,15 @@ def booking_event_bill(sender: type[BookingEvent], *, event: BookingEvent, **kwa
         key=f"booking:{booking.pk}:payment_due",
         context={**booking_message_context(booking), **payment_context(payment)},
     )
+
+
+@receiver(booking_event)
+def booking_event_bill_class(sender: type[BookingEvent], *, event: BookingEvent, **kwargs: Any) -> None:
+    """A class change at the counter changes the bill's lines (the express fee in or out)."""
+    if event.kind != EventKind.CLASS_CHANGED:
+        return
+    payment = Payment.objects.filter(booking=event.booking).select_related("booking__office").first()
+    if payment is None:
+        return
+    deadline = event.data.get("payment_deadline")
+    payment_class_change(payment=payment, deadline=dt.datetime.fromisoformat(deadline) if deadline else None)

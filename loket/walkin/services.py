@@ -23,10 +23,12 @@ from loket.accounts.nik import Sex
 from loket.accounts.services import birth_date_ok, nik_or_error, normalize_phone
 from loket.audit.services import audit_record
 from loket.booking.choices import booking_choice_validate
+from loket.booking.class_changes import class_place_claim, class_rules
+from loket.booking.classes import express_payment_deadline
 from loket.booking.events import events_process_for
-from loket.booking.models import Booking, BookingStatus, Slot
+from loket.booking.models import Booking, BookingStatus, QuotaClass, Slot
 from loket.booking.seats import claim_online_seat_of_day, claim_pool_seat, slot_row, walkin_day_for
-from loket.booking.services import booking_record
+from loket.booking.services import ClassPlace, booking_record
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import ArrivalWindow, Office
 from loket.offices.selectors import outage_for
@@ -49,6 +51,8 @@ class WalkinRequest:
     phone: str = ""
     replacement_reason: str = ""
     old_passport_number: str = ""
+    quota_class: str = QuotaClass.REGULAR
+    priority_reason: str = ""
 
 
 class _NoSeat(Exception):
@@ -153,24 +157,49 @@ def _take_seat(office: Office, day: dt.date) -> tuple[Slot, bool]:
     raise _NoSeat
 
 
+def _class_rules(office: Office, request: WalkinRequest, day: dt.date) -> tuple[str, str]:
+    """A class's rules before any seat, on the KTP's birth date (the person row may not exist yet)."""
+    if request.quota_class == QuotaClass.REGULAR:
+        return "", ""
+    applicant = Person(full_name=request.full_name, birth_date=request.birth_date, sex=request.sex)
+    return class_rules(
+        office=office,
+        quota_class=request.quota_class,
+        day=day,
+        person=applicant,
+        priority_reason=request.priority_reason,
+    )
+
+
 def walkin_register(
     *, officer: User, office: Office, request: WalkinRequest, day: dt.date, ip: str | None = None
 ) -> Booking:
-    """Register (or find by NIK) the person and book them a walk-in seat at `office` on `day`.
+    """Register (or find by NIK) the person and book them a walk-in seat at `office` on `day`:
+    a seat of the walk-in pool, or a priority or express place of the day (`request.quota_class`).
 
-    Refused (409, naming the next day with room) when the day has no walk-in seat left;
-    refused when the person already holds an active booking anywhere.
+    Refused (409, naming the next day with room) when the day has no walk-in seat (or place of
+    the class) left; refused when the person already holds an active booking anywhere.
     """
     nik, flags, phone = _check(request)
     _check_day(office, day)
+    reason, check = _class_rules(office, request, day)
     active = active_booking_of(nik)
     if active is not None:
         raise _active_conflict(officer, office, active)
     try:
         with transaction.atomic():
             person, created = _person(request, nik, flags, phone)
-            slot, from_pool = _take_seat(office, day)
+            place = None
+            if request.quota_class == QuotaClass.REGULAR:
+                slot, from_pool = _take_seat(office, day)
+            else:
+                row = class_place_claim(office=office, quota_class=request.quota_class, day=day)
+                place = ClassPlace(request.quota_class, row, reason, check)
+                slot, from_pool = _expected_slot(office, day), False
             pool = walkin_day_for(office, day)
+            deadline = _end_of_day(office, day)
+            if request.quota_class == QuotaClass.EXPRESS:
+                deadline = express_payment_deadline(office, day)
             booking, _event = booking_record(
                 person=person,
                 office=office,
@@ -181,9 +210,10 @@ def walkin_register(
                 status=BookingStatus.CONFIRMED,
                 replacement_reason=request.replacement_reason if request.service == "replacement" else "",
                 old_passport_number=request.old_passport_number if request.service == "replacement" else "",
-                payment_deadline=_end_of_day(office, day),
+                payment_deadline=deadline,
                 pool_day=pool if from_pool else None,
                 quiet=True,
+                place=place,
             )
             # The application and the bill now, in this transaction: the officer prints the bill.
             events_process_for(booking_id=booking.pk)
@@ -200,7 +230,7 @@ def walkin_register(
                     "new_person": created,
                     "date": day.isoformat(),
                     "start": f"{slot.start:%H:%M}",
-                    "seat": "walkin_pool" if from_pool else "online_outage",
+                    "seat": request.quota_class if place else "walkin_pool" if from_pool else "online_outage",
                     "nik_flags": flags,
                     "billing_code": payment.billing_code if payment else "",
                 },
@@ -231,6 +261,8 @@ def walkin_ticket_issue(*, booking: Booking, officer: User, priority: str = "") 
     Priority visitors (P) are served first with or without a booking: the officer's choice,
     else what the birth date says (60+, under 5).
     """
+    if not priority:
+        priority = booking.priority_reason  # a priority place's reason, checked at registration
     if not priority:
         priority = suggested_priority(booking.person.age_on(booking.office.local_today()))
     return ticket_issue(office=booking.office, by=officer, booking=booking, walk_in=True, priority=priority)
