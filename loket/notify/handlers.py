@@ -37,8 +37,8 @@ MESSAGES = {
 @receiver(booking_event)
 def booking_event_tell(sender: type[BookingEvent], *, event: BookingEvent, **kwargs: Any) -> None:
     booking = event.booking
-    if event.data.get("quiet"):
-        return
+    if event.data.get("quiet") or event.kind == EventKind.CLASS_CHANGED:
+        return  # a class is changed at the counter, with the person in front of the officer
     context = booking_message_context(booking)
     if event.kind == EventKind.BOOKED:
         if settings.LOKET_PAYMENT_REQUIRED:
