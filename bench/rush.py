@@ -7,12 +7,12 @@ One command does everything (see docs/benchmarks.md):
 1. drops and creates the PostgreSQL database `loket_bench` on 127.0.0.1:5432 and migrates it;
 2. seeds one office (W windows x S seats on every weekday) and N verified applicants, each
    with a holder Person and an API token, with bulk_create in a Django subprocess;
-3. starts gunicorn (production-like settings, rate limits off) on a free local port;
+3. starts the app server (granian by default; production-like settings, rate limits off) on a free local port;
 4. fires the burst: every applicant POSTs one booking, mixed with availability reads;
 5. prints throughput, latencies, errors and the overbookings counted in the database;
 6. runs the bare booking transaction (UPDATE slot ... booked < capacity; INSERT booking)
    with pgbench at the same client count and prints Loket bookings/s / raw SQL tps;
-7. stops gunicorn and drops the database (unless --keep-db).
+7. stops the app server and drops the database (unless --keep-db).
 
 Everything stays on 127.0.0.1 and is bounded in count and time.
 """
@@ -622,7 +622,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reads-only", action="store_true", help="the read storm: availability reads only")
     parser.add_argument("--storm-reads", type=int, default=20_000, help="reads in the read storm")
     parser.add_argument("--concurrency", type=int, default=None, help="connections (default 16; 64 in the storm)")
-    parser.add_argument("--server", choices=SERVERS, default="gunicorn", help="the app server")
+    parser.add_argument("--server", choices=SERVERS, default="granian", help="the app server")
     parser.add_argument("--workers", type=int, default=2, help="app server worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--pgbench-seconds", type=int, default=10)

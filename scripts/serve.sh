@@ -19,10 +19,11 @@ events=$!
 # Runs the waiting rooms of releases: opens them, draws the order at the release instant, admits.
 nice -n 10 $PY manage.py release_rooms &
 rooms=$!
-# One process with threads on SQLite keeps the local-memory cache (rate limits) shared;
+# One worker process with threads on SQLite keeps the local-memory cache (rate limits) shared;
 # production runs several workers with REDIS_URL set (see README and deploy/).
-# config/gunicorn_conf.py reads BIND, WEB_WORKERS (1 here), WEB_THREADS (8) and the rest.
-.venv/bin/gunicorn -c config/gunicorn_conf.py config.wsgi:application &
+# The app server is granian (chosen by measurement); config/web.py reads BIND, WEB_WORKERS
+# (1 here), WEB_THREADS (8) and the rest.
+$PY -m config.web &
 web=$!
 
 stop() {

@@ -1,7 +1,7 @@
-"""The metrics app servers count themselves (in-process; summed over gunicorn workers at scrape).
+"""The metrics app servers count themselves (in-process; summed over the app server's workers at scrape).
 
-With several gunicorn workers, PROMETHEUS_MULTIPROC_DIR must be set in the environment before
-the process starts (config/gunicorn.py empties it at start and drops dead workers' files):
+With several workers, PROMETHEUS_MULTIPROC_DIR must be set in the environment before the
+process starts (config/web.py empties it at start; /metrics drops dead workers' live gauges):
 each worker then writes its counts there and /metrics sums them. Without it (tests, one
 process) the counts live in this process's default registry.
 """

@@ -1,8 +1,10 @@
-"""GET /metrics for Prometheus: the request counts of every gunicorn worker and the database reading."""
+"""GET /metrics for Prometheus: the request counts of every app server worker and the database reading."""
 
 import ipaddress
 import os
+import re
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -36,8 +38,36 @@ def _allowed(request: HttpRequest) -> bool:
     return False
 
 
+_PID_IN_NAME = re.compile(r"_(\d+)\.db$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def retire_dead_workers(folder: str) -> list[int]:
+    """Drops the live gauges of workers that are gone (a worker the app server replaced).
+
+    Counters and histograms of a dead worker stay: what it counted still happened. The app
+    server has no hook for a worker's death that runs our code, so the scrape does it.
+    """
+    pids = {int(m.group(1)) for f in Path(folder).glob("*.db") if (m := _PID_IN_NAME.search(f.name))}
+    dead = sorted(pid for pid in pids if not _alive(pid))
+    for pid in dead:
+        multiprocess.mark_process_dead(pid, folder)
+    return dead
+
+
 def _app_metrics() -> bytes:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        retire_dead_workers(folder)
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry)

@@ -137,7 +137,7 @@ def test_stopping_serve_stops_the_app_server_and_the_busy_worker(
             return False
 
     wait_for(answers)
-    wait_for(lambda: len(group_alive(serve.pid)) >= 6)  # bash, gunicorn x2, the worker's cluster
+    wait_for(lambda: len(group_alive(serve.pid)) >= 6)  # bash, granian x2, the worker's cluster
     queue_a_long_task(environment)
     assert seconds_to_exit(serve, sig, group=group) < LIMIT_SECONDS, how
     wait_for(lambda: not group_alive(serve.pid), timeout=LIMIT_SECONDS)

@@ -1,6 +1,6 @@
 """The board in a real browser: a call reaches the screen within two seconds and is spoken once.
 
-The last test serves the board from a gunicorn with several worker processes while this
+The last test serves the board from the app server with several worker processes while this
 process writes the call: nothing may depend on state inside one app process.
 """
 
@@ -172,8 +172,8 @@ def test_the_board_fills_a_landscape_screen_without_scrolling(
 
 
 @pytest.fixture
-def gunicorn(transactional_db: None) -> Iterator[str]:
-    """A gunicorn with three worker processes on the test database (not this process's server)."""
+def app_server(transactional_db: None) -> Iterator[str]:
+    """The app server (config/web.py) with three worker processes on the test database."""
     if connection.vendor != "postgresql":
         pytest.skip("the app server processes share the test database only on PostgreSQL")
     with socket.socket() as probe:
@@ -189,9 +189,11 @@ def gunicorn(transactional_db: None) -> Iterator[str]:
         "DB_CONN_MAX_AGE": "0",
         "DEBUG": "on",  # static files from the app folders (no collectstatic in a test)
         "LOKET_DEV": "on",
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_WORKERS": "3",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
+        [sys.executable, "-m", "config.web"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -207,7 +209,7 @@ def gunicorn(transactional_db: None) -> Iterator[str]:
             except httpx.TransportError:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError(
-                        f"gunicorn did not start: {server.stderr.read() if server.stderr else ''}"
+                        f"the app server did not start: {server.stderr.read() if server.stderr else ''}"
                     ) from None
                 time.sleep(0.2)
         yield base
@@ -217,8 +219,8 @@ def gunicorn(transactional_db: None) -> Iterator[str]:
 
 
 @pytest.mark.postgres_only
-def test_a_call_written_by_another_process_reaches_a_board_served_by_gunicorn_workers(
-    gunicorn: str, chromium: Any
+def test_a_call_written_by_another_process_reaches_a_board_served_by_several_app_server_workers(
+    app_server: str, chromium: Any
 ) -> None:
     office = make_office("MLT", capacity=5)
     [one, two] = counters(office, 2)
@@ -227,7 +229,7 @@ def test_a_call_written_by_another_process_reaches_a_board_served_by_gunicorn_wo
         executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"]
     )
     try:
-        page = board_page(kiosk, f"{gunicorn}/papan/MLT/")
+        page = board_page(kiosk, f"{app_server}/papan/MLT/")
         wait_for_js(page, "window.loketBoard.soundOn === true")
         assert page.get_by_role("button", name="Aktifkan suara").is_hidden()
         # Three workers answer the polls in turn; every one of them must see the same call.

@@ -1,4 +1,4 @@
-"""Starts Loket as it runs past one machine, on this one: gunicorn app servers and a worker
+"""Starts Loket as it runs past one machine, on this one: granian app servers and a worker
 sharing PostgreSQL and Redis, behind nginx from Debian with deploy/nginx/loket-proxy.conf.
 
 Used by test_cluster.py. Every process runs in its own session so it (and only it) can be
@@ -45,7 +45,7 @@ class Process:
 class Cluster:
     folder: Path
     env: dict[str, str]
-    apps: list[tuple[Process, str]] = field(default_factory=list)  # (gunicorn, base url)
+    apps: list[tuple[Process, str]] = field(default_factory=list)  # (app server, base url)
     worker: Process | None = None
     events: Process | None = None  # manage.py booking_events: the application, bill and messages of bookings
     nginx: Process | None = None
@@ -63,11 +63,10 @@ class Cluster:
         port = free_port()
         multiproc = self.folder / f"metrics-{index}"
         env = {**self.env, "BIND": f"127.0.0.1:{port}", "PROMETHEUS_MULTIPROC_DIR": str(multiproc)}
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
         log = self.folder / f"app{index}.log"
         with log.open("wb") as out:
             popen = subprocess.Popen(
-                [gunicorn, "-c", "config/gunicorn_conf.py", "config.wsgi:application"],
+                [sys.executable, "-m", "config.web"],
                 cwd=ROOT,
                 env=env,
                 stdout=out,

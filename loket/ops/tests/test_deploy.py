@@ -19,7 +19,9 @@ def _documented() -> set[str]:
 def test_every_setting_the_code_reads_is_in_the_example_environment() -> None:
     settings = (ROOT / "config" / "settings.py").read_text()
     read = set(re.findall(r'env_(?:str|bool|int|float|list|choice)\(\s*"([A-Z0-9_]+)"', settings))
-    read |= set(re.findall(r'environ\.get\("([A-Z0-9_]+)"', (ROOT / "config" / "gunicorn_conf.py").read_text()))
+    app_server = (ROOT / "config" / "web.py").read_text()
+    read |= set(re.findall(r'environ\.get\("([A-Z0-9_]+)"', app_server))
+    read |= set(re.findall(r'_int\("([A-Z0-9_]+)"', app_server))
     read |= set(re.findall(r"\$\{([A-Z0-9_]+)", (DEPLOY / "compose.yaml").read_text()))
     assert len(read) > 100
     assert read - _documented() == set()
