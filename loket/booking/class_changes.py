@@ -85,11 +85,14 @@ def booking_class_change(
     reason, check = class_rules(
         office=office, quota_class=quota_class, day=day, person=booking.person, priority_reason=priority_reason
     )
+    fields = {"quota_class": quota_class, "priority_reason": reason}
+    if quota_class == QuotaClass.PRIORITY:
+        fields["declaration_check"] = check
+    elif booking.declaration_check == DeclarationCheck.PENDING:
+        fields["declaration_check"] = DeclarationCheck.NOT_NEEDED  # a check found wrong stays on record
     with transaction.atomic():
         # The conditional UPDATE locks the booking: two desks changing it at once change it once.
-        moved = Booking.objects.filter(pk=booking.pk, quota_class=old, status__in=ACTIVE_STATUSES).update(
-            quota_class=quota_class, priority_reason=reason, declaration_check=check
-        )
+        moved = Booking.objects.filter(pk=booking.pk, quota_class=old, status__in=ACTIVE_STATUSES).update(**fields)
         if moved != 1:
             raise Conflict("changed", _("Pemesanan ini baru saja diubah. Muat ulang dan coba lagi."))
         if quota_class == old:  # priority to priority: only the reason changed

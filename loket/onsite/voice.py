@@ -16,8 +16,8 @@ INTRO = "nomor-antrean"
 TO_COUNTER = "silakan-ke-loket"
 CLIP_FORMAT = "opus"  # Ogg/Opus: the smallest clips Chromium plays; see the README
 
-# Queue letters are read by their Indonesian names: A "a", B "be", C "ce", P "pe".
-LETTER_WORDS = {"A": "a", "B": "be", "C": "ce", "P": "pe"}
+# Queue letters are read by their Indonesian names: A "a", B "be", C "ce", P "pe", E "e".
+LETTER_WORDS = {"A": "a", "B": "be", "C": "ce", "P": "pe", "E": "e"}
 DIGIT_WORDS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
 MAX_COUNTER = 99
 
