@@ -9,7 +9,7 @@ One command does everything (see docs/benchmarks.md, "Waiting-room boards"):
    tickets, 5 at the counters, 15 served, about 20 call events, plus a few days of history
    (bulk_create in a Django subprocess);
 3. counts the database queries of one board poll (200 and 304) in-process, as the board test does;
-4. starts gunicorn (production-like settings, as bench/rush.py) on a free local port;
+4. starts app server (production-like settings, as bench/rush.py) on a free local port;
 5. simulates 250 screens (2 per office), each polling `/papan/<office>/data.json` once a second
    with If-None-Match for 30 s, while a writer process calls a ticket at a random office about
    every 2 s with the counter services (finish the ticket at the counter, call the next; every
@@ -20,7 +20,7 @@ One command does everything (see docs/benchmarks.md, "Waiting-room boards"):
 6. prints polls/s, the 200/304/other mix, latencies, the time from each call being written to
    the first poll (and to every screen) of that office showing it, queries and CPU per poll,
    and the same for the staff pages (latency, call -> dashboard);
-7. stops gunicorn and drops the database (unless --keep-db).
+7. stops app server and drops the database (unless --keep-db).
 
 Everything stays on 127.0.0.1 and is bounded in count and time.
 """
@@ -56,8 +56,8 @@ from common import (
     migrate,
     percentile,
     recreate_database,
-    start_gunicorn,
-    stop_gunicorn,
+    start_app_server,
+    stop_server,
     wait_for_quiet,
 )
 
@@ -439,7 +439,7 @@ async def _screens(
             for screen in screens
         }
         # Warm-up: every screen loads the board once (its first ETag; every connection and every
-        # gunicorn thread's database connection opened), 32 at a time.
+        # app server thread's database connection opened), 32 at a time.
         etags: dict[tuple[str, int], str] = {}
         gate = asyncio.Semaphore(32)
 
@@ -530,7 +530,7 @@ async def _screens(
                     try:
                         response = await client.get(path, headers={"If-None-Match": etag})
                     except (httpx.RemoteProtocolError, httpx.ReadError):
-                        # gunicorn closes a connection idle for its keep-alive (2 s) as we reuse it:
+                        # app server closes a connection idle for its keep-alive (2 s) as we reuse it:
                         # a browser sends the GET again on a new connection, once (counted, timed in full).
                         run.retries += 1
                         response = await client.get(path, headers={"If-None-Match": etag})
@@ -634,7 +634,9 @@ def report(
         f"{screens} screens ({args.screens} per office), each polls every {args.interval:g} s with If-None-Match "
         f"({args.pacing} pacing) for {args.seconds:g} s; writer calls a ticket every ~{args.call_every:g} s"
     )
-    print(f"gunicorn {args.workers} workers x {args.threads} threads; client: asyncio + httpx, {screens} connections")
+    print(
+        f"app server (granian) {args.workers} workers x {args.threads} threads; client: asyncio + httpx, {screens} connections"
+    )
     print(
         f"load average at start: {load_at_start[0]:.2f} {load_at_start[1]:.2f} {load_at_start[2]:.2f}; "
         f"other processes used {busy:.0%} of the CPUs just before the run"
@@ -657,7 +659,7 @@ def report(
             details[p.detail] = details.get(p.detail, 0) + 1
     for detail, count in sorted(details.items(), key=lambda item: -item[1])[:5]:
         print(f"  {count:6d} x {detail}")
-    print("latency (client-measured, includes queueing in gunicorn):")
+    print("latency (client-measured, includes queueing in app server):")
     print(latency_line("all answered polls", [p.latency for p in answered]))
     print(latency_line("304 Not Modified", [p.latency for p in polls if p.status == "304"]))
     print(latency_line("200 with new data", [p.latency for p in polls if p.status == "200"]))
@@ -686,15 +688,15 @@ def report(
         f"includes the writer and autovacuum): {xacts} / {requests} requests = {xacts / max(requests, 1):.2f} per request"
     )
     cores = os.cpu_count() or 1
-    others = cpu["machine"] - cpu["gunicorn"] - cpu["postgres"] - cpu["extra"] - run.client_cpu
+    others = cpu["machine"] - cpu["server"] - cpu["postgres"] - cpu["extra"] - run.client_cpu
     print(
         f"CPU during the run ({cores} cores x {run.wall:.1f} s = {cores * run.wall:.1f} core-s): "
-        f"gunicorn {cpu['gunicorn']:.1f} s, postgres (all databases) {cpu['postgres']:.1f} s, "
+        f"app server {cpu['server']:.1f} s, postgres (all databases) {cpu['postgres']:.1f} s, "
         f"load generator {run.client_cpu:.1f} s, writer {cpu['extra']:.1f} s, other processes {max(others, 0.0):.1f} s, "
         f"idle {max(cores * run.wall - cpu['machine'], 0.0):.1f} s"
     )
     print(
-        f"CPU per poll: gunicorn {1000 * cpu['gunicorn'] / max(len(polls), 1):.2f} ms, "
+        f"CPU per poll: app server {1000 * cpu['server'] / max(len(polls), 1):.2f} ms, "
         f"postgres {1000 * cpu['postgres'] / max(len(polls), 1):.2f} ms, "
         f"load generator {1000 * run.client_cpu / max(len(polls), 1):.2f} ms"
     )
@@ -815,8 +817,8 @@ def parse_args() -> argparse.Namespace:
         help="fixed: one poll per interval; boardjs: next poll one interval after the answer (as board.js)",
     )
     parser.add_argument("--call-every", type=float, default=2.0, help="mean seconds between two calls")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=4, help="app server worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per app server worker")
     parser.add_argument("--rng-seed", type=int, default=1)
     parser.add_argument("--dashboards", type=int, default=20, help="supervisor dashboards polling (offices 1..N)")
     parser.add_argument("--counter-pages", type=int, default=20, help="counter pages polling (the next offices)")
@@ -878,8 +880,8 @@ def main() -> int:
         log(f"seeded {seed_data['tickets']} tickets and {seed_data['events']} events; counting queries per poll")
         queries = django_subprocess("--count-queries", OUT / "board_queries.json", args, 300)
         xacts_before = db_transactions()
-        server = start_gunicorn(
-            args.workers, args.threads, DB_NAME, data_path(seed_data["offices"][0]), log_name="gunicorn-board.log"
+        server = start_app_server(
+            args.workers, args.threads, DB_NAME, data_path(seed_data["offices"][0]), log_name="app-server-board.log"
         )
         writer_file = OUT / "board_calls.json"
         writer_process = subprocess.Popen(
@@ -895,7 +897,7 @@ def main() -> int:
             raise SystemExit("the writer did not start")
         busy = wait_for_quiet(args.idle_wait)
         log(
-            f"gunicorn up at {server.base_url}; load average {os.getloadavg()[0]:.2f}; other processes use "
+            f"app server up at {server.base_url}; load average {os.getloadavg()[0]:.2f}; other processes use "
             f"{busy:.0%} of the CPUs; {len(seed_data['offices']) * args.screens} screens start polling"
         )
         stdin = writer_process.stdin
@@ -916,7 +918,7 @@ def main() -> int:
         if writer_process.returncode != 0:
             raise SystemExit(f"the writer failed with {writer_process.returncode}")
         written = json.loads(writer_file.read_text())
-        stop_gunicorn(server)
+        stop_server(server)
         time.sleep(1)  # closed backends have flushed their statistics
         xacts = db_transactions() - xacts_before
         met = report(run, seed_data, queries, written, cpu, xacts, args, load_at_start, busy)
@@ -930,7 +932,7 @@ def main() -> int:
             writer_process.kill()
             writer_process.wait(timeout=5)
         if server is not None:
-            stop_gunicorn(server)
+            stop_server(server)
         if args.sessions is not None:
             args.sessions.unlink(missing_ok=True)
         if args.keep_db:

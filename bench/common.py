@@ -1,4 +1,4 @@
-"""What the benchmarks share: the PostgreSQL database, gunicorn, CPU accounting, percentiles.
+"""What the benchmarks share: the PostgreSQL database, app server, CPU accounting, percentiles.
 
 Used by bench/rush.py and bench/board.py (see docs/benchmarks.md). Everything stays on
 127.0.0.1; every wait is bounded.
@@ -29,7 +29,7 @@ def database_url(db_name: str) -> str:
 
 
 def app_env(db_name: str) -> dict[str, str]:
-    """The environment gunicorn, migrate and the seeders run with: production-like, rate limits off."""
+    """The environment the app server, migrate and the seeders run with: production-like, rate limits off."""
     env = dict(os.environ)
     env.pop("REDIS_URL", None)  # local-memory cache per worker process, as documented
     env.update(
@@ -77,7 +77,7 @@ def migrate(db_name: str) -> None:
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=app_env(db_name), check=True, timeout=300)
 
 
-# --- gunicorn ---------------------------------------------------------------------------------
+# --- app server ---------------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -93,43 +93,11 @@ class Server:
     log_path: Path
 
 
-def start_gunicorn(workers: int, threads: int, db_name: str, probe_path: str, log_name: str = "gunicorn.log") -> Server:
-    """gunicorn on a free local port, with no access log; returns once `probe_path` answers 200."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    log_path = OUT / log_name
-    log_file = log_path.open("w")
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "config.wsgi:application",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--graceful-timeout",
-        "5",
-        "--timeout",
-        "60",
-    ]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=app_env(db_name), stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    log_file.close()
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}; see {log_path}")
-        try:
-            if httpx.get(f"{base_url}{probe_path}", timeout=2).status_code == 200:
-                return Server(process, base_url, log_path)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    stop_gunicorn(Server(process, base_url, log_path))
-    raise SystemExit(f"gunicorn did not answer within 60 s; see {log_path}")
+def start_app_server(
+    workers: int, threads: int, db_name: str, probe_path: str, log_name: str = "app-server.log"
+) -> Server:
+    """The production app server (granian, as config/web.py runs it) on a free local port."""
+    return start_server("granian", workers, threads, db_name, probe_path, log_name=log_name)
 
 
 SERVERS = ("gunicorn", "granian", "uvicorn")
@@ -150,11 +118,11 @@ def server_command(kind: str, workers: int, threads: int, port: int) -> list[str
     raise SystemExit(f"unknown app server {kind}")
 
 
-def start_server(kind: str, workers: int, threads: int, db_name: str, probe_path: str) -> Server:
+def start_server(kind: str, workers: int, threads: int, db_name: str, probe_path: str, *, log_name: str = "") -> Server:
     """An app server on a free local port; returns once `probe_path` answers 200."""
     OUT.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    log_path = OUT / f"{kind}.log"
+    log_path = OUT / (log_name or f"{kind}.log")
     with log_path.open("w") as log_file:
         process = subprocess.Popen(
             server_command(kind, workers, threads, port),
@@ -180,17 +148,13 @@ def start_server(kind: str, workers: int, threads: int, db_name: str, probe_path
 
 
 def stop_server(server: Server) -> None:
-    stop_gunicorn(server)
-
-
-def stop_gunicorn(server: Server) -> None:
     if server.process.poll() is not None:
         return
     server.process.send_signal(signal.SIGTERM)
     try:
         server.process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        os.killpg(server.process.pid, signal.SIGKILL)  # its own session: only gunicorn and its workers
+        os.killpg(server.process.pid, signal.SIGKILL)  # its own session: only the server and its workers
         server.process.wait(timeout=5)
 
 
@@ -232,10 +196,10 @@ def wait_for_quiet(max_wait: float) -> float:
     return share
 
 
-def cpu_snapshot(gunicorn_pid: int, extra_pids: tuple[int, ...] = ()) -> dict[str, float]:
-    """CPU seconds used so far by gunicorn (master + workers), all postgres processes, the
+def cpu_snapshot(server_pid: int, extra_pids: tuple[int, ...] = ()) -> dict[str, float]:
+    """CPU seconds used so far by app server (master + workers), all postgres processes, the
     processes in `extra_pids` ("extra") and the machine."""
-    totals = {"gunicorn": 0.0, "postgres": 0.0, "extra": 0.0, "machine": machine_busy()}
+    totals = {"server": 0.0, "postgres": 0.0, "extra": 0.0, "machine": machine_busy()}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -243,8 +207,8 @@ def cpu_snapshot(gunicorn_pid: int, extra_pids: tuple[int, ...] = ()) -> dict[st
         if stat is None:
             continue
         name, ppid, seconds = stat
-        if int(pid) == gunicorn_pid or ppid == gunicorn_pid:
-            totals["gunicorn"] += seconds
+        if int(pid) == server_pid or ppid == server_pid:
+            totals["server"] += seconds
         elif int(pid) in extra_pids:
             totals["extra"] += seconds
         elif name.startswith("postgres"):

@@ -1,15 +1,15 @@
 """Per-core figures for the deployment sizing (docs/deploy.md): public availability reads answered
-by gunicorn, the same reads through nginx's micro-cache (deploy/nginx/loket-proxy.conf), and the
+by app server, the same reads through nginx's micro-cache (deploy/nginx/loket-proxy.conf), and the
 cost of one /metrics scrape with 125 offices.
 
     .venv/bin/python bench/proxy.py
 
 1. drops and creates `loket_bench_proxy` on 127.0.0.1:5432, migrates it, loads the demo data
    (`seed_demo`: 15 offices) and adds 110 offices like Palembang (125 in all, as nationally);
-2. starts gunicorn (production-like settings as bench/rush.py, availability cached 2 s in each
+2. starts app server (production-like settings as bench/rush.py, availability cached 2 s in each
    worker's memory) and nginx from Debian with Loket's proxy rules in front of it;
 3. runs wrk (Debian's package) against `/api/v1/offices/<code>/availability?days=7`, the code
-   rotating over the 125 offices: first at gunicorn directly, then through nginx;
+   rotating over the 125 offices: first at app server directly, then through nginx;
 4. prints requests/s, wrk's latency, and the CPU each process group used per request (from
    /proc), including wrk's own share: it runs on the same cores;
 5. times /metrics (the database reading, not cached) a few times;
@@ -38,8 +38,8 @@ from common import (
     machine_busy,
     migrate,
     recreate_database,
-    start_gunicorn,
-    stop_gunicorn,
+    start_app_server,
+    stop_server,
     wait_for_quiet,
 )
 
@@ -163,7 +163,7 @@ def main() -> None:
     )
     log(f"{len(codes)} offices open for booking")
     os.environ.update({"LOKET_METRICS_TOKEN": TOKEN, "LOKET_METRICS_CACHE_SECONDS": "0", "LOG_REQUESTS": "off"})
-    server = start_gunicorn(args.workers, args.threads, DB_NAME, "/api/v1/offices", log_name="proxy-gunicorn.log")
+    server = start_app_server(args.workers, args.threads, DB_NAME, "/api/v1/offices", log_name="proxy-app-server.log")
     folder = Path(tempfile.mkdtemp(prefix="loket-bench-proxy-"))
     cluster = Cluster(folder=folder, env=env)
     cluster.apps = [(Process("app", server.process, server.log_path), server.base_url)]
@@ -172,9 +172,9 @@ def main() -> None:
         cluster.wait_ready()
         assert cluster.nginx is not None
         share = wait_for_quiet(60)
-        log(f"other processes use {share:.0%} of the CPUs; gunicorn {args.workers} workers x {args.threads} threads")
-        groups = {"gunicorn": tree_pids(server.process.pid), "nginx": tree_pids(cluster.nginx.popen.pid)}
-        print(f"\n=== availability, straight to gunicorn ({args.seconds} s, {args.connections} connections) ===")
+        log(f"other processes use {share:.0%} of the CPUs; app server {args.workers} workers x {args.threads} threads")
+        groups = {"app server": tree_pids(server.process.pid), "nginx": tree_pids(cluster.nginx.popen.pid)}
+        print(f"\n=== availability, straight to app server ({args.seconds} s, {args.connections} connections) ===")
         run_wrk(server.base_url, codes, args.seconds, args.connections, folder, groups)
         print(
             f"\n=== availability through nginx's 1 s micro-cache ({args.seconds} s, {args.connections} connections) ==="
@@ -192,7 +192,7 @@ def main() -> None:
     finally:
         if cluster.nginx is not None:
             cluster.nginx.stop()
-        stop_gunicorn(server)
+        stop_server(server)
         shutil.rmtree(folder, ignore_errors=True)
         if not args.keep_db:
             drop_database(DB_NAME)

@@ -6,15 +6,20 @@ For each mode ("room": the waiting room on; "fcfs": LOKET_RELEASE_WAITING_ROOM=o
 PostgreSQL database `loket_bench_release` (127.0.0.1:5432):
 1. seeds one office whose next day opens LEAD seconds ahead, and people + broker accounts
    (verified, holder Person, API token) in a Django subprocess;
-2. starts gunicorn (rate limits off, as every benchmark here) and the `release_rooms` worker;
+2. starts app server (rate limits off, as every benchmark here) and the `release_rooms` worker;
 3. people: each joins once at a random moment of the minute before the release (solving the
    proof of work), then polls its ticket every 2-4 s and books 2-8 s after being admitted
    (fcfs: each books once, 1-10 s after the release, like a person reacting);
-   the broker: its accounts join in the last 2 seconds, then hammer join, waiting and booking
-   as fast as they can until each has a seat or the day is full;
+   the broker: its accounts join in the last 2 seconds (with the proof of work, from Python),
+   then from the release instant hammer join, waiting and booking as fast as the server
+   answers until each has a seat: with wrk (bench/wrk/broker.lua, one connection per wrk
+   thread), since the Python client doing it cost more than 15 % of the CPU (--hammer python
+   keeps the old way, to compare);
 4. prints the broker's share of the seats against its share of the people, the rank
-   correlation of join time and drawn order (room), p99 while hammered, 5xx, overbookings,
-   and the load generator's CPU share.
+   correlation of join time and drawn order (room), p99 while hammered (the people's requests
+   from Python, the broker's from wrk), 5xx, overbookings, and the load generator's CPU share:
+   its CPU seconds (this process, its proof-of-work solvers and wrk) against the CPU seconds
+   the whole machine spent busy during the run, and against the machine's capacity.
 Everything stays on 127.0.0.1 and is bounded in time.
 """
 
@@ -27,6 +32,9 @@ import concurrent.futures
 import json
 import os
 import random
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -45,8 +53,8 @@ from common import (
     migrate,
     percentile,
     recreate_database,
-    start_gunicorn,
-    stop_gunicorn,
+    start_app_server,
+    stop_server,
 )
 
 DB = "loket_bench_release"
@@ -54,6 +62,7 @@ SOLVERS = concurrent.futures.ProcessPoolExecutor(max_workers=2)
 OFFICE = "BRL"
 LEAD = 75.0  # seconds from the end of seeding to the release instant
 AFTER = 60.0  # seconds the run goes on after the release
+BROKER_LUA = ROOT / "bench" / "wrk" / "broker.lua"
 
 
 def seed(out_file: Path, people: int, broker: int, seats: int) -> None:
@@ -189,9 +198,17 @@ async def person(
 
 async def broker(
     stats: Stats, client: httpx.AsyncClient, base: str, day: str, key: str, opens: float, room: bool
-) -> None:
+) -> str | None:
+    """The broker's account joins at the last moment; returns its ticket (None without a room)."""
     await asyncio.sleep(max(0.0, opens - 2 - time.time()) + random.uniform(0, 1.5))
-    ticket = await join(stats, client, base, day, key) if room else None
+    return await join(stats, client, base, day, key) if room else None
+
+
+async def broker_hammer_python(
+    stats: Stats, client: httpx.AsyncClient, base: str, day: str, key: str, ticket: str | None, opens: float
+) -> None:
+    """--hammer python: join, waiting and booking in a loop from this process until a seat."""
+    await asyncio.sleep(max(0.0, opens - time.time()))
     auth = {"Authorization": f"Bearer {key}"}
     while time.time() < opens + AFTER:
         release_pass = None
@@ -202,23 +219,88 @@ async def broker(
             r = await stats.call(client, "GET", f"{base}/api/v1/waiting/{ticket}", headers=auth)
             if r is not None and r.status_code == 200:
                 release_pass = r.json().get("pass")
-        status = await book(stats, client, base, day, key, release_pass)
-        if status in (200, 201):
+        if await book(stats, client, base, day, key, release_pass) in (200, 201):
             return
-        if status == 409 and not room and time.time() > opens + 5:
-            pass  # keep hammering: a cancelled or expired seat may come back
         await asyncio.sleep(0)
 
 
-async def drive(base: str, seeded: dict, room: bool) -> Stats:
+class WrkBroker:
+    """The broker's hammering in wrk (bench/wrk/broker.lua): its answers, latency and CPU."""
+
+    def __init__(self, base: str, day: str, accounts: list[tuple[str, str | None]]) -> None:
+        if not shutil.which("wrk"):
+            raise SystemExit("wrk not found (apt-get install wrk)")
+        self.threads = min(8, len(accounts))
+        self.path = OUT / "wrk_broker.accounts"
+        for flag in OUT.glob(f"{self.path.name}.done.*"):
+            flag.unlink()
+        self.path.write_text("".join(f"{key}\t{ticket or '-'}\n" for key, ticket in accounts))
+        env = {**os.environ, "LOKET_ACCOUNTS": str(self.path), "LOKET_THREADS": str(self.threads),
+               "LOKET_OFFICE": OFFICE, "LOKET_DATE": day}  # fmt: skip
+        command = ["wrk", f"-t{self.threads}", f"-c{self.threads}", f"-d{int(AFTER)}s", "--timeout", "10s",
+                   "-s", str(BROKER_LUA), base]  # fmt: skip
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.statuses: dict[int, int] = {}
+        self.percentiles: dict[str, float] = {}  # milliseconds
+        self.cpu = 0.0
+
+    def cpu_now(self) -> float:
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def finish(self) -> None:
+        """Wait until every account has a seat or wrk's time is out; read its figures and CPU."""
+        reaped = None
+        while reaped is None:
+            pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+            if pid:
+                reaped = (status, usage)
+            elif len(list(OUT.glob(f"{self.path.name}.done.*"))) >= self.threads:
+                self.process.send_signal(signal.SIGINT)  # wrk prints its figures and exits
+                _pid, status, usage = os.wait4(self.process.pid, 0)
+                reaped = (status, usage)
+            else:
+                await asyncio.sleep(0.2)
+        status, usage = reaped
+        self.cpu = usage.ru_utime + usage.ru_stime
+        assert self.process.stdout is not None
+        output = self.process.stdout.read()
+        (OUT / "wrk_broker.log").write_text(output)
+        self.path.unlink()  # it holds bearer tokens
+        for flag in OUT.glob(f"{self.path.name}.done.*"):
+            flag.unlink()
+        answers = re.search(r"^answers (.*)$", output, re.M)
+        spread = re.search(r"^percentiles p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) max=([\d.]+)$", output, re.M)
+        if os.waitstatus_to_exitcode(status) != 0 or not answers or not spread:
+            print(output)
+            raise SystemExit("wrk (broker) failed")
+        self.statuses = {int(k): int(v) for k, v in (part.split("=") for part in answers.group(1).split())}
+        self.percentiles = {k: float(spread.group(i + 1)) for i, k in enumerate(("p50", "p90", "p99", "max"))}
+
+
+async def drive(base: str, seeded: dict, room: bool, hammer: str) -> tuple[Stats, WrkBroker | None]:
     stats = Stats()
     keys, day, opens, n_broker = seeded["keys"], seeded["date"], seeded["opens"], seeded["broker"]
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        tasks = [person(stats, client, base, day, k, opens, room) for k in keys[:-n_broker]]
-        tasks += [broker(stats, client, base, day, k, opens, room) for k in keys[-n_broker:]]
-        await asyncio.gather(*tasks)
-    return stats
+        people = [asyncio.create_task(person(stats, client, base, day, k, opens, room)) for k in keys[:-n_broker]]
+        broker_keys = keys[-n_broker:]
+        tickets = await asyncio.gather(*(broker(stats, client, base, day, k, opens, room) for k in broker_keys))
+        wrk = None
+        if hammer == "wrk":
+            await asyncio.sleep(max(0.0, opens - time.time()))
+            wrk = WrkBroker(base, day, list(zip(broker_keys, tickets, strict=True)))
+            await wrk.finish()
+        else:
+            await asyncio.gather(
+                *(
+                    broker_hammer_python(stats, client, base, day, k, t, opens)
+                    for k, t in zip(broker_keys, tickets, strict=True)
+                )
+            )
+        await asyncio.gather(*people)
+    return stats, wrk
 
 
 def solver_cpu() -> float:
@@ -257,20 +339,24 @@ def run_mode(mode: str, args: argparse.Namespace) -> dict:
                     "--broker", str(args.broker), "--seats", str(args.seats)], cwd=ROOT, env=app_env(DB),
                    check=True, timeout=300)  # fmt: skip
     seeded = json.loads(seed_file.read_text())
-    server = start_gunicorn(args.workers, args.threads, DB, f"/api/v1/offices/{OFFICE}", f"gunicorn-release-{mode}.log")
+    server = start_app_server(
+        args.workers, args.threads, DB, f"/api/v1/offices/{OFFICE}", f"app-server-release-{mode}.log"
+    )
     worker = subprocess.Popen([sys.executable, "manage.py", "release_rooms"], cwd=ROOT, env=app_env(DB),
                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     log(f"{mode}: release at {time.strftime('%H:%M:%S', time.localtime(seeded['opens']))}, driving the clients")
     try:
         before = cpu_snapshot(server.process.pid, (os.getpid(), worker.pid))
+        started = time.time()
         t0 = time.process_time() + solver_cpu()
-        stats = asyncio.run(drive(server.base_url, seeded, room))
-        client_cpu = time.process_time() - t0 + solver_cpu()
+        stats, wrk = asyncio.run(drive(server.base_url, seeded, room, args.hammer))
+        python_cpu = time.process_time() - t0 + solver_cpu()
         after = cpu_snapshot(server.process.pid, (os.getpid(), worker.pid))
+        wall = time.time() - started
     finally:
         worker.terminate()
         worker.wait(timeout=15)
-        stop_gunicorn(server)
+        stop_server(server)
     with db_connect(DB) as conn:
         rows = conn.execute(
             "SELECT u.email, b.id FROM booking_booking b JOIN accounts_user u ON u.id = b.booked_by_id "
@@ -286,6 +372,11 @@ def run_mode(mode: str, args: argparse.Namespace) -> dict:
     broker_got = sum(1 for email, _id in rows if email in broker_emails)
     hammered = [s for at, s in stats.latencies if at >= seeded["opens"]]
     elapsed_machine = after["machine"] - before["machine"]
+    wrk_cpu = wrk.cpu if wrk else 0.0
+    client_cpu = python_cpu + wrk_cpu
+    statuses = dict(stats.statuses)
+    for code, n in (wrk.statuses if wrk else {}).items():
+        statuses[code] = statuses.get(code, 0) + n
     return {
         "mode": mode,
         "seats": sum(c for _b, c in slot) or args.seats,
@@ -294,17 +385,23 @@ def run_mode(mode: str, args: argparse.Namespace) -> dict:
         "broker_share": broker_got / booked if booked else float("nan"),
         "broker_people_share": args.broker / (args.people + args.broker),
         "overbooked": sum(max(0, b - c) for b, c in slot) + max(0, booked - args.seats),
-        "5xx": sum(n for code, n in stats.statuses.items() if code >= 500),
-        "client_errors": stats.errors,
-        "statuses": stats.statuses,
-        "requests_after_release": len(hammered),
+        "5xx": sum(n for code, n in statuses.items() if code >= 500),
+        "client_errors": stats.errors + statuses.get(0, 0),
+        "statuses": statuses,
+        "hammer": args.hammer,
+        "requests_after_release": len(hammered) + (sum(wrk.statuses.values()) if wrk else 0),
         "p50_ms": percentile(hammered, 50),
         "p99_ms": percentile(hammered, 99),
+        "broker_p99_ms": wrk.percentiles["p99"] if wrk else None,
         "rank_correlation": spearman([float(e[0]) for e in entries], [float(e[1]) for e in entries]) if room else None,
         "ranked": len(entries),
         "load_generator_cpu_s": round(client_cpu, 1),
+        "load_generator_python_cpu_s": round(python_cpu, 1),
+        "load_generator_wrk_cpu_s": round(wrk_cpu, 1),
+        # Of the CPU time the whole machine spent busy during the run, and of its capacity.
         "load_generator_cpu_share": round(client_cpu / elapsed_machine, 3) if elapsed_machine else None,
-        "gunicorn_cpu_s": round(after["gunicorn"] - before["gunicorn"], 1),
+        "load_generator_machine_share": round(client_cpu / ((os.cpu_count() or 1) * wall), 3),
+        "server_cpu_s": round(after["server"] - before["server"], 1),
         "postgres_cpu_s": round(after["postgres"] - before["postgres"], 1),
     }
 
@@ -318,6 +415,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--pow", type=int, default=20000, help="LOKET_RELEASE_POW_MAX_NUMBER for the run")
     parser.add_argument("--modes", default="room,fcfs")
+    parser.add_argument("--hammer", choices=("wrk", "python"), default="wrk", help="who drives the broker's hammering")
     parser.add_argument("--seed-only", type=Path)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
@@ -333,11 +431,23 @@ def main() -> None:
         if not args.keep_db:
             drop_database(DB)
     for r in results:
+        broker_p99 = f", the broker's (wrk) p99 {r['broker_p99_ms']:.0f} ms" if r["broker_p99_ms"] is not None else ""
         print(
             f"{r['mode']:>5}: broker got {r['broker_seats']}/{r['booked']} seats ({r['broker_share']:.1%}) for "
             f"{r['broker_people_share']:.1%} of the people; overbooked {r['overbooked']}, 5xx {r['5xx']}; "
-            f"after the release {r['requests_after_release']} requests, p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms; "
-            f"rank correlation {r['rank_correlation']}; load generator CPU share {r['load_generator_cpu_share']}"
+            f"after the release {r['requests_after_release']} requests, the people's p50 {r['p50_ms']:.0f} ms, "
+            f"p99 {r['p99_ms']:.0f} ms{broker_p99}; rank correlation {r['rank_correlation']}"
+        )
+        print(
+            f"       load generator ({r['hammer']} hammering): {r['load_generator_cpu_s']} CPU s (Python "
+            f"{r['load_generator_python_cpu_s']} s, wrk {r['load_generator_wrk_cpu_s']} s) = "
+            f"{r['load_generator_cpu_share']:.1%} of the CPU time the machine spent, "
+            f"{r['load_generator_machine_share']:.1%} of its capacity"
+            + (
+                "  (over 15 %: the figures are the client's, not the server's)"
+                if (r["load_generator_cpu_share"] or 0) > 0.15
+                else ""
+            )
         )
 
 

@@ -146,7 +146,8 @@ def seed(out_file: Path, applicants: int, windows: int, seats: int) -> None:
         keys = [secrets.token_urlsafe(32) for _ in users]
         ApiToken.objects.bulk_create(
             (
-                ApiToken(user=user, key_hash=hashlib.sha256(key.encode()).hexdigest())
+                # As token_issue makes them: used now (its hourly "last used" write is done).
+                ApiToken(user=user, key_hash=hashlib.sha256(key.encode()).hexdigest(), last_used_at=now)
                 for user, key in zip(users, keys, strict=True)
             ),
             batch_size=1000,
@@ -416,10 +417,10 @@ def bill_delays(seed_data: dict, wait: float = 120.0) -> list[float]:
 
 def cpu_line(cpu: dict[str, float], wall: float, client_cpu: float) -> str:
     cores = os.cpu_count() or 1
-    others = cpu["machine"] - cpu["gunicorn"] - cpu["postgres"] - cpu["extra"] - client_cpu
+    others = cpu["machine"] - cpu["server"] - cpu["postgres"] - cpu["extra"] - client_cpu
     return (
         f"CPU during the burst ({cores} cores x {wall:.1f} s = {cores * wall:.1f} core-s): "
-        f"app server {cpu['gunicorn']:.1f} s, postgres {cpu['postgres']:.1f} s, events worker {cpu['extra']:.1f} s, "
+        f"app server {cpu['server']:.1f} s, postgres {cpu['postgres']:.1f} s, events worker {cpu['extra']:.1f} s, "
         f"load generator (wrk) {client_cpu:.1f} s = {client_cpu / (cores * wall):.1%} of the machine, "
         f"other processes {max(others, 0.0):.1f} s, idle {max(cores * wall - cpu['machine'], 0.0):.1f} s"
     )
@@ -721,7 +722,11 @@ def main() -> int:
     finally:
         if events is not None:
             events.terminate()
-            events.wait(timeout=15)
+            try:
+                events.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                events.kill()
+                events.wait()
         if server is not None:
             stop_server(server)
         if args.keep_db:

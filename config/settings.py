@@ -298,6 +298,8 @@ LOKET_OFFICE_CACHE_SECONDS = env_int("LOKET_OFFICE_CACHE_SECONDS", 10, minimum=0
 # Fair release (loket/release): the waiting room of each release.
 LOKET_RELEASE_WAITING_ROOM = env_bool("LOKET_RELEASE_WAITING_ROOM", default=True)
 LOKET_RELEASE_JOIN_MINUTES = env_int("LOKET_RELEASE_JOIN_MINUTES", 30, minimum=1)
+# The waiting page reloads itself this often without JavaScript (<meta http-equiv="refresh">).
+LOKET_RELEASE_REFRESH_SECONDS = env_int("LOKET_RELEASE_REFRESH_SECONDS", 15, minimum=2)
 LOKET_RELEASE_PASS_MINUTES = env_int("LOKET_RELEASE_PASS_MINUTES", 10, minimum=1)
 LOKET_RELEASE_ADMIT_FACTOR = env_float("LOKET_RELEASE_ADMIT_FACTOR", 1.5, minimum=1.0)
 # Joining a waiting room costs a proof of work (ALTCHA v1, SHA-256): the solver tries on
@@ -401,6 +403,8 @@ LOKET_SMS_INBOUND_SECRET_PREVIOUS = env_str("LOKET_SMS_INBOUND_SECRET_PREVIOUS")
 LOKET_WHATSAPP_INBOUND_SECRET_PREVIOUS = env_str("LOKET_WHATSAPP_INBOUND_SECRET_PREVIOUS")
 # How long a question waiting for "YA" (book, change, cancel) or a registration code stays open.
 LOKET_TEXT_CONFIRM_MINUTES = env_int("LOKET_TEXT_CONFIRM_MINUTES", 10, minimum=1)
+# The number people text (SMS/WhatsApp), shown on pages that offer the text channel; empty: not shown.
+LOKET_TEXT_NUMBER = env_str("LOKET_TEXT_NUMBER")
 
 # Dossier: uploaded documents (checked by content, see loket/dossier/uploads.py).
 LOKET_UPLOAD_MAX_BYTES = env_int("LOKET_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)

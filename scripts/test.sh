@@ -32,7 +32,11 @@ run_pytest() {
 }
 
 echo "== pytest on SQLite"
-(unset DATABASE_URL; run_pytest -m "not postgres_only")
+# In LOKET_TEST_WORKERS processes (pytest-xdist; each its own test database), except the browser
+# tests, which time pages and run after, one at a time.
+(unset DATABASE_URL; run_pytest -n "${LOKET_TEST_WORKERS:-2}" -m "not postgres_only and not browser")
+echo "== browser tests on SQLite"
+(unset DATABASE_URL; run_pytest -m "browser and not postgres_only")
 
 PG_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/loket}"
 if python - "$PG_URL" <<'PY'

@@ -19,7 +19,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from loket.offices.models import Office
 from loket.onsite.models import Counter, EventKind, Letter, Ticket, TicketEvent, TicketStatus
@@ -34,7 +34,7 @@ CALL_KINDS = [EventKind.CALLED, EventKind.RECALLED]
 AT_COUNTER = [TicketStatus.CALLED, TicketStatus.SERVING]
 # Part of every fingerprint: change it when what the state carries or says changes (a
 # new field, other announcement words), so that boards open during a deploy redraw.
-BOARD_FORMAT = 3
+BOARD_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class CounterNow:
     ticket: str | None  # None: nobody at this counter now
     status: str
     on_break: bool = False
+    going: list[str] = field(default_factory=list)  # waiting tickets transferred to this counter by name
 
 
 @dataclass(frozen=True)
@@ -106,13 +107,23 @@ def board_fingerprint(office: Office, day: dt.date, counters: list[tuple[int, in
 
 
 def board_counters(office: Office, day: dt.date, counters: list[tuple[int, int, bool]]) -> list[CounterNow]:
-    """Every active counter with the ticket called to it today, if any (one query)."""
-    at_counter = {
-        t.counter_id: t
-        for t in Ticket.objects.filter(office=office, day=day, status__in=AT_COUNTER, counter__isnull=False).only(
-            "letter", "number", "status", "counter_id"
+    """Every active counter with the ticket called to it today, if any, and the tickets sent to it
+    by name that wait for it (one query)."""
+    rows = (
+        Ticket.objects.filter(office=office, day=day)
+        .filter(
+            Q(status__in=AT_COUNTER, counter__isnull=False) | Q(status=TicketStatus.WAITING, to_counter__isnull=False)
         )
-    }
+        .order_by("queued_at", "pk")
+        .only("letter", "number", "status", "counter_id", "to_counter_id")
+    )
+    at_counter: dict[int, Ticket] = {}
+    going: dict[int, list[str]] = {}
+    for row in rows:
+        if row.status == TicketStatus.WAITING:
+            going.setdefault(row.to_counter_id or 0, []).append(row.display)
+        else:
+            at_counter[row.counter_id or 0] = row
     result = []
     for pk, number, on_break in counters:
         ticket = at_counter.get(pk)
@@ -122,6 +133,7 @@ def board_counters(office: Office, day: dt.date, counters: list[tuple[int, int, 
                 ticket=ticket.display if ticket else None,
                 status=ticket.status if ticket else "",
                 on_break=on_break,
+                going=going.get(pk, [])[:3],
             )
         )
     return result

@@ -3,7 +3,7 @@
 The kiosk runs in the waiting room on a session signed in by a check-in officer. Without a
 lock, anyone at that screen could type another address and use the officer's session (the
 check-in desk shows people's data). An officer locks the device from the kiosk page; from
-then on this session opens only that office's kiosk, the slip of the ticket it just issued,
+then on this session opens only that office's kiosk (and its walk-in button), the slip of the ticket it just issued,
 static files and the sign-out; every other address leads back to the kiosk. Only signing out
 (which ends the session) lifts the lock; signing in again needs the password and the code.
 """
@@ -59,7 +59,7 @@ def _allowed(request: HttpRequest, office: str) -> bool:
     path = request.path
     if path.startswith(settings.STATIC_URL) or path == reverse("onsite:logout"):
         return True
-    if path == reverse("onsite:kiosk", args=[office]):
+    if path in (reverse("onsite:kiosk", args=[office]), reverse("onsite:kiosk_walkin", args=[office])):
         return True
     ticket = request.session.get(TICKET_KEY)
     return ticket is not None and path == reverse("onsite:slip", args=[office, ticket])

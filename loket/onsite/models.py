@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import Person
-from loket.booking.models import Booking
+from loket.booking.models import Booking, WalkinDay
 from loket.offices.models import Office
 
 
@@ -35,6 +35,13 @@ class QueuePolicy(models.Model):
     )
     turn_near_ahead = models.PositiveSmallIntegerField(
         _("pesan 'giliran hampir tiba' saat orang di depan tinggal"), default=3
+    )
+    # Off by default: a kiosk that hands out walk-in numbers spends the day's walk-in pool
+    # without an officer seeing anyone; the office decides whether its waiting room allows it.
+    kiosk_walkin = models.BooleanField(
+        _("kios menerbitkan nomor walk-in dari kuota walk-in"),
+        default=False,
+        help_text=_("Nama dan NIK diisi kemudian oleh loket pertama."),
     )
     slip_width_mm = models.PositiveSmallIntegerField(
         _("lebar kertas slip (mm)"), choices=[(58, "58 mm"), (80, "80 mm")], default=80
@@ -152,9 +159,19 @@ class Ticket(models.Model):
     stage = models.CharField(_("tahap"), max_length=16, choices=Stage.choices, default=Stage.VERIFICATION)
     status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING)
     counter = models.ForeignKey(Counter, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets")
+    # Transferred to a named counter: only that counter calls the ticket (first in its queue)
+    # while it is open; the board shows the ticket as going there.
+    to_counter = models.ForeignKey(
+        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("menuju loket")
+    )
     calls = models.PositiveSmallIntegerField(_("jumlah panggilan"), default=0)
     late = models.BooleanField(_("terlambat"), default=False)
     walk_in = models.BooleanField(_("walk-in"), default=False)
+    # A walk-in number from the kiosk: the place it took from the day's walk-in pool. Until the
+    # first counter attaches the person (and with it the walk-in booking), booking is empty.
+    pool_day = models.ForeignKey(
+        WalkinDay, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kuota walk-in")
+    )
     appointment_at = models.DateTimeField(_("jadwal kedatangan"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("tiba"))
     # When the ticket joined the queue of its current stage. A transfer keeps the time of the
@@ -202,6 +219,11 @@ class Ticket(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_TICKET_STATUSES
 
+    @property
+    def needs_data(self) -> bool:
+        """A kiosk walk-in number whose person the first counter has not filled in yet."""
+        return self.pool_day_id is not None and self.booking_id is None
+
 
 class EventKind(models.TextChoices):
     ISSUED = "issued", _("Tiket diterbitkan")
@@ -210,6 +232,7 @@ class EventKind(models.TextChoices):
     STARTED = "started", _("Mulai dilayani")
     NO_SHOW = "no_show", _("Tidak hadir")
     TRANSFERRED = "transferred", _("Dipindahkan ke tahap berikutnya")
+    DATA_ADDED = "data_added", _("Data pemohon diisi")
     PARKED = "parked", _("Ditunda")
     RESUMED = "resumed", _("Dilanjutkan")
     FINISHED = "finished", _("Selesai")

@@ -14,7 +14,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from loket.offices.models import Office
-from loket.onsite.models import Counter, EventKind, Stage, Ticket, TicketEvent, TicketStatus
+from loket.onsite.models import OPEN_TICKET_STATUSES, Counter, EventKind, Stage, Ticket, TicketEvent, TicketStatus
 
 
 def queue_order() -> list[object]:
@@ -31,6 +31,21 @@ def waiting_tickets(office: Office, stages: list[str], day: dt.date | None = Non
     return Ticket.objects.filter(
         office=office, day=day or office.local_today(), stage__in=stages, status=TicketStatus.WAITING
     ).order_by(*queue_order())  # type: ignore[arg-type]
+
+
+def counter_queue(counter: Counter) -> QuerySet[Ticket]:
+    """The waiting tickets this counter may call, in its calling order: tickets transferred to it by
+    name come first; tickets transferred to another open counter are that counter's alone (once
+    that counter closes, anyone serving the stage may call them)."""
+    others = list(
+        Counter.objects.filter(office=counter.office, active=True).exclude(pk=counter.pk).values_list("pk", flat=True)
+    )
+    mine_first = Case(When(to_counter_id=counter.pk, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        waiting_tickets(counter.office, list(counter.stages))
+        .exclude(to_counter_id__in=others)
+        .order_by(mine_first, *queue_order())  # type: ignore[arg-type]
+    )
 
 
 def counters_serving(office: Office, stage: str) -> int:
@@ -92,7 +107,7 @@ def waiting_with_estimates(office: Office, stages: list[str]) -> list[Waiting]:
     for stage in stages:
         per_ticket = service_minutes(office, stage)
         counters = counters_serving(office, stage)
-        for ahead, ticket in enumerate(waiting_tickets(office, [stage])):
+        for ahead, ticket in enumerate(waiting_tickets(office, [stage]).select_related("to_counter")):
             result.append(Waiting(ticket=ticket, ahead=ahead, minutes=_estimate(ahead, per_ticket, counters)))
     return result
 
@@ -117,3 +132,38 @@ def ticket_estimate(ticket: Ticket) -> Waiting:
 
 def stage_label(stage: str) -> str:
     return str(Stage(stage).label)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Where a booking's open ticket stands, as its applicant may see it: no names, no other tickets."""
+
+    ticket: str
+    status: str
+    stage: str
+    ahead: int  # people before it in the queue it waits in (0 once called)
+    counter: int | None  # the counter it is called to or served at, or sent to by name
+
+    @property
+    def key(self) -> str:
+        return f"{self.ticket}|{self.status}|{self.stage}|{self.ahead}|{self.counter}"
+
+
+def booking_turn(booking_id: int) -> Turn | None:
+    """The open ticket of a booking and its place (two or three small queries); None without one."""
+    ticket = (
+        Ticket.objects.filter(booking_id=booking_id, status__in=OPEN_TICKET_STATUSES)
+        .select_related("counter", "to_counter", "office")
+        .first()
+    )
+    if ticket is None:
+        return None
+    ahead = 0
+    counter = ticket.counter.number if ticket.counter else None
+    if ticket.status == TicketStatus.WAITING:
+        target = ticket.to_counter if ticket.to_counter and ticket.to_counter.active else None
+        queue = counter_queue(target) if target else waiting_tickets(ticket.office, [ticket.stage], ticket.day)
+        ids = list(queue.values_list("pk", flat=True))
+        ahead = ids.index(ticket.pk) if ticket.pk in ids else 0
+        counter = target.number if target else None
+    return Turn(ticket=ticket.display, status=ticket.status, stage=ticket.stage, ahead=ahead, counter=counter)

@@ -2,8 +2,7 @@
 
 One reading is shared by every app server through the cache for LOKET_METRICS_CACHE_SECONDS,
 so scraping N servers every few seconds costs the database one reading, on the replica when
-there is one. Not here yet: the waiting-room size (the waiting room, issue #12, does not exist
-yet) and the worker heartbeat (added with loket/core/health.py).
+there is one.
 """
 
 import datetime as dt
@@ -26,8 +25,9 @@ from loket.core.replica import on_replica
 from loket.notify.models import Message, MessageStatus
 from loket.offices.models import Office
 from loket.onsite.models import Ticket, TicketStatus
+from loket.release.models import Entry, RoomState
 
-CACHE_KEY = "ops:db-metrics:v2"
+CACHE_KEY = "ops:db-metrics:v3"  # v3: the release rooms
 
 
 @dataclass
@@ -39,6 +39,8 @@ class Reading:
     worker_heartbeat_age: float = -1.0  # seconds since the task worker last beat; -1: never
     booking_events_pending: int = 0
     booking_events_oldest_seconds: float = 0.0  # age of the oldest booking event not yet handled
+    # office, date, "waiting" | "admitted" -> people, for every release room not closed yet
+    release_room: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
 
 def _seats_left(offices: list[Office], days: int) -> list[tuple[str, str, int]]:
@@ -88,8 +90,24 @@ def read_database() -> Reading:
         outbox_oldest_due_seconds=oldest,
         tickets_waiting=_tickets_waiting(list(Office.objects.order_by("code"))),
         worker_heartbeat_age=-1.0 if (age := worker_heartbeat_age()) is None else age,
+        release_room=_release_rooms(),
         **_booking_events(now),
     )
+
+
+def _release_rooms() -> dict[tuple[str, str, str], int]:
+    """People in each open release room: still waiting, and admitted so far (passes handed out)."""
+    rows = (
+        Entry.objects.exclude(room__state=RoomState.CLOSED)
+        .values("room__office__code", "room__date")
+        .annotate(waiting=Count("id", filter=Q(admitted_at__isnull=True)), admitted=Count("admitted_at"))
+    )
+    found: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        office, date = row["room__office__code"], row["room__date"].isoformat()
+        found[(office, date, "waiting")] = row["waiting"]
+        found[(office, date, "admitted")] = row["admitted"]
+    return found
 
 
 def _booking_events(now: dt.datetime) -> dict[str, Any]:
@@ -137,6 +155,15 @@ class DatabaseCollector(Collector):
         for office, count in sorted(reading.tickets_waiting.items()):
             waiting.add_metric([office], count)
         yield waiting
+        room = GaugeMetricFamily(
+            "loket_release_room_people",
+            "People in a release's waiting room not closed yet, per office and day: "
+            'state="waiting" (not admitted yet) and state="admitted" (given a pass so far).',
+            labels=["office", "date", "state"],
+        )
+        for (office, date, state), count in sorted(reading.release_room.items()):
+            room.add_metric([office, date, state], count)
+        yield room
         yield GaugeMetricFamily(
             "loket_worker_heartbeat_age_seconds",
             "Seconds since the task worker last beat (-1: never); /readyz says down past LOKET_WORKER_HEARTBEAT_MAX_SECONDS.",

@@ -20,8 +20,9 @@ class Room(models.Model):
     """The waiting room of one office day's release (one per office and day).
 
     `seed` is drawn at the release instant (secrets, 256 bits) and decides the order of
-    everyone who joined before it: rank = order of sha256(seed + ":" + ticket). It is kept
-    and published once the shuffle is done, so anyone can recompute the order.
+    everyone who joined before it: rank = order of sha256(seed + ":" + ref) over the entries'
+    public references. Its SHA-256 is published at once, the seed itself and the order when
+    the room closes (loket/release/draw.py), so anyone can recompute the order.
     """
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="release_rooms")
@@ -43,6 +44,15 @@ class Room(models.Model):
         return f"{self.office_id} {self.date} {self.state}"
 
 
+class JoinChannel(models.TextChoices):
+    """How an entry joined: the web page or the API (with the proof of work), or by text."""
+
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
 class Entry(models.Model):
     """One account waiting in a room: one per account and one per NIK (the account's holder).
 
@@ -54,7 +64,12 @@ class Entry(models.Model):
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="release_entries")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="release_entries")
     ticket = models.CharField(max_length=32, unique=True)
+    # The entry's public reference in the published draw ("nomor undian"): an HMAC of the ticket,
+    # so it names no person and does not give the ticket away. Shown to the entrant only.
+    ref = models.CharField(_("nomor undian"), max_length=16, default="", editable=False)
     joined_at = models.DateTimeField(default=timezone.now)
+    # A text entry is told of its admission on the channel it joined on (loket/textchannel).
+    channel = models.CharField(_("saluran"), max_length=10, choices=JoinChannel.choices, default=JoinChannel.WEB)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     rank = models.PositiveIntegerField(null=True, blank=True)
     admitted_at = models.DateTimeField(null=True, blank=True)
@@ -77,4 +92,14 @@ class Entry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.room_id} {self.ticket[:6]}…"
+        return f"{self.room_id} {self.ref}"  # never the ticket: it opens its owner's waiting page
+
+
+class ReleaseRule(Office):
+    """An office seen only as its release rule, for the admin (loket/release/admin.py): a change
+    made there goes through release_rule_set, audited like a change on the staff page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("aturan rilis")
+        verbose_name_plural = _("aturan rilis")

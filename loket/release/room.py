@@ -20,6 +20,7 @@ import hashlib
 import math
 import secrets
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -35,9 +36,11 @@ from loket.core.errors import Conflict, DomainError
 from loket.core.ratelimit import hit
 from loket.notify.events import notify
 from loket.offices.models import Office
-from loket.release.models import Entry, Room, RoomState
+from loket.release.models import Entry, JoinChannel, Room, RoomState
 from loket.release.pow import solution_check
+from loket.release.refs import entry_ref
 from loket.release.selectors import next_release
+from loket.release.signals import entry_admitted
 
 # Joining is rare for a person (once per release); a script retrying is slowed down.
 JOINS_PER_MINUTE = 10
@@ -86,13 +89,48 @@ def _room_to_join(office: Office, day: dt.date, now: dt.datetime) -> Room:
 
 
 def room_join(
-    *, user: User, office: Office, day: dt.date, proof: str | None, ip: str | None = None
+    *,
+    user: User,
+    office: Office,
+    day: dt.date,
+    proof: str | None,
+    ip: str | None = None,
+    channel: str = JoinChannel.WEB,
 ) -> tuple[Entry, bool]:
-    """Join the day's waiting room with a solved proof of work (pow.py). Joining again returns
-    the same entry, without a new proof: (entry, created). Rate limited per account, per NIK
-    and per client address."""
+    """Join the day's waiting room with a solved proof of work (pow.py), from the web or the API.
+    Joining again returns the same entry, without a new proof: (entry, created). Rate limited
+    per account, per NIK and per client address."""
     if not user.has_verified_email:
         raise DomainError("not_verified", _("Verifikasi email Anda terlebih dahulu."), status=403)
+    return _join(
+        user=user,
+        office=office,
+        day=day,
+        ip=ip,
+        channel=channel,
+        proof_check=lambda: solution_check(proof, office=office, day=day),
+    )
+
+
+def room_join_by_text(*, user: User, office: Office, day: dt.date, channel: str) -> tuple[Entry, bool]:
+    """Join by SMS or WhatsApp, from the account's verified number, without a proof of work: a
+    basic phone cannot compute one. The cost for a script is what it is on the web besides the
+    proof: a verified phone number per account (a number acts for one account), one entry per
+    account and per NIK, and the same per-account and per-NIK limits."""
+    if not user.has_verified_phone:
+        raise DomainError("not_verified", _("Nomor HP akun ini belum terverifikasi."), status=403)
+    return _join(user=user, office=office, day=day, ip=None, channel=channel, proof_check=None)
+
+
+def _join(
+    *,
+    user: User,
+    office: Office,
+    day: dt.date,
+    ip: str | None,
+    channel: str,
+    proof_check: Callable[[], None] | None,
+) -> tuple[Entry, bool]:
     holder = Person.objects.filter(account=user, relation=Relation.SELF).first()
     if holder is None:
         raise DomainError("no_holder", _("Akun ini tidak memiliki data pemohon (NIK)."))
@@ -104,31 +142,46 @@ def room_join(
     mine = Entry.objects.filter(room=room, account=user).first()
     if mine is not None:
         return mine, False
-    solution_check(proof, office=office, day=day)
+    if proof_check is not None:
+        proof_check()
+    if pause := getattr(settings, "LOKET_RELEASE_JOIN_PAUSE_FOR_TESTS", 0):
+        # Test settings only: twin requests both pass the check above before either inserts.
+        time.sleep(pause)
+    ticket = secrets.token_urlsafe(16)
     try:
         with transaction.atomic():
             return (
                 Entry.objects.create(
-                    room=room, account=user, person=holder, ticket=secrets.token_urlsafe(16), client_ip=ip
+                    room=room,
+                    account=user,
+                    person=holder,
+                    ticket=ticket,
+                    ref=entry_ref(ticket),
+                    client_ip=ip,
+                    channel=channel,
                 ),
                 True,
             )
     except IntegrityError:
         mine = Entry.objects.filter(room=room, account=user).first()
-        if mine is not None:
+        if mine is not None and not getattr(settings, "LOKET_UNSAFE_JOIN_TWIN_FOR_TESTS", False):
             return mine, False  # our own twin request joined first
         raise Conflict(
             "already_waiting", _("NIK ini sudah menunggu di ruang tunggu ini lewat akun lain."), field="nik"
         ) from None
 
 
-def shuffle_order(seed: str, tickets: list[str]) -> list[str]:
-    """The tickets in the order the seed draws: by sha256(seed:ticket). Published with the seed."""
-    return sorted(tickets, key=lambda t: hashlib.sha256(f"{seed}:{t}".encode()).hexdigest())
+def shuffle_order(seed: str, refs: list[str]) -> list[str]:
+    """The entries' public references in the order the seed draws: ascending by the hex of
+    sha256(seed + ":" + ref). Published with the seed (loket/release/draw.py)."""
+    return sorted(refs, key=lambda ref: hashlib.sha256(f"{seed}:{ref}".encode()).hexdigest())
 
 
 def room_shuffle(room: Room) -> bool:
-    """Draw the seed and rank everyone who joined before the release instant (once)."""
+    """Draw the seed and rank everyone who joined before the release instant (once).
+
+    The ranks are written in the same transaction as the seed; the published order is read
+    from them, so an audit that recomputes it from the seed checks what was recorded."""
     seed = secrets.token_hex(32)
     with transaction.atomic():
         if (
@@ -138,8 +191,8 @@ def room_shuffle(room: Room) -> bool:
             != 1
         ):
             return False
-        early = dict(Entry.objects.filter(room=room, joined_at__lt=room.opens_at).values_list("ticket", "id"))
-        ranked = [Entry(id=early[ticket], rank=rank) for rank, ticket in enumerate(shuffle_order(seed, list(early)), 1)]
+        early = dict(Entry.objects.filter(room=room, joined_at__lt=room.opens_at).values_list("ref", "id"))
+        ranked = [Entry(id=early[ref], rank=rank) for rank, ref in enumerate(shuffle_order(seed, list(early)), 1)]
         Entry.objects.bulk_update(ranked, ["rank"], batch_size=500)
     return True
 
@@ -181,10 +234,11 @@ def room_admit(room: Room, *, now: dt.datetime | None = None) -> int:
     want = math.ceil(free * settings.LOKET_RELEASE_ADMIT_FACTOR) - active
     if want <= 0:
         return 0
-    if getattr(settings, "LOKET_UNSAFE_ADMIT_FOR_TESTS", False):
-        # Test settings only (no row lock, see rooms_tick): workers that counted the open
-        # passes together pick their people at different moments, as on a busy machine.
-        time.sleep(secrets.randbelow(200) / 1000)
+    unsafe = getattr(settings, "LOKET_UNSAFE_ADMIT_FOR_TESTS", None)
+    if unsafe is not None:
+        # Test settings only (no row lock, see rooms_tick): a callable that holds this worker
+        # between counting the open passes and picking people, e.g. until another has committed.
+        unsafe()
     expires = now + dt.timedelta(minutes=settings.LOKET_RELEASE_PASS_MINUTES)
     admitted = 0
     for entry in list(waiting.select_related("account")[:want]):
@@ -197,8 +251,11 @@ def room_admit(room: Room, *, now: dt.datetime | None = None) -> int:
 
 
 def _tell_admitted(entry: Entry, room: Room, expires: dt.datetime) -> None:
-    """The admitted person is told on the channels they chose (the outbox, same transaction)."""
+    """The admitted person is told on the channels they chose (the outbox, same transaction);
+    one who joined by text first on that channel, in the words of the text conversation."""
     office = room.office
+    entry.room = room
+    entry_admitted.send(sender=Entry, entry=entry, expires=expires)
     notify(
         event="release_admitted",
         user=entry.account,

@@ -43,7 +43,8 @@ def help_text(turn: Turn, args: list[str]) -> Reply:
         _(
             "Perintah: KANTOR <kota>; JADWAL <kantor>; PESAN <kantor> <tgl> <jam> [anggota] [elektronik] "
             "[GANTI <alasan> <no. paspor lama>]; CEK; "
-            "BAYAR <kode>; UBAH <kode> <tgl> <jam>; BATAL <kode>; KELUARGA. Contoh: PESAN PLB besok 8"
+            "BAYAR <kode>; UBAH <kode> <tgl> <jam>; BATAL <kode>; KELUARGA; ANTRE <kantor> <tgl> (ruang tunggu rilis). "
+            "Contoh: PESAN PLB besok 8"
         )
     )
 

@@ -8,3 +8,6 @@ class TextChannelConfig(AppConfig):
     name = "loket.textchannel"
     label = "textchannel"
     verbose_name = _("Pemesanan lewat SMS/WhatsApp")
+
+    def ready(self) -> None:
+        from loket.textchannel import handlers  # noqa: F401 - connects the receivers

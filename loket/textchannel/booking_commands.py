@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import User
 from loket.booking.events import events_process_for
 from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
+from loket.booking.seats import day_gated
 from loket.booking.selectors import next_available_cached
 from loket.booking.services import BookingRequest, booking_cancel, booking_create, booking_reschedule
 from loket.core.errors import DomainError
@@ -20,6 +21,7 @@ from loket.core.ratelimit import hit
 from loket.offices.models import Office
 from loket.payments.models import Payment, PaymentStatus
 from loket.payments.selectors import fee_for
+from loket.release.waiting import pass_for
 from loket.textchannel.choice import passport_choice
 from loket.textchannel.format import day_label, moment_label, rupiah, segments, time_label
 from loket.textchannel.models import Pending
@@ -113,7 +115,7 @@ def _when(office: Office, day: dt.date, start: dt.time) -> str:
 
 
 def book(turn: Turn, args: list[str]) -> Reply:
-    user = _user(turn)
+    user = text_user(turn)
     if not args:
         return Reply(_("Tulis: PESAN <kantor> <tanggal> <jam>, mis. PESAN PLB besok 8."))
     office = office_named(args[0])
@@ -128,6 +130,8 @@ def book(turn: Turn, args: list[str]) -> Reply:
             % {"person": person.full_name, "code": current.code}
         )
     _window_open(office, day, start)
+    if day_gated(office, day) and not pass_for(user_id=user.pk, office_id=office.pk, day=day):
+        raise _under_release(office, day)
     fee = fee_for(choice.passport_type, on=office.local_today()).amount
     data = {"office": office.code, "date": day.isoformat(), "start": start.strftime("%H:%M"), "member": person.pk}
     ask(turn, Pending.BOOK, {**data, **choice.as_data()})
@@ -144,7 +148,7 @@ def book(turn: Turn, args: list[str]) -> Reply:
 
 
 def check(turn: Turn, args: list[str]) -> Reply:
-    bookings = active_bookings(_user(turn))
+    bookings = active_bookings(text_user(turn))
     if not bookings:
         return Reply(_("Tidak ada pemesanan aktif. Pesan: PESAN <kantor> <tanggal> <jam>."))
     return Reply("; ".join(_booking_line(b) for b in bookings[:3]))
@@ -166,7 +170,7 @@ def _booking_line(booking: Booking) -> str:
 
 
 def pay(turn: Turn, args: list[str]) -> Reply:
-    booking = active_booking(_user(turn), args)
+    booking = active_booking(text_user(turn), args)
     payment: Payment | None = getattr(booking, "payment", None)
     if payment is None or payment.status == PaymentStatus.PAID:
         return Reply(_("Pemesanan %(code)s sudah lunas; tidak ada tagihan.") % {"code": booking.code})
@@ -186,7 +190,7 @@ def _payment_text(booking: Booking, payment: Payment) -> str:
 
 
 def reschedule(turn: Turn, args: list[str]) -> Reply:
-    user = _user(turn)
+    user = text_user(turn)
     if len(args) < 3:
         return Reply(_("Tulis: UBAH <kode> <tanggal> <jam>, mis. UBAH K7P2QX9M 5/12 9."))
     booking = active_booking(user, args[:1])
@@ -202,7 +206,7 @@ def reschedule(turn: Turn, args: list[str]) -> Reply:
 
 
 def cancel(turn: Turn, args: list[str]) -> Reply:
-    booking = active_booking(_user(turn), args[:1])
+    booking = active_booking(text_user(turn), args[:1])
     ask(turn, Pending.CANCEL, {"code": booking.code})
     return Reply(
         _("Batalkan %(code)s (%(person)s, %(when)s)? Balas YA dalam %(minutes)d menit, atau TIDAK.")
@@ -216,7 +220,7 @@ def cancel(turn: Turn, args: list[str]) -> Reply:
 
 
 def yes(turn: Turn, args: list[str]) -> Reply:
-    user = _user(turn)
+    user = text_user(turn)
     question = take(turn)
     if question is None:
         return Reply(_("Tidak ada yang menunggu jawaban YA. Ketik CEK untuk pemesanan Anda."))
@@ -251,10 +255,12 @@ def _book_now(user: User, data: dict[str, str], nonce: str) -> Reply:
         old_passport_number=data["old_passport_number"] or None,
     )
     try:
-        booking, _created = booking_create(user=user, request=request, idempotency_key=f"text:{nonce}")
+        booking = _book_with_pass(user, request, idempotency_key=f"text:{nonce}")
     except DomainError as error:
         if error.code == "window_full":
             raise _full(_office_of(data["office"])) from None
+        if error.code in {"pass_required", "pass_expired", "pass_used"}:
+            raise _under_release(_office_of(data["office"]), request.date) from None
         raise
     when = _when(booking.office, booking.slot.date, booking.slot.start)
     # The bill is opened by the booking events worker; the reply carries it, so open it now.
@@ -274,6 +280,32 @@ def _book_now(user: User, data: dict[str, str], nonce: str) -> Reply:
     )
 
 
+def _book_with_pass(user: User, request: BookingRequest, *, idempotency_key: str) -> Booking:
+    """Book; on a day under release, with the pass the waiting room gave the account (as the web
+    does: the pass is looked up only when the booking asks for one)."""
+    try:
+        return booking_create(user=user, request=request, idempotency_key=idempotency_key)[0]
+    except DomainError as error:
+        release_pass = None
+        if error.code == "pass_required":
+            office = _office_of(request.office)
+            release_pass = pass_for(user_id=user.pk, office_id=office.pk, day=request.date)
+        if release_pass is None:
+            raise
+    return booking_create(user=user, request=request, idempotency_key=idempotency_key, release_pass=release_pass)[0]
+
+
+def _under_release(office: Office, day: dt.date) -> DomainError:
+    return DomainError(
+        "pass_required",
+        _(
+            "%(office)s %(day)s sedang dirilis: masuk ruang tunggu dulu dengan ANTRE %(office)s %(date)s. "
+            "Anda diberi tahu lewat pesan saat giliran tiba, lalu kirim PESAN lagi."
+        )
+        % {"office": office.code, "day": day_label(day), "date": f"{day.day}/{day.month}"},
+    )
+
+
 def _office_of(code: str) -> Office:
     return Office.objects.get(code=code)
 
@@ -284,7 +316,7 @@ def no(turn: Turn, args: list[str]) -> Reply:
     return Reply(_("Tidak ada pertanyaan yang terbuka. Ketik BANTUAN."))
 
 
-def _user(turn: Turn) -> User:
+def text_user(turn: Turn) -> User:
     if turn.user is None:
         raise Unreadable(
             _(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from loket.accounts.selectors import account_for_phone
 from loket.core.errors import DomainError
-from loket.textchannel import account_commands, booking_commands
+from loket.textchannel import account_commands, booking_commands, release_commands
 from loket.textchannel.format import day_label
 from loket.textchannel.models import Conversation
 from loket.textchannel.parsing import TEXT_MAX, Command, Unreadable, command_of
@@ -28,6 +28,7 @@ HANDLERS: dict[str, Handler] = {
     "pay": booking_commands.pay,
     "reschedule": booking_commands.reschedule,
     "cancel": booking_commands.cancel,
+    "queue": release_commands.queue,
     "yes": booking_commands.yes,
     "no": booking_commands.no,
 }

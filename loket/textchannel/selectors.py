@@ -12,6 +12,8 @@ from loket.booking.models import ACTIVE_STATUSES, Booking
 from loket.booking.selectors import DayPlan, bookings_of, day_plans
 from loket.core.errors import DomainError
 from loket.offices.models import Office
+from loket.release.models import Entry, Room, RoomState
+from loket.release.selectors import next_release
 from loket.textchannel.parsing import Unreadable
 
 OFFICES_LISTED = 5
@@ -100,3 +102,27 @@ def active_booking(user: User, words: list[str]) -> Booking:
     if not active:
         raise DomainError("none_active", _("Tidak ada pemesanan aktif. Pesan: PESAN <kantor> <tanggal> <jam>."))
     raise Unreadable(_("Tulis kode pemesanannya. Ketik CEK untuk melihat kodenya."))
+
+
+def entry_current(user: User) -> Entry | None:
+    """The account's waiting-room entry ANTRE alone asks about: in a room not closed yet (the
+    earliest day first), else the latest one."""
+    entries = Entry.objects.select_related("room", "room__office").filter(account=user)
+    open_one = entries.exclude(room__state=RoomState.CLOSED).order_by("room__date").first()
+    return open_one or entries.order_by("-joined_at").first()
+
+
+def room_to_join_by_text(office: Office, now: dt.datetime) -> dt.date:
+    """The day `ANTRE <office>` without a date means: the office's release under way (its room
+    not closed yet), else its next release whose room is open for joining."""
+    room = Room.objects.filter(office=office).exclude(state=RoomState.CLOSED).order_by("date").first()
+    if room is not None:
+        return room.date
+    upcoming = next_release(office, now_local=now.astimezone(office.zone))
+    if upcoming is not None and upcoming.state == "joining":
+        return upcoming.date
+    raise DomainError(
+        "no_release",
+        _("%(office)s tidak sedang membuka ruang tunggu. Pesan langsung: PESAN %(office)s <tanggal> <jam>.")
+        % {"office": office.code},
+    )

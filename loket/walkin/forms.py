@@ -73,3 +73,12 @@ class OutageForm(forms.Form):
         required=False,
         help_text=_("Ditampilkan kepada publik, mis. “gangguan jaringan”."),
     )
+
+
+class KioskDataForm(WalkinForm):
+    """The person behind a kiosk walk-in number, filled in at the first counter: the walk-in
+    form without the day (today, the place is already held) and without priority (the number
+    is already in the queue)."""
+
+    day = None  # type: ignore[assignment]
+    priority = None  # type: ignore[assignment]

@@ -26,7 +26,7 @@ from loket.booking.choices import booking_choice_validate
 from loket.booking.class_changes import class_place_claim, class_rules
 from loket.booking.classes import express_payment_deadline
 from loket.booking.events import events_process_for
-from loket.booking.models import Booking, BookingStatus, QuotaClass, Slot
+from loket.booking.models import Booking, BookingStatus, QuotaClass, Slot, WalkinDay
 from loket.booking.seats import claim_online_seat_of_day, claim_pool_seat, slot_row, walkin_day_for
 from loket.booking.services import ClassPlace, booking_record
 from loket.core.errors import Conflict, DomainError
@@ -157,6 +157,64 @@ def _take_seat(office: Office, day: dt.date) -> tuple[Slot, bool]:
     raise _NoSeat
 
 
+def walkin_book(
+    *,
+    officer: User,
+    office: Office,
+    person: Person,
+    request: WalkinRequest,
+    slot: Slot,
+    pool: WalkinDay,
+    from_pool: bool,
+    audit_after: dict[str, object],
+    ip: str | None,
+    action: str = "walkin.register",
+    place: ClassPlace | None = None,
+) -> Booking:
+    """The walk-in booking on a seat the caller has just claimed (in its transaction), with its
+    application and PNBP bill made at once (the officer prints the bill), and its audit entry.
+    `place`: a priority or express place of the day instead of a regular seat (an express bill is
+    payable until the office's payment cut-off)."""
+    deadline = _end_of_day(office, slot.date)
+    if place is not None and place.quota_class == QuotaClass.EXPRESS:
+        deadline = express_payment_deadline(office, slot.date)
+    booking, _event = booking_record(
+        person=person,
+        office=office,
+        slot=slot,
+        booked_by=officer,
+        service=request.service,
+        passport_type=request.passport_type,
+        status=BookingStatus.CONFIRMED,
+        replacement_reason=request.replacement_reason if request.service == "replacement" else "",
+        old_passport_number=request.old_passport_number if request.service == "replacement" else "",
+        payment_deadline=deadline,
+        pool_day=pool if from_pool else None,
+        quiet=True,
+        place=place,
+    )
+    events_process_for(booking_id=booking.pk)
+    payment = Payment.objects.filter(booking=booking).first()
+    WalkinBooking.objects.create(booking=booking, walkin_day=pool, registered_by=officer)
+    audit_record(
+        actor=officer,
+        action=action,
+        office=office,
+        target_type="booking",
+        target_id=booking.code,
+        after={
+            "person": person.masked_nik,
+            "date": slot.date.isoformat(),
+            "start": f"{slot.start:%H:%M}",
+            "seat": place.quota_class if place else "walkin_pool" if from_pool else "online_outage",
+            "billing_code": payment.billing_code if payment else "",
+            **audit_after,
+        },
+        ip=ip,
+    )
+    return booking
+
+
 def _class_rules(office: Office, request: WalkinRequest, day: dt.date) -> tuple[str, str]:
     """A class's rules before any seat, on the KTP's birth date (the person row may not exist yet)."""
     if request.quota_class == QuotaClass.REGULAR:
@@ -171,6 +229,11 @@ def _class_rules(office: Office, request: WalkinRequest, day: dt.date) -> tuple[
     )
 
 
+def _take_place(office: Office, request: WalkinRequest, day: dt.date, rules: tuple[str, str]) -> ClassPlace:
+    row = class_place_claim(office=office, quota_class=request.quota_class, day=day)
+    return ClassPlace(request.quota_class, row, *rules)
+
+
 def walkin_register(
     *, officer: User, office: Office, request: WalkinRequest, day: dt.date, ip: str | None = None
 ) -> Booking:
@@ -182,7 +245,7 @@ def walkin_register(
     """
     nik, flags, phone = _check(request)
     _check_day(office, day)
-    reason, check = _class_rules(office, request, day)
+    rules = _class_rules(office, request, day)
     active = active_booking_of(nik)
     if active is not None:
         raise _active_conflict(officer, office, active)
@@ -193,48 +256,19 @@ def walkin_register(
             if request.quota_class == QuotaClass.REGULAR:
                 slot, from_pool = _take_seat(office, day)
             else:
-                row = class_place_claim(office=office, quota_class=request.quota_class, day=day)
-                place = ClassPlace(request.quota_class, row, reason, check)
+                place = _take_place(office, request, day, rules)
                 slot, from_pool = _expected_slot(office, day), False
-            pool = walkin_day_for(office, day)
-            deadline = _end_of_day(office, day)
-            if request.quota_class == QuotaClass.EXPRESS:
-                deadline = express_payment_deadline(office, day)
-            booking, _event = booking_record(
+            booking = walkin_book(
+                officer=officer,
+                office=office,
                 person=person,
-                office=office,
+                request=request,
                 slot=slot,
-                booked_by=officer,
-                service=request.service,
-                passport_type=request.passport_type,
-                status=BookingStatus.CONFIRMED,
-                replacement_reason=request.replacement_reason if request.service == "replacement" else "",
-                old_passport_number=request.old_passport_number if request.service == "replacement" else "",
-                payment_deadline=deadline,
-                pool_day=pool if from_pool else None,
-                quiet=True,
-                place=place,
-            )
-            # The application and the bill now, in this transaction: the officer prints the bill.
-            events_process_for(booking_id=booking.pk)
-            payment = Payment.objects.filter(booking=booking).first()
-            WalkinBooking.objects.create(booking=booking, walkin_day=pool, registered_by=officer)
-            audit_record(
-                actor=officer,
-                action="walkin.register",
-                office=office,
-                target_type="booking",
-                target_id=booking.code,
-                after={
-                    "person": person.masked_nik,
-                    "new_person": created,
-                    "date": day.isoformat(),
-                    "start": f"{slot.start:%H:%M}",
-                    "seat": request.quota_class if place else "walkin_pool" if from_pool else "online_outage",
-                    "nik_flags": flags,
-                    "billing_code": payment.billing_code if payment else "",
-                },
+                pool=walkin_day_for(office, day),
+                from_pool=from_pool,
+                audit_after={"new_person": created, "nik_flags": flags},
                 ip=ip,
+                place=place,
             )
     except _NoSeat:
         nearest = walkin_next_day(office, after=day)

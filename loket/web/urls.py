@@ -13,6 +13,7 @@ from loket.web.views import (
     pwa,
     release,
     reschedule,
+    turn,
 )
 
 app_name = "web"
@@ -35,6 +36,7 @@ urlpatterns = [
     path("akun/data/", profile.my_data, name="my_data"),
     path("akun/hapus/", profile.account_delete_page, name="account_delete"),
     path("rilis/<str:office>/<str:date>/", release.room, name="release_room"),
+    path("rilis/<str:office>/<str:date>/undian/", release.draw, name="release_draw"),
     path("ruang-tunggu/<str:ticket>/", release.waiting, name="waiting"),
     path("ruang-tunggu/<str:ticket>/status.json", release.waiting_poll, name="waiting_poll"),
     path("kantor/<str:office>/", office.office_page, name="office"),
@@ -46,6 +48,7 @@ urlpatterns = [
     path("pemesanan/batal/", bookings.cancel, name="booking_cancel"),
     path("pemesanan/<str:code>/", bookings.proof, name="proof"),
     path("pemesanan/<str:code>/pdf/", bookings.proof_download, name="proof_pdf"),
+    path("pemesanan/<str:code>/antrean/", turn.proof_turn, name="proof_turn"),
     path("pemesanan/<str:code>/ubah-jadwal/", reschedule.reschedule, name="reschedule"),
     path("pemesanan/<str:code>/ubah-jadwal/<str:date>/", reschedule.reschedule_window, name="reschedule_window"),
     path("pemesanan/<str:code>/dokumen/", documents.documents, name="documents"),

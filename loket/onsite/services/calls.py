@@ -35,7 +35,7 @@ from loket.onsite.models import (
     TicketStatus,
 )
 from loket.onsite.policy import queue_policy_for
-from loket.onsite.queue import waiting_tickets
+from loket.onsite.queue import counter_queue
 from loket.onsite.services.turn import turn_called, turn_near
 
 AT_COUNTER = [TicketStatus.CALLED, TicketStatus.SERVING]
@@ -96,7 +96,7 @@ def _move(ticket: Ticket, at: Counter, expected: Sequence[str], **changes: Any) 
 
 def _claim(counter: Counter, now: Any) -> Ticket | None:
     """Take the first waiting ticket of the counter's stages for this counter, or None."""
-    queue = waiting_tickets(counter.office, list(counter.stages))
+    queue = counter_queue(counter)
     if getattr(settings, "LOKET_UNSAFE_CALL_NEXT_FOR_TESTS", False):
         # Test settings only: read, then write without a lock or a condition: the race the guard prevents.
         candidate = queue.first()
@@ -290,25 +290,72 @@ def _advance_dossier(ticket: Ticket, stage: str, by: User) -> None:
         application_advance(application=application, stage=target, by=by)
 
 
-def ticket_transfer(*, counter: Counter, by: User, ip: str | None = None, to_stage: str = "") -> Ticket:
-    """Send the ticket to another stage's queue (the next one when `to_stage` is empty), keeping its
+def _transfer_counter(counter: Counter, number: int) -> Counter:
+    target = Counter.objects.filter(office=counter.office, number=number).first()
+    if target is None:
+        raise DomainError("invalid", _("Loket tidak dikenal."), field="counter", status=400)
+    if target.pk == counter.pk:
+        raise Conflict("same_counter", _("Tiket ini sudah di loket ini."), field="counter")
+    if not target.active or not target.stages:
+        raise Conflict(
+            "counter_closed",
+            _("Loket %(n)s tidak aktif: pilih loket lain atau tahap.") % {"n": number},
+            field="counter",
+        )
+    return target
+
+
+def _stage_at(target: Counter, served: str, to_stage: str) -> str:
+    """The stage a ticket sent to `target` waits in: the one asked for, else the next stage when
+    the counter serves it, else the same stage (a colleague's counter), else its first stage."""
+    if to_stage:
+        if to_stage not in target.stages:
+            raise Conflict(
+                "stage_not_served",
+                _("Loket %(n)s tidak melayani tahap itu: pilih loket lain.") % {"n": target.number},
+                field="counter",
+            )
+        return to_stage
+    following = NEXT_STAGE.get(served)
+    for stage in (following, served):
+        if stage in target.stages:
+            return str(stage)
+    return str(target.stages[0])
+
+
+def ticket_transfer(
+    *, counter: Counter, by: User, ip: str | None = None, to_stage: str = "", to_counter: int | None = None
+) -> Ticket:
+    """Send the ticket to another stage's queue (the next one when `to_stage` is empty), or to a named
+    counter (`to_counter`, its number: only that counter calls it, first in its queue), keeping its
     first arrival time (ahead of later arrivals). Only a move to the next stage advances the
     application: sending a person back (a paper to check again) changes no dossier stage."""
     ticket = _at_counter(counter)
     served = ticket.stage
-    following = to_stage or NEXT_STAGE.get(served)
+    if to_stage and to_stage not in Stage.values:
+        raise DomainError("invalid", _("Tahap tidak dikenal."), field="stage", status=400)
+    target = _transfer_counter(counter, to_counter) if to_counter is not None else None
+    following = _stage_at(target, served, to_stage) if target else to_stage or NEXT_STAGE.get(served)
     if following is None:
         raise Conflict("last_stage", _("Ini tahap terakhir: selesaikan tiket ini."))
-    if following not in Stage.values:
-        raise DomainError("invalid", _("Tahap tidak dikenal."), field="stage", status=400)
-    if following == served:
+    if following == served and target is None:
         raise Conflict("same_stage", _("Tiket ini sudah di tahap itu."), field="stage")
     with transaction.atomic():
-        _move(ticket, counter, AT_COUNTER, status=TicketStatus.WAITING, stage=following, counter=None, calls=0)
+        _move(
+            ticket,
+            counter,
+            AT_COUNTER,
+            status=TicketStatus.WAITING,
+            stage=following,
+            counter=None,
+            calls=0,
+            to_counter=target,
+        )
         ticket.counter = counter  # for the event and the audit entry below
         if following == NEXT_STAGE.get(served):
             _advance_dossier(ticket, served, by)
-        _record(ticket, EventKind.TRANSFERRED, counter, by, ip=ip, stage=served, to=following)
+        extra = {"to_counter": target.number} if target else {}
+        _record(ticket, EventKind.TRANSFERRED, counter, by, ip=ip, stage=served, to=following, **extra)
         ticket.counter = None
     return ticket
 

@@ -132,7 +132,9 @@ def test_an_unchanged_board_answers_304_and_a_call_changes_its_etag(office_a: Of
     changed = client.get(data_url(office_a), headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
-    assert changed.json()["counters"] == [{"counter": 1, "ticket": "A023", "status": "called", "on_break": False}]
+    assert changed.json()["counters"] == [
+        {"counter": 1, "ticket": "A023", "status": "called", "on_break": False, "going": []}
+    ]
     assert changed.json()["calls"][0]["text"] == "Nomor antrean A nol dua tiga, silakan ke loket satu"
 
 

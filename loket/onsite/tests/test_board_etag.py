@@ -101,7 +101,7 @@ def test_finish_and_day_close_change_the_etag(office_a: Office, counter_officer_
 
     calls.ticket_finish(counter=desk, by=counter_officer_a)
     assert screen.poll() == 200
-    assert screen.state["counters"] == [{"counter": 1, "ticket": None, "status": "", "on_break": False}]
+    assert screen.state["counters"] == [{"counter": 1, "ticket": None, "status": "", "on_break": False, "going": []}]
     assert screen.state["waiting"]["A"] == 1
 
     clock.move_to(at_local(23, 30))
@@ -148,7 +148,9 @@ def test_an_event_committed_late_with_a_smaller_id_still_changes_the_etag(office
     Ticket.objects.filter(pk=first.pk).update(status="called", counter=desk, calls=1, called_at=NOW)
 
     assert screen.poll() == 200
-    assert screen.state["counters"] == [{"counter": 1, "ticket": first.display, "status": "called", "on_break": False}]
+    assert screen.state["counters"] == [
+        {"counter": 1, "ticket": first.display, "status": "called", "on_break": False, "going": []}
+    ]
     assert screen.state["waiting"]["A"] == 1  # the second person
     assert second.status == "waiting"
 

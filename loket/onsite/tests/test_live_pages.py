@@ -94,7 +94,7 @@ def test_a_counter_takes_a_break_from_its_page(office_a: Office, counter_officer
     assert "Loket istirahat sejak 08:10" in html and "Akhiri istirahat" in html
     assert client.post("/petugas/OFA/loket/1/call_next/").status_code == 409
     board = client.get("/papan/OFA/data.json").json()
-    assert board["counters"] == [{"counter": 1, "ticket": None, "status": "", "on_break": True}]
+    assert board["counters"] == [{"counter": 1, "ticket": None, "status": "", "on_break": True, "going": []}]
     assert client.post("/petugas/OFA/loket/1/break_end/").status_code == 302
     assert client.post("/petugas/OFA/loket/1/call_next/").status_code == 302
 
@@ -119,7 +119,7 @@ def test_the_counter_page_transfers_to_a_chosen_stage(office_a: Office, counter_
     ticket = issue(office_a)
     client = staff_client(counter_officer_a)
     client.post("/petugas/OFA/loket/1/call_next/")
-    assert 'id="transfer-stage"' in client.get(COUNTER).content.decode()
+    assert 'id="transfer-to"' in client.get(COUNTER).content.decode()
     assert client.post("/petugas/OFA/loket/1/transfer/", {"stage": "visa"}).status_code == 400
     moved = client.post("/petugas/OFA/loket/1/transfer/", {"stage": "pickup"}, REMOTE_ADDR="10.3.3.3")
     assert moved.status_code == 302

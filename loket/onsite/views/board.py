@@ -65,6 +65,7 @@ def board_page(request: HttpRequest, office: str) -> HttpResponse:
                 "noCalls": str(_("Belum ada panggilan")),
                 "noCounters": str(_("Belum ada loket aktif")),
                 "onBreak": str(_("Istirahat")),
+                "going": str(_("Menuju loket ini:")),
                 "locale": "id-ID" if language == "id" else "en-GB",
             },
         }

@@ -42,6 +42,12 @@ def _done_message(action: str, ticket: Ticket) -> str:
         "finish": _("%(t)s selesai."),
         "resume": _("Melanjutkan %(t)s."),
     }
+    if action == "transfer" and ticket.to_counter is not None:
+        return _("%(t)s dipindahkan ke loket %(n)s (%(stage)s).") % {
+            "t": ticket.display,
+            "n": ticket.to_counter.number,
+            "stage": ticket.get_stage_display(),
+        }
     return texts[action] % {"t": ticket.display, "stage": ticket.get_stage_display()}
 
 
@@ -77,6 +83,10 @@ def counter_context(request: HttpRequest, office: Office, counter: Counter) -> d
         "parked": Ticket.objects.filter(counter=counter, status=TicketStatus.PARKED).order_by("queued_at"),
         "is_supervisor": StaffRoleKind.SUPERVISOR in roles_at(user, office),
         "stages": Stage.choices,
+        # Where a ticket can be sent by name: the office's other open counters.
+        "transfer_counters": [
+            c for c in Counter.objects.filter(office=office, active=True).exclude(pk=counter.pk) if c.stages
+        ],
         "live_etag": live_fingerprint(office, counter.number),
     }
 
@@ -91,12 +101,25 @@ def counter(request: HttpRequest, office: Office, number: int) -> HttpResponse:
     return _page(request, office, place)
 
 
+def _transfer_target(form: dict[str, str]) -> tuple[str, int | None]:
+    """The transfer form's choice: "stage:<stage>" or "counter:<number>" (or the older stage field alone)."""
+    choice = form.get("to") or f"stage:{form.get('stage', '')}"
+    kind, _sep, value = choice.partition(":")
+    if kind == "stage" and value:
+        return value, None
+    number = id_param(value) if kind == "counter" else None
+    if number is None:
+        raise DomainError("invalid", _("Pilih tahap atau loket tujuan."), field="to", status=400)
+    return "", number
+
+
 def _act(user: User, counter: Counter, action: str, form: dict[str, str], ip: str | None) -> str:
     if action == "call_next":
         ticket = calls.counter_call_next(counter=counter, by=user, ip=ip)
         return _("Memanggil %(t)s.") % {"t": ticket.display} if ticket else _("Tidak ada yang menunggu.")
-    if action == "transfer" and form.get("stage"):
-        ticket = calls.ticket_transfer(counter=counter, by=user, ip=ip, to_stage=form["stage"])
+    if action == "transfer" and (form.get("stage") or form.get("to")):
+        to_stage, to_counter = _transfer_target(form)
+        ticket = calls.ticket_transfer(counter=counter, by=user, ip=ip, to_stage=to_stage, to_counter=to_counter)
         return _done_message(action, ticket)
     if action in SIMPLE:
         return _done_message(action, SIMPLE[action](counter=counter, by=user, ip=ip))
@@ -133,7 +156,7 @@ def counter_action(request: HttpRequest, office: Office, number: int, action: st
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     place = get_object_or_404(Counter, office=office, number=number)
-    form = {key: request.POST.get(key, "")[:40] for key in ("ticket", "active", "stage")}
+    form = {key: request.POST.get(key, "")[:40] for key in ("ticket", "active", "stage", "to")}
     form["stages"] = ",".join(request.POST.getlist("stages")[:5])
     try:
         messages.success(request, _act(staff_user(request), place, action, form, client_ip(request)))

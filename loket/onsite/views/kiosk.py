@@ -13,6 +13,7 @@ from loket.onsite.access import officer_view
 from loket.onsite.kiosk_lock import kiosk_lock, kiosk_locked_office, kiosk_may_show, kiosk_remember
 from loket.onsite.lookup import booking_at_office, checkin_case
 from loket.onsite.models import Ticket
+from loket.onsite.policy import queue_policy_for
 from loket.onsite.queue import ticket_estimate
 from loket.onsite.services.checkin import kiosk_issue
 from loket.onsite.views.desk import client_ip, error_status, id_param, staff_user
@@ -24,7 +25,13 @@ KIOSK_SECONDS = 20  # how long a ticket stays on screen before the kiosk is read
 @officer_view(StaffRoleKind.CHECKIN, StaffRoleKind.SUPERVISOR, action="kiosk.open")
 def kiosk(request: HttpRequest, office: Office) -> HttpResponse:
     locked = kiosk_locked_office(request) == office.code
-    context: dict[str, object] = {"office": office, "seconds": KIOSK_SECONDS, "locked": locked}
+    context: dict[str, object] = {
+        "office": office,
+        "seconds": KIOSK_SECONDS,
+        "locked": locked,
+        # The walk-in button (loket/walkin/kiosk.py), when the office allows it.
+        "walkin": queue_policy_for(office).kiosk_walkin,
+    }
     if request.method == "POST" and request.POST.get("action") == "lock" and not locked:
         kiosk_lock(request, office=office, by=staff_user(request))
         return redirect("onsite:kiosk", office.code)

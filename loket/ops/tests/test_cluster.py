@@ -23,7 +23,7 @@ from django.db import connection
 
 from conftest import PASSWORD
 from loket.accounts.models import User
-from loket.booking.models import Booking
+from loket.booking.models import Booking, BookingEvent
 from loket.booking.tests.conftest import make_office
 from loket.booking.tests.test_concurrency import all_at_once, applicants, assert_counts_exact, booker, day_ahead
 from loket.notify.models import Message, MessageStatus
@@ -112,6 +112,17 @@ def _forget_keys() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_redis(cluster: Cluster) -> None:
     _forget_keys()
+
+
+@pytest.fixture(autouse=True)
+def _events_drained(cluster: Cluster, transactional_db: None) -> Iterator[None]:
+    """After each test, before the database is emptied: the cluster's events worker still reacts
+    to the test's bookings in its own transactions, and emptying the tables under it can deadlock
+    (TRUNCATE locks table after table). Wait until it has nothing left (bounded)."""
+    yield
+    deadline = time.monotonic() + 30
+    while BookingEvent.objects.filter(processed_at__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 def test_a_rush_through_the_proxy_books_exactly_the_seats_there_are(cluster: Cluster) -> None:

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 from prometheus_client import REGISTRY
@@ -14,6 +15,10 @@ from loket.booking.tests.conftest import make_office, open_day_ahead
 from loket.notify.models import Message, MessageStatus
 from loket.offices.models import Office
 from loket.onsite.services.tickets import ticket_issue
+from loket.onsite.tests.conftest import office_a  # noqa: F401 - a fixture
+from loket.release.models import Room
+from loket.release.room import rooms_tick
+from loket.release.tests.conftest import NOW, RELEASE_DAY, join, make_people
 
 TOKEN = "metrics-token-for-tests-0123456789"
 
@@ -160,3 +165,28 @@ def test_the_database_reading_tells_the_worker_heartbeat_and_the_booking_events_
     assert "\nloket_booking_events_pending 1.0" in text
     assert 85 < float(text.split("\nloket_booking_events_lag_seconds ")[1].split()[0]) < 120
     assert float(text.split("\nloket_worker_heartbeat_age_seconds ")[1].split()[0]) < 5
+
+
+def test_the_database_reading_tells_the_size_of_each_open_release_room(
+    client: Client,
+    office_a: Office,  # noqa: F811 - the fixture imported above
+    settings: Any,
+) -> None:
+    settings.LOKET_RELEASE_POW_MAX_NUMBER = 50  # a real proof, solved in microseconds
+    office_a.release_time, office_a.horizon_days = dt.time(8), 14
+    office_a.save()
+    people = make_people(11)  # 6 seats x 1.5: 9 admitted at the release instant, 2 wait
+    with time_machine.travel(NOW, tick=False):
+        for person in people:
+            join(person, office_a, RELEASE_DAY)
+        series = f'loket_release_room_people{{date="{RELEASE_DAY}",office="OFA",state='
+        text = scrape(client)
+        assert f'{series}"waiting"}} 11.0' in text
+        assert f'{series}"admitted"}} 0.0' in text
+    with time_machine.travel(NOW + dt.timedelta(minutes=30), tick=False):
+        rooms_tick()
+        text = scrape(client)
+        assert f'{series}"waiting"}} 2.0' in text
+        assert f'{series}"admitted"}} 9.0' in text
+        Room.objects.update(state="closed")  # a closed room is no longer a series
+        assert "loket_release_room_people{" not in scrape(client)

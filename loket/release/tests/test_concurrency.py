@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import time_machine
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from loket.accounts.models import ApiToken, Person, Relation, User
@@ -114,14 +114,17 @@ def test_control_without_the_unique_pass_one_pass_books_several(live_server: Any
     assert Booking.objects.count() > 1
 
 
-def admission_race(code: str) -> tuple[Office, int]:
+def admission_race(code: str, *, settings: Any = None, unsafe: Callable[[], None] | None = None) -> tuple[Office, int]:
     """30 people ranked and the first 8 admitted (4 + 1 seats x 1.5); their passes expire
-    unused; then six workers run the next round at once."""
+    unused; then six workers run the next round at once (without the room lock, pausing in
+    `unsafe` after counting the open passes, when given)."""
     office, day = released_office(code, capacity=4)
     applicants(30)
     join_all(office, day, list(User.objects.filter(email__startswith="race")))
     assert rooms_tick() == 8
     Entry.objects.filter(admitted_at__isnull=False).update(pass_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    if unsafe is not None:
+        settings.LOKET_UNSAFE_ADMIT_FOR_TESTS = unsafe
     barrier = threading.Barrier(6)
 
     def worker() -> int:
@@ -144,8 +147,18 @@ def test_six_workers_at_once_admit_exactly_what_the_seats_allow() -> None:
 
 
 def test_control_without_the_room_lock_workers_admit_too_many(settings: Any) -> None:
-    settings.LOKET_UNSAFE_ADMIT_FOR_TESTS = True
-    office, _done = admission_race("ADMX")
+    counted, first, committed = threading.Barrier(6), threading.Lock(), threading.Event()
+
+    def pause() -> None:
+        """All six have counted the open passes; the first goes on, the others pick their
+        people once it has committed."""
+        counted.wait(timeout=20)
+        if first.acquire(blocking=False):
+            transaction.on_commit(committed.set)
+        else:
+            committed.wait(timeout=20)
+
+    office, _done = admission_race("ADMX", settings=settings, unsafe=pause)
     assert Entry.objects.filter(room__office=office, admitted_at__isnull=False).count() > 16
 
 

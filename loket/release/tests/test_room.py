@@ -59,9 +59,9 @@ def test_the_draw_is_random_recorded_and_late_joiners_wait_behind(ruled: Office)
         room = Room.objects.get()
         late, _created = join(people[7], ruled, RELEASE_DAY)
     assert room.state == RoomState.ADMITTING and len(room.seed) == 64
-    early = list(Entry.objects.filter(rank__isnull=False).order_by("rank").values_list("ticket", flat=True))
+    early = list(Entry.objects.filter(rank__isnull=False).order_by("rank").values_list("ref", flat=True))
     assert len(early) == 7
-    # Anyone can recompute the order from the published seed and the tickets.
+    # Anyone can recompute the order from the published seed and the public references.
     assert early == shuffle_order(room.seed, early)
     assert late.rank is None
     assert Entry.objects.filter(admitted_at__isnull=False).count() == 7  # 6 seats x 1.5 = 9 passes at most

@@ -18,7 +18,10 @@ from loket.booking.models import Booking
 from loket.booking.tests.conftest import make_office, open_day_ahead
 from loket.booking.tests.test_concurrency import all_at_once, assert_counts_exact
 from loket.notify.models import Message
-from loket.textchannel.models import InboundMessage
+from loket.offices.models import Office
+from loket.release.models import Entry
+from loket.release.room import room_open
+from loket.textchannel.models import Conversation, InboundMessage
 from loket.textchannel.tests.conftest import SMS_SECRET, inbound_body, signed_headers
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -111,3 +114,43 @@ def test_control_without_the_conditional_claim_every_yes_runs_the_booking(live_s
     assert len(booked) > 1, "without the guard, several answers should take the same question"
     # The booking service's own guards (idempotency key, one active booking per person) still hold.
     assert Booking.objects.count() == 1
+
+
+def queue_office(code: str) -> dt.date:
+    """An office whose next day opens in ten minutes: its waiting room is open now."""
+    office = make_office(code, capacity=5)
+    now = dt.datetime.now(office.zone)
+    office.release_time = (now + dt.timedelta(minutes=10)).time().replace(second=0, microsecond=0)
+    office.horizon_days = 10
+    office.save()
+    if office.release_time < now.time():
+        pytest.skip("the release time would fall after midnight")
+    return now.date() + dt.timedelta(days=10)
+
+
+def queue_race(live_server: Any, code: str) -> list[str]:
+    """Two ANTRE of one number at once, each held between its "not joined yet?" check and its
+    insert (LOKET_RELEASE_JOIN_PAUSE_FOR_TESTS) so that both pass the check."""
+    day = queue_office(code)
+    text_account()
+    # Nothing else both would wait on: the conversation and the room exist already.
+    Conversation.objects.create(phone=NUMBER, language="id")
+    room_open(office=Office.objects.get(code=code), day=day)
+    text = f"ANTRE {code} {day.day}/{day.month}"
+    return reply_texts(all_at_once([sender(live_server.url, text) for _ in range(2)]))
+
+
+def test_one_number_sending_antre_twice_at_once_gets_one_entry(live_server: Any, settings: Any) -> None:
+    settings.LOKET_RELEASE_JOIN_PAUSE_FOR_TESTS = 0.5
+    replies = queue_race(live_server, "QTWO")
+    entry = Entry.objects.get()
+    assert all(f"nomor undian {entry.ref}" in r for r in replies), replies
+
+
+def test_control_without_taking_back_the_twins_entry_one_antre_is_refused(live_server: Any, settings: Any) -> None:
+    settings.LOKET_RELEASE_JOIN_PAUSE_FOR_TESTS = 0.5
+    settings.LOKET_UNSAFE_JOIN_TWIN_FOR_TESTS = True
+    replies = queue_race(live_server, "QCTL")
+    # Both really raced to the insert: the loser, not given back the twin's entry, is refused.
+    assert sum("sudah menunggu di ruang tunggu ini" in r for r in replies) == 1, replies
+    assert Entry.objects.count() == 1  # the unique (room, account) index holds either way

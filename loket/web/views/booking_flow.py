@@ -26,6 +26,7 @@ from loket.core.forms import add_domain_error
 from loket.core.replica import on_replica
 from loket.core.requestid import note_error_code
 from loket.offices.models import Office
+from loket.release.draw import draws_recent
 from loket.release.selectors import next_release
 from loket.release.waiting import pass_for
 from loket.web.calendar import booking_calendar
@@ -127,7 +128,7 @@ def dates(request: HttpRequest, office: str) -> HttpResponse:
     if today.reason_code == "suspended":  # outage mode: one clear message instead of a month of "closed"
         return render(request, "web/book_date.html", {"office": place, "suspended": today.reason})
     calendar = on_replica(lambda: booking_calendar(place, href=lambda day: _window_url(place, day)))
-    context = {"office": place, "cal": calendar, "next_release": next_release(place)}
+    context = {"office": place, "cal": calendar, "next_release": next_release(place), "draws": draws_recent(place)}
     return render(request, "web/book_date.html", context)
 
 

@@ -18,6 +18,7 @@ from loket.core.idempotency import form_once
 from loket.web.proof import Proof, proof_of
 from loket.web.proof_pdf import proof_pdf
 from loket.web.views.profile import _user
+from loket.web.views.turn import POLL_MS, turn_etag, turn_of
 
 
 @login_required
@@ -65,7 +66,10 @@ def proof(request: HttpRequest, code: str) -> HttpResponse:
         "application": facts.application,
         "timeline": facts.timeline(),
         "identity_check": facts.identity_check(),
+        "turn_poll_ms": POLL_MS,
     }
+    context["turn"] = turn = turn_of(booking.pk, booking.status)
+    context["turn_etag"] = turn_etag(turn)
     return render(request, "web/proof.html", context)
 
 

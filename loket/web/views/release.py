@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from loket.audit.services import request_ip
 from loket.core.errors import DomainError
 from loket.release.answer import poll_answer
+from loket.release.draw import PROCEDURE, draw_of
 from loket.release.models import Entry
 from loket.release.room import join_window, room_join
 from loket.release.waiting import waiting_status
@@ -50,8 +52,21 @@ def room(request: HttpRequest, office: str, date: str) -> HttpResponse:
         "join_from": join_from,
         "opens_at": opens_at,
         "challenge": reverse("api-v1:release_challenge", kwargs={"code": place.code, "date": day.isoformat()}),
+        "text_number": settings.LOKET_TEXT_NUMBER,
     }
     return render(request, "web/release_room.html", context)
+
+
+@require_GET
+def draw(request: HttpRequest, office: str, date: str) -> HttpResponse:
+    """The published draw of one office release (public): commitment, then seed and order."""
+    place, day = office_or_404(office), _day(date)
+    found = draw_of(place, day)
+    if found is None:
+        raise Http404
+    api_url = reverse("api-v1:release_draw", kwargs={"code": place.code, "date": day.isoformat()})
+    context = {"office": place, "draw": found, "procedure": PROCEDURE, "api_url": api_url}
+    return render(request, "web/release_draw.html", context)
 
 
 TICKET = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -70,7 +85,13 @@ def _own_entry(request: HttpRequest, ticket: str) -> Entry:
 @require_GET
 def waiting(request: HttpRequest, ticket: str) -> HttpResponse:
     entry = _own_entry(request, ticket)
-    context = {"entry": entry, "office": entry.room.office, "room": entry.room, "status": waiting_status(entry)}
+    context = {
+        "entry": entry,
+        "office": entry.room.office,
+        "room": entry.room,
+        "status": waiting_status(entry),
+        "refresh_s": settings.LOKET_RELEASE_REFRESH_SECONDS,
+    }
     return render(request, "web/release_waiting.html", context)
 
 

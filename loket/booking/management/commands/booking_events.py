@@ -16,6 +16,8 @@ from django.db import close_old_connections
 
 from loket.booking.events import events_process
 
+BATCH = 20
+
 
 class Command(BaseCommand):
     help = "React to booking events: open applications and bills, send messages."
@@ -39,7 +41,9 @@ class Command(BaseCommand):
         while not stopping:
             close_old_connections()
             try:
-                done = events_process()
+                # Small batches: a stop request waits at most for one batch (a busy machine runs
+                # this worker at a lower priority, where 200 events could take a while).
+                done = events_process(limit=BATCH)
             except Exception:  # the database went away: wait and try again, never die
                 done = 0
                 time.sleep(1)

@@ -49,6 +49,10 @@
       item.dataset.counter = row.counter;
       item.append(el("span", "counter-label", labels.counter + " " + row.counter), " ",
                   el("span", "counter-ticket", row.ticket || (row.on_break ? labels.onBreak : "—")));
+      // Tickets transferred to this counter by name, on their way.
+      if (row.going && row.going.length) {
+        item.append(" ", el("span", "counter-going", labels.going + " " + row.going.join(" ")));
+      }
       list.append(item);
     });
   }

@@ -1,5 +1,6 @@
-// Live parts of the staff pages (counter, check-in desk, dashboard): an element with
-// data-live-url is polled every two seconds with If-None-Match; a 304 (the usual answer)
+// Live parts of the staff pages (counter, check-in desk, dashboard) and of the applicant's
+// proof page ("your turn is near"): an element with data-live-url is polled every two seconds
+// (or every data-live-every milliseconds) with If-None-Match; a 304 (the usual answer)
 // changes nothing, a 200 replaces the element's content with the new HTML. Without this
 // script the pages work the same, updated by reloading.
 (function () {
@@ -58,7 +59,7 @@
         .catch(function () { /* offline for a moment: the next poll tries again */ })
         .then(function () { busy = false; });
     }
-    timer = window.setInterval(poll, EVERY);
+    timer = window.setInterval(poll, parseInt(region.getAttribute("data-live-every"), 10) || EVERY);
     document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });
   }
 

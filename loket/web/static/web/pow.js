@@ -2,7 +2,11 @@
 // a cheap phone): fetch the challenge, find the number, put the solution in the form, send it.
 (function () {
   const form = document.getElementById("join-form");
+  // Without SubtleCrypto (or without JavaScript) the form stays hidden and #pow-needed says why.
   if (!form || !window.crypto || !crypto.subtle) return;
+  form.hidden = false;
+  const needed = document.getElementById("pow-needed");
+  if (needed) needed.hidden = true;
   const state = document.getElementById("pow-state");
   const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
   async function solve(c) {
