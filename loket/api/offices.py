@@ -10,10 +10,13 @@ from ninja import Path, Query, Router, Schema
 from pydantic import Field, StringConstraints
 
 from loket.api.schemas import IsoDate, Short
+from loket.booking.classes import class_places_between
 from loket.booking.selectors import availability_answer
+from loket.core.errors import DomainError
 from loket.core.replica import on_replica
 from loket.offices.models import ArrivalWindow, Office
 from loket.offices.selectors import office_by_code
+from loket.payments.selectors import express_fee_for
 from loket.release.selectors import releases_upcoming
 
 router = Router(tags=["offices"])
@@ -135,6 +138,61 @@ def office_availability(request: HttpRequest, code: Path[OfficeCode], query: Que
     response["Cache-Control"] = f"public, max-age={settings.LOKET_AVAILABILITY_CACHE_SECONDS}"
     patch_vary_headers(response, ["Accept-Language"])
     return response
+
+
+class ClassPlacesOut(Schema):
+    quota_class: str = Field(description='"priority" or "express".')
+    capacity: int
+    remaining: int
+
+
+class ClassDayOut(Schema):
+    date: dt.date
+    classes: list[ClassPlacesOut] = Field(description="Empty: the office offers no class place that day.")
+
+
+class ClassAvailabilityOut(Schema):
+    office: str
+    timezone: str
+    express_arrival_cutoff: str = Field(
+        description="Express applicants register at the office before this (office time)."
+    )
+    express_payment_cutoff: str = Field(description="and pay before this (office time).")
+    express_fee: int | None = Field(description="The express PNBP in rupiah today, on top of the passport fee.")
+    days: list[ClassDayOut]
+
+
+@router.get("/{code}/classes", response=ClassAvailabilityOut)
+def office_classes(request: HttpRequest, code: Path[OfficeCode], query: Query[AvailabilityQuery]) -> Any:
+    """Priority and same-day express places per day: the office's daily quota of each class and
+    what is left. They are taken at the office on the day (express before the arrival cut-off),
+    not booked online."""
+    office = office_by_code(code)
+    if office is None:
+        raise Http404
+    start = query.start or office.local_today()
+    plans = on_replica(lambda: class_places_between(office, start, query.days))
+    try:
+        fee_amount: int | None = express_fee_for(on=office.local_today()).amount
+    except DomainError:
+        fee_amount = None
+    return ClassAvailabilityOut(
+        office=office.code,
+        timezone=office.timezone,
+        express_arrival_cutoff=f"{office.express_arrival_cutoff:%H:%M}",
+        express_payment_cutoff=f"{office.express_payment_cutoff:%H:%M}",
+        express_fee=fee_amount,
+        days=[
+            ClassDayOut(
+                date=day,
+                classes=[
+                    ClassPlacesOut(quota_class=p.quota_class, capacity=p.capacity, remaining=p.remaining)
+                    for p in places
+                ],
+            )
+            for day, places in plans.items()
+        ],
+    )
 
 
 class ReleaseOut(Schema):

@@ -6,3 +6,6 @@ class BookingConfig(AppConfig):
     name = "loket.booking"
     label = "booking"
     verbose_name = _("Pemesanan")
+
+    def ready(self) -> None:
+        from loket.booking import imports  # noqa: F401 - connects the class quotas to import_offices

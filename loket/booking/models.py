@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from loket.accounts.models import Person
-from loket.offices.models import Office
+from loket.offices.models import Office, Weekday
 
 
 class Slot(models.Model):
@@ -80,6 +80,39 @@ class ReplacementReason(models.TextChoices):
     DATA_CHANGED = "data_changed", _("Perubahan data")
 
 
+class QuotaClass(models.TextChoices):
+    """The class of a place: a regular seat (a window's or the walk-in pool's), or one of the
+    day's priority or same-day express places (ClassQuota), each with its own daily quota."""
+
+    REGULAR = "regular", _("Reguler")
+    PRIORITY = "priority", _("Prioritas")
+    EXPRESS = "express", _("Percepatan (selesai di hari yang sama)")
+
+
+# The classes that have their own daily quota (ClassQuota / ClassDay).
+PLACE_CLASSES = [QuotaClass.PRIORITY, QuotaClass.EXPRESS]
+
+
+class PriorityReason(models.TextChoices):
+    """Why a person may take a priority place; the same values as the queue's priority flag."""
+
+    ELDERLY = "elderly", _("Lansia (60 tahun ke atas)")
+    SMALL_CHILD = "small_child", _("Anak di bawah 5 tahun")
+    DISABLED = "disabled", _("Penyandang disabilitas (dinyatakan, diperiksa di loket)")
+    PREGNANT = "pregnant", _("Ibu hamil (dinyatakan, diperiksa di loket)")
+
+
+# Declared by the person and checked by the counter officer; the others follow from the birth date.
+DECLARED_REASONS = [PriorityReason.DISABLED, PriorityReason.PREGNANT]
+
+
+class DeclarationCheck(models.TextChoices):
+    NOT_NEEDED = "", _("Tidak perlu diperiksa")
+    PENDING = "pending", _("Belum diperiksa di loket")
+    CONFIRMED = "confirmed", _("Benar")
+    WRONG = "wrong", _("Tidak benar")
+
+
 class Booking(models.Model):
     code = models.CharField(_("kode pemesanan"), max_length=8, unique=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bookings")
@@ -90,6 +123,15 @@ class Booking(models.Model):
     # then only says when the person is expected); freeing the seat returns it to the pool.
     pool_day = models.ForeignKey(
         "WalkinDay", on_delete=models.PROTECT, null=True, blank=True, related_name="pool_bookings"
+    )
+    # The class of the place and, for priority and express, the day's class counter it came from.
+    quota_class = models.CharField(
+        _("kelas kuota"), max_length=10, choices=QuotaClass.choices, default=QuotaClass.REGULAR
+    )
+    class_day = models.ForeignKey("ClassDay", on_delete=models.PROTECT, null=True, blank=True, related_name="bookings")
+    priority_reason = models.CharField(_("alasan prioritas"), max_length=12, choices=PriorityReason.choices, blank=True)
+    declaration_check = models.CharField(
+        _("pemeriksaan pernyataan"), max_length=10, choices=DeclarationCheck.choices, blank=True
     )
     service = models.CharField(_("layanan"), max_length=12, choices=Service.choices)
     passport_type = models.CharField(_("jenis paspor"), max_length=12, choices=PassportType.choices)
@@ -170,6 +212,62 @@ class WalkinDay(models.Model):
         return self.capacity - self.used
 
 
+class ClassQuota(models.Model):
+    """How many places of one class (priority or express) an office offers on one weekday.
+
+    No row: the office does not offer the class that day. Set by `import_offices` and in
+    the admin (audited); a day's ClassDay is cut from it the first time the day is used.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="class_quotas", verbose_name=_("kantor"))
+    quota_class = models.CharField(_("kelas kuota"), max_length=10, choices=QuotaClass.choices)
+    weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
+    capacity = models.PositiveIntegerField(_("kuota"))
+
+    class Meta:
+        ordering = ["office", "quota_class", "weekday"]
+        verbose_name = _("kuota kelas")
+        verbose_name_plural = _("kuota kelas")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "quota_class", "weekday"], name="class_quota_unique"),
+            models.CheckConstraint(condition=Q(quota_class__in=PLACE_CLASSES), name="class_quota_known_class"),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="class_quota_weekday_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.quota_class} {self.weekday} {self.capacity}"
+
+
+class ClassDay(models.Model):
+    """The places of one class at one office on one local day, and how many are taken.
+
+    `used` only changes by conditional UPDATEs in seats.py (`used < capacity`, like a seat),
+    and the CHECK constraint stands behind them.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="class_days")
+    quota_class = models.CharField(_("kelas kuota"), max_length=10, choices=QuotaClass.choices)
+    date = models.DateField(_("tanggal"))
+    capacity = models.PositiveIntegerField(_("kuota"))
+    used = models.IntegerField(_("terpakai"), default=0)
+
+    class Meta:
+        verbose_name = _("kuota kelas harian")
+        verbose_name_plural = _("kuota kelas harian")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "quota_class", "date"], name="class_day_unique"),
+            models.CheckConstraint(condition=Q(used__gte=0), name="class_day_used_not_negative"),
+            models.CheckConstraint(condition=Q(used__lte=F("capacity")), name="class_day_never_overused"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.quota_class} {self.date} {self.used}/{self.capacity}"
+
+    @property
+    def remaining(self) -> int:
+        return self.capacity - self.used
+
+
 class ReleaseGate(models.Model):
     """A day under release: while `ended_at` is empty its seats are booked only with a pass
     from the day's waiting room (loket/release admits people and ends the gate).
@@ -199,6 +297,7 @@ class EventKind(models.TextChoices):
     EXPIRED = "expired", _("Batal otomatis (tidak dibayar)")
     CONFIRMED = "confirmed", _("Terkonfirmasi")
     PAID_NEEDS_REBOOKING = "paid_needs_rebooking", _("Sudah dibayar, perlu jadwal ulang")
+    CLASS_CHANGED = "class_changed", _("Kelas kuota diubah")
 
 
 class BookingEvent(models.Model):

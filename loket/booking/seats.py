@@ -15,7 +15,16 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loket.booking.models import Booking, BookingStatus, ReleaseGate, Slot, WalkinDay
+from loket.booking.models import (
+    Booking,
+    BookingStatus,
+    ClassDay,
+    ClassQuota,
+    QuotaClass,
+    ReleaseGate,
+    Slot,
+    WalkinDay,
+)
 from loket.booking.selectors import day_check, day_check_static
 from loket.booking.share import walkin_percent, walkin_split
 from loket.core.errors import DomainError
@@ -157,7 +166,31 @@ def slot_row(office: Office, day: dt.date, window: ArrivalWindow) -> Slot:
     return slot
 
 
-def _claim_one(rows: QuerySet[Slot] | QuerySet[WalkinDay], counter: str) -> bool:
+def class_day_for(office: Office, quota_class: str, day: dt.date) -> ClassDay | None:
+    """The day's counter of a class (priority, express), cut from the weekday's ClassQuota the
+    first time the day is used; None when the office does not offer the class that day."""
+    row = ClassDay.objects.filter(office=office, quota_class=quota_class, date=day).first()
+    if row is not None:
+        return row
+    quota = ClassQuota.objects.filter(office=office, quota_class=quota_class, weekday=day.weekday()).first()
+    if quota is None:
+        return None
+    row, _created = ClassDay.objects.get_or_create(
+        office=office, quota_class=quota_class, date=day, defaults={"capacity": quota.capacity}
+    )
+    return row
+
+
+def claim_class_place(row: ClassDay) -> bool:
+    """Take one place of a class on its day inside the caller's transaction. False when none is left."""
+    return _claim_one(ClassDay.objects.filter(pk=row.pk), "used")
+
+
+def free_class_place(class_day_id: int) -> None:
+    ClassDay.objects.filter(pk=class_day_id, used__gt=0).update(used=F("used") - 1)
+
+
+def _claim_one(rows: QuerySet[Slot] | QuerySet[WalkinDay] | QuerySet[ClassDay], counter: str) -> bool:
     """Add one to `counter` of the one row in `rows` while it stays below its capacity."""
     if getattr(settings, "LOKET_UNSAFE_SEAT_CLAIM_FOR_TESTS", False):
         # Test settings only: the read-then-write race the guard exists to prevent.
@@ -207,12 +240,19 @@ def claim_online_seat_of_day(office: Office, day: dt.date) -> Slot | None:
 
 
 def free_held_seat(booking_id: int, slot_id: int, *, moving: bool = False) -> None:
-    """Free the seat a booking holds: a walk-in pool seat when it came from the pool, else its slot's.
+    """Free the seat a booking holds: a class place (priority, express) or a walk-in pool seat
+    when it came from there, else its slot's.
 
     `moving`: the booking has just claimed a seat of a new slot (reschedule), so from now on
     it holds that slot seat, not a pool seat.
     """
-    pool_id = Booking.objects.filter(pk=booking_id).values_list("pool_day_id", flat=True).first()
+    held = Booking.objects.filter(pk=booking_id).values_list("pool_day_id", "class_day_id").first()
+    pool_id, class_day_id = held if held else (None, None)
+    if class_day_id is not None:
+        if moving:
+            Booking.objects.filter(pk=booking_id).update(class_day=None, quota_class=QuotaClass.REGULAR)
+        free_class_place(class_day_id)
+        return
     if pool_id is None:
         free_seat(slot_id)
         return

@@ -28,6 +28,7 @@ from loket.booking.models import (
     Booking,
     BookingEvent,
     BookingStatus,
+    ClassDay,
     EventKind,
     Slot,
     WalkinDay,
@@ -47,6 +48,16 @@ from loket.core.errors import Conflict, DomainError, NotFound
 from loket.offices.calendar import closure_reason
 from loket.offices.models import Office
 from loket.offices.selectors import office_by_code
+
+
+@dataclass(frozen=True)
+class ClassPlace:
+    """A place of a class taken for a booking (see class_changes.class_place_claim)."""
+
+    quota_class: str
+    class_day: ClassDay
+    priority_reason: str = ""
+    declaration_check: str = ""
 
 
 @dataclass(frozen=True)
@@ -326,11 +337,21 @@ def booking_record(
     pool_day: WalkinDay | None = None,
     quiet: bool = False,
     release_pass: str | None = None,
+    place: ClassPlace | None = None,
 ) -> tuple[Booking, BookingEvent]:
     """Insert a booking whose seat the caller claims in the same transaction, and its
     `booked` event: two INSERTs. Online bookings and walk-ins (loket/walkin) both come
     through here. The application, the PNBP bill (payable until `payment_deadline`, else the
-    usual deadline) and the messages (none when `quiet`) follow from the event."""
+    usual deadline) and the messages (none when `quiet`) follow from the event. `place`: a
+    priority or express place of the day (loket/booking/classes.py) instead of a regular seat."""
+    classed = {}
+    if place is not None:
+        classed = {
+            "quota_class": place.quota_class,
+            "class_day": place.class_day,
+            "priority_reason": place.priority_reason,
+            "declaration_check": place.declaration_check,
+        }
     booking = Booking.objects.create(
         code=new_code(),
         person=person,
@@ -345,6 +366,7 @@ def booking_record(
         idempotency_key=idempotency_key or None,
         request_hash=request_hash,
         release_pass=release_pass,
+        **classed,
     )
     data: dict[str, Any] = {"replacement_reason": replacement_reason, "old_passport_number": old_passport_number}
     if payment_deadline is not None:

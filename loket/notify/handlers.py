@@ -48,8 +48,8 @@ def moved_to(booking: Booking, data: dict[str, Any]) -> Any:
 @receiver(booking_event)
 def booking_event_tell(sender: type[BookingEvent], *, event: BookingEvent, **kwargs: Any) -> None:
     booking = event.booking
-    if event.data.get("quiet"):
-        return
+    if event.data.get("quiet") or event.kind == EventKind.CLASS_CHANGED:
+        return  # a class is changed at the counter, with the person in front of the officer
     if event.kind == EventKind.CANCELLED and event.data.get("fee_settled") and settings.LOKET_PAYMENT_REQUIRED:
         return  # payments tells: the fee paid becomes a credit, and its message says where it stands
     context = booking_message_context(booking)

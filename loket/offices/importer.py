@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from django.db import transaction
+from django.dispatch import Signal
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -62,6 +63,22 @@ class WindowSpec(BaseModel):
         return self
 
 
+class ClassQuotaSpec(BaseModel):
+    """The daily places of a class (priority, express) on the given weekdays."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    quota_class: Literal["priority", "express"] = Field(alias="class")
+    days: list[Day] = Field(min_length=1)
+    capacity: StrictInt = Field(ge=0, le=10_000)
+
+
+# Sent inside the import's transaction for every office written, with `office` and `spec`;
+# the quota engine (loket/booking) writes the class quotas. A receiver returns True when it
+# changed something. Kept as a signal: offices sits below the quota engine.
+office_imported = Signal()
+
+
 class OfficeSpec(BaseModel):
     # Whitespace around text is a typo, not data; and a name of three spaces must not pass min_length.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -77,6 +94,31 @@ class OfficeSpec(BaseModel):
     address: Text = Field(default="", max_length=255)
     online_booking: StrictBool = True
     release_time: LocalTime = dt.time(0, 0)
+    # Optional (files from before the classes existed stay valid): absent leaves the office's
+    # class quotas and cut-offs as they are; a list, even empty, replaces its class quotas.
+    class_quotas: list[ClassQuotaSpec] | None = None
+    express_arrival_cutoff: LocalTime | None = None
+    express_payment_cutoff: LocalTime | None = None
+
+    @field_validator("class_quotas")
+    @classmethod
+    def _one_quota_per_class_and_day(cls, quotas: list[ClassQuotaSpec] | None) -> list[ClassQuotaSpec] | None:
+        seen: set[tuple[str, str]] = set()
+        for quota in quotas or []:
+            for day in quota.days:
+                if (quota.quota_class, day) in seen:
+                    raise ValueError(f"two {quota.quota_class} quotas on {day}")
+                seen.add((quota.quota_class, day))
+        return quotas
+
+    @model_validator(mode="after")
+    def _pay_after_arrival(self) -> "OfficeSpec":
+        arrival, payment = self.express_arrival_cutoff, self.express_payment_cutoff
+        if (arrival is None) != (payment is None):
+            raise ValueError("give express_arrival_cutoff and express_payment_cutoff together")
+        if arrival is not None and payment is not None and payment < arrival:
+            raise ValueError("express_payment_cutoff must not be before express_arrival_cutoff")
+        return self
 
     @field_validator("windows")
     @classmethod
@@ -124,7 +166,7 @@ def parse_offices(data: Any) -> list[OfficeSpec]:
 
 
 def _office_fields(spec: OfficeSpec) -> dict[str, Any]:
-    return {
+    fields = {
         "name": spec.name,
         "timezone": spec.timezone,
         "horizon_days": spec.horizon_days,
@@ -135,6 +177,10 @@ def _office_fields(spec: OfficeSpec) -> dict[str, Any]:
         "online_booking": spec.online_booking,
         "release_time": spec.release_time,
     }
+    for name in ("express_arrival_cutoff", "express_payment_cutoff"):
+        if getattr(spec, name) is not None:
+            fields[name] = getattr(spec, name)
+    return fields
 
 
 def _sync_windows(office: Office, spec: OfficeSpec) -> bool:
@@ -168,6 +214,7 @@ def offices_import(*, data: Any) -> ImportReport:
         if office is None:
             office = Office.objects.create(code=spec.code, **fields)
             _sync_windows(office, spec)
+            office_imported.send(sender=Office, office=office, spec=spec)
             report.created.append(spec.code)
             continue
         changed = False
@@ -177,7 +224,9 @@ def offices_import(*, data: Any) -> ImportReport:
                 changed = True
         if changed:
             office.save()
-        if _sync_windows(office, spec) or changed:
+        changed = _sync_windows(office, spec) or changed
+        answers = office_imported.send(sender=Office, office=office, spec=spec)
+        if changed or any(answer for _receiver, answer in answers):
             report.updated.append(spec.code)
         else:
             report.unchanged.append(spec.code)

@@ -44,6 +44,11 @@ class Office(models.Model):
     # The share of each day's quota kept off the online site for people booked at the office
     # (loket/booking/share.py splits it); 0 keeps every seat online.
     walkin_share_percent = models.PositiveSmallIntegerField(_("bagian kuota untuk walk-in (%)"), default=0)
+    # Same-day express service (layanan percepatan): the applicant registers at the office
+    # before the arrival cut-off and pays before the payment cut-off, both office time. The
+    # express places of a day are the quota engine's (loket/booking ClassQuota).
+    express_arrival_cutoff = models.TimeField(_("batas kedatangan layanan percepatan"), default=dt.time(10, 0))
+    express_payment_cutoff = models.TimeField(_("batas pembayaran layanan percepatan"), default=dt.time(12, 0))
 
     class Meta:
         ordering = ["name"]
@@ -55,6 +60,10 @@ class Office(models.Model):
             ),
             models.CheckConstraint(condition=Q(horizon_days__gte=1), name="office_horizon_positive"),
             models.CheckConstraint(condition=Q(walkin_share_percent__lte=100), name="office_walkin_share_percent"),
+            models.CheckConstraint(
+                condition=Q(express_payment_cutoff__gte=F("express_arrival_cutoff")),
+                name="office_express_pay_after_arrival",
+            ),
         ]
 
     def __str__(self) -> str:

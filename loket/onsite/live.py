@@ -20,7 +20,7 @@ from loket.offices.models import Office
 from loket.onsite.models import Counter, LateDecision, LateDecisionStatus, TicketEvent
 
 # Change it when what a live part shows changes, so that pages open during a deploy redraw.
-LIVE_FORMAT = 1
+LIVE_FORMAT = 2
 POLL_MS = 2000
 
 

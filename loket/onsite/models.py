@@ -107,6 +107,7 @@ class Letter(models.TextChoices):
     REPLACEMENT = "B", _("B — penggantian paspor")
     PICKUP = "C", _("C — pengambilan paspor")
     PRIORITY = "P", _("P — prioritas")
+    EXPRESS = "E", _("E — percepatan (paspor selesai hari ini)")
 
 
 class Priority(models.TextChoices):

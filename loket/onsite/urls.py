@@ -3,7 +3,7 @@ walk-in and report pages, in one namespace ("onsite")."""
 
 from django.urls import path, register_converter
 
-from loket.onsite.views import audit, checkin, counter, home, kiosk, staff_documents, staff_login
+from loket.onsite.views import audit, checkin, classes, counter, home, kiosk, staff_documents, staff_login
 
 
 class ShortIntConverter:
@@ -33,6 +33,7 @@ urlpatterns = [
     path("<str:office>/checkin/live/", checkin.checkin_live, name="checkin_live"),
     path("<str:office>/checkin/keputusan/<shortint:decision>/", checkin.decide, name="checkin_decide"),
     path("<str:office>/tiket/<shortint:ticket>/slip/", checkin.slip, name="slip"),
+    path("<str:office>/tiket/<shortint:ticket>/kelas/", classes.ticket_class, name="ticket_class"),
     path("<str:office>/loket/", counter.counters, name="counters"),
     path("<str:office>/loket/<shortint:number>/", counter.counter, name="counter"),
     path("<str:office>/loket/<shortint:number>/live/", counter.counter_live, name="counter_live"),

@@ -32,8 +32,8 @@ PAUSE_BEFORE_COUNTER = 0.45  # the comma: "… nol dua tiga, | silakan menuju lo
 PAUSE_BEFORE_REPEAT = 1.2
 TIMES_SAID = 2
 
-# Queue letters are read by their Indonesian names: A "a", B "be", C "ce", P "pe".
-LETTER_WORDS = {"A": "a", "B": "be", "C": "ce", "P": "pe"}
+# Queue letters are read by their Indonesian names: A "a", B "be", C "ce", P "pe", E "e".
+LETTER_WORDS = {"A": "a", "B": "be", "C": "ce", "P": "pe", "E": "e"}
 DIGIT_WORDS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
 MAX_COUNTER = 99
 

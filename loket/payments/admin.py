@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from lokal import format_rupiah
 
-from loket.payments.models import FeeCredit, FeeRate, Payment, PaymentEvent
+from loket.payments.models import FeeCredit, FeeRate, Payment, PaymentEvent, PaymentItem
 from loket.payments.selectors import payments_needing_rebooking
 
 
@@ -12,9 +12,9 @@ from loket.payments.selectors import payments_needing_rebooking
 class FeeRateAdmin(admin.ModelAdmin):
     """New regulation, new row: a bill keeps the amount it was opened with."""
 
-    list_display = ["passport_type", "amount_rupiah", "effective_from", "legal_basis"]
-    list_filter = ["passport_type"]
-    ordering = ["passport_type", "-effective_from"]
+    list_display = ["item", "passport_type", "amount_rupiah", "effective_from", "legal_basis"]
+    list_filter = ["item", "passport_type"]
+    ordering = ["item", "passport_type", "-effective_from"]
 
     @admin.display(description=_("tarif"), ordering="amount")
     def amount_rupiah(self, rate: FeeRate) -> str:
@@ -51,13 +51,23 @@ class PaymentEventInline(admin.TabularInline):
         return False
 
 
+class PaymentItemInline(admin.TabularInline):
+    model = PaymentItem
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("item", "amount")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
     list_display = ["billing_code", "booking", "amount_rupiah", "status", "deadline", "paid_at"]
     list_filter = [NeedsRebookingFilter, "status"]
     search_fields = ["billing_code", "booking__code"]
     readonly_fields = [f.name for f in Payment._meta.fields]
-    inlines = [PaymentEventInline]
+    inlines = [PaymentItemInline, PaymentEventInline]
 
     @admin.display(description=_("jumlah"), ordering="amount")
     def amount_rupiah(self, payment: Payment) -> str:

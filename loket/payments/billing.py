@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from loket.booking.models import Booking
 from loket.core import datefmt
-from loket.payments.models import Payment
-from loket.payments.selectors import fee_for
+from loket.payments.models import Payment, PaymentItem, PaymentStatus
+from loket.payments.selectors import bill_items
 
 BILLING_CODE_LENGTH = 15  # the length of a SIMPONI billing code
 
@@ -33,16 +33,45 @@ def payment_open(*, booking: Booking, deadline: dt.datetime | None = None) -> Pa
     """
     now = timezone.now()
     office = booking.office
-    rate = fee_for(booking.passport_type, on=office.local_today())
+    items = bill_items(booking, on=office.local_today())
     remind = deadline is None
     if deadline is None:
         # A seat held unpaid past the window's start would be a seat nobody can use.
         deadline = min(now + dt.timedelta(minutes=settings.LOKET_PAYMENT_DEADLINE_MINUTES), booking.slot.starts_at)
     lead = dt.timedelta(minutes=settings.LOKET_PAYMENT_REMINDER_MINUTES)
     remind_at = deadline - lead if remind and lead and deadline - lead > now else None
-    return Payment.objects.create(
-        booking=booking, billing_code=new_billing_code(), amount=rate.amount, deadline=deadline, remind_at=remind_at
+    payment = Payment.objects.create(
+        booking=booking,
+        billing_code=new_billing_code(),
+        amount=sum(amount for _item, amount in items),
+        deadline=deadline,
+        remind_at=remind_at,
     )
+    PaymentItem.objects.bulk_create([PaymentItem(payment=payment, item=item, amount=amount) for item, amount in items])
+    return payment
+
+
+def payment_class_change(*, payment: Payment, deadline: dt.datetime | None = None) -> bool:
+    """The booking's class changed (at the counter): an unpaid bill gets the new lines and
+    amount and, when the amount changed, a new billing code (a code stands for one amount at
+    the bank; the old one is void). A paid bill is not touched (the counter refuses such a
+    change beforehand, see payment_class_change_refusal). True when the bill changed."""
+    if payment.status == PaymentStatus.PAID:
+        return False
+    booking = payment.booking
+    items = bill_items(booking, on=booking.office.local_today())
+    amount = sum(value for _item, value in items)
+    fields: dict[str, Any] = {}
+    if amount != payment.amount:
+        fields = {"amount": amount, "billing_code": new_billing_code(), "status": PaymentStatus.PENDING}
+    if deadline is not None and deadline < payment.deadline:
+        fields["deadline"] = deadline
+    PaymentItem.objects.filter(payment=payment).delete()
+    PaymentItem.objects.bulk_create([PaymentItem(payment=payment, item=item, amount=value) for item, value in items])
+    if not fields:
+        return False
+    Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.PAID).update(**fields)
+    return True
 
 
 def payment_context(payment: Payment) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from loket.booking.models import BookingEvent, EventKind
 from loket.booking.selectors import booking_message_context
 from loket.booking.services import booking_confirm_paid
 from loket.notify.events import notify
-from loket.payments.billing import payment_context, payment_open
+from loket.payments.billing import payment_class_change, payment_context, payment_open
 from loket.payments.credits import credit_grant, credit_tell, credit_use
 from loket.payments.models import FeeCredit, Payment
 
@@ -53,3 +53,15 @@ def booking_event_credit(sender: type[BookingEvent], *, event: BookingEvent, **k
         credit = credit_grant(booking=booking)
         if credit is not None:
             credit_tell(booking=booking, credit=credit, message="fee_credit", suffix="credit")
+
+
+@receiver(booking_event)
+def booking_event_bill_class(sender: type[BookingEvent], *, event: BookingEvent, **kwargs: Any) -> None:
+    """A class change at the counter changes the bill's lines (the express fee in or out)."""
+    if event.kind != EventKind.CLASS_CHANGED:
+        return
+    payment = Payment.objects.filter(booking=event.booking).select_related("booking__office").first()
+    if payment is None:
+        return
+    deadline = event.data.get("payment_deadline")
+    payment_class_change(payment=payment, deadline=dt.datetime.fromisoformat(deadline) if deadline else None)

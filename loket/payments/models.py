@@ -11,14 +11,29 @@ from django.utils.translation import gettext_lazy as _
 from loket.booking.models import Booking, PassportType, Service
 
 
+class FeeItem(models.TextChoices):
+    """A line of the fee table and of a bill."""
+
+    PASSPORT = "passport", _("PNBP paspor")
+    EXPRESS = "express", _("PNBP layanan percepatan (selesai di hari yang sama)")
+
+
 class FeeRate(models.Model):
-    """The fee for one passport type from `effective_from` (office-local day) until the next rate.
+    """The fee of one item from `effective_from` (office-local day) until the next rate: the
+    passport fee per passport type, and the express service's fee (no passport type).
 
     Rates are never edited in place once in force: a new regulation is a new row, so
     every past booking keeps the amount it was billed (stored on its Payment anyway).
     """
 
-    passport_type = models.CharField(_("jenis paspor"), max_length=12, choices=PassportType.choices)
+    item = models.CharField(_("pos tarif"), max_length=10, choices=FeeItem.choices, default=FeeItem.PASSPORT)
+    passport_type = models.CharField(
+        _("jenis paspor"),
+        max_length=12,
+        choices=PassportType.choices,
+        blank=True,
+        help_text=_("Hanya untuk PNBP paspor; kosong untuk layanan percepatan."),
+    )
     amount = models.PositiveBigIntegerField(_("tarif (rupiah)"))
     effective_from = models.DateField(_("berlaku mulai"))
     legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
@@ -28,12 +43,19 @@ class FeeRate(models.Model):
         verbose_name_plural = _("tarif PNBP")
         ordering = ["passport_type", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["passport_type", "effective_from"], name="feerate_one_per_type_and_day"),
+            models.UniqueConstraint(
+                fields=["item", "passport_type", "effective_from"], name="feerate_one_per_item_and_day"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="feerate_amount_positive"),
+            models.CheckConstraint(
+                condition=(Q(item=FeeItem.PASSPORT) & ~Q(passport_type=""))
+                | (Q(item=FeeItem.EXPRESS) & Q(passport_type="")),
+                name="feerate_passport_type_for_passport_only",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.passport_type} {self.amount} @ {self.effective_from}"
+        return f"{self.item} {self.passport_type} {self.amount} @ {self.effective_from}"
 
 
 class PaymentStatus(models.TextChoices):
@@ -73,6 +95,24 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.billing_code} {self.amount} {self.status}"
+
+
+class PaymentItem(models.Model):
+    """One line of a bill (the passport fee; the express fee for an express place). The
+    bill's `amount` is their sum; a bill opened before items existed has none (one line)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="items")
+    item = models.CharField(_("pos tarif"), max_length=10, choices=FeeItem.choices)
+    amount = models.PositiveBigIntegerField(_("jumlah (rupiah)"))
+
+    class Meta:
+        verbose_name = _("rincian tagihan")
+        verbose_name_plural = _("rincian tagihan")
+        ordering = ["payment", "pk"]
+        constraints = [models.UniqueConstraint(fields=["payment", "item"], name="payment_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.amount}"
 
 
 class PaymentEventSource(models.TextChoices):

@@ -1,20 +1,23 @@
 """Reads for payments: the fee in force, and the bills the worker or staff must look at."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from loket.booking.models import BookingStatus
+from loket.booking.models import Booking, BookingStatus, QuotaClass
 from loket.core.errors import DomainError
-from loket.payments.models import FeeRate, Payment, PaymentStatus
+from loket.payments.models import FeeItem, FeeRate, Payment, PaymentStatus
 
 UNPAID = [PaymentStatus.PENDING, PaymentStatus.FAILED]
 
 
 def fee_for(passport_type: str, *, on: dt.date) -> FeeRate:
     """The rate in force on `on`: the one with the latest `effective_from` not after it."""
-    rate = FeeRate.objects.filter(passport_type=passport_type, effective_from__lte=on).order_by("-effective_from")
+    rate = FeeRate.objects.filter(item=FeeItem.PASSPORT, passport_type=passport_type, effective_from__lte=on).order_by(
+        "-effective_from"
+    )
     found = rate.first()
     if found is None:
         # A configuration gap, not the applicant's mistake: refuse rather than bill Rp0.
@@ -22,6 +25,53 @@ def fee_for(passport_type: str, *, on: dt.date) -> FeeRate:
             "fee_unknown", _("Tarif PNBP untuk jenis paspor ini belum ditetapkan."), field="passport_type", status=503
         )
     return found
+
+
+def express_fee_for(*, on: dt.date) -> FeeRate:
+    """The express service's PNBP in force on `on`."""
+    found = FeeRate.objects.filter(item=FeeItem.EXPRESS, effective_from__lte=on).order_by("-effective_from").first()
+    if found is None:
+        raise DomainError(
+            "fee_unknown", _("Tarif PNBP layanan percepatan belum ditetapkan."), field="quota_class", status=503
+        )
+    return found
+
+
+def bill_items(booking: Booking, *, on: dt.date) -> list[tuple[str, int]]:
+    """The lines of the booking's bill at the fees in force on `on`: the passport, and the
+    express service for an express place."""
+    items = [(FeeItem.PASSPORT.value, fee_for(booking.passport_type, on=on).amount)]
+    if booking.quota_class == QuotaClass.EXPRESS:
+        items.append((FeeItem.EXPRESS.value, express_fee_for(on=on).amount))
+    return items
+
+
+def class_change_refusal(booking: Booking, quota_class: str) -> str | None:
+    """Why the bill stops a class change now, else None: a paid bill cannot gain or lose the
+    express fee at the counter (the bank has the old amount)."""
+    payment = Payment.objects.filter(booking=booking).first()
+    if payment is None or payment.status != PaymentStatus.PAID:
+        return None
+    if (booking.quota_class == QuotaClass.EXPRESS) == (quota_class == QuotaClass.EXPRESS):
+        return None
+    return _(
+        "Tagihan PNBP pemesanan ini sudah lunas dengan jumlah lama, jadi layanan percepatan tidak dapat "
+        "ditambahkan atau dihapus di loket. Layani pemohon di kelasnya sekarang, atau minta supervisor."
+    )
+
+
+@dataclass(frozen=True)
+class BillLine:
+    label: str
+    amount: int
+
+
+def payment_lines(payment: Payment) -> list[BillLine]:
+    """What a bill is for, line by line (a bill opened before lines existed is one passport line)."""
+    rows = list(payment.items.all())
+    if not rows:
+        return [BillLine(str(FeeItem.PASSPORT.label), payment.amount)]
+    return [BillLine(str(FeeItem(row.item).label), row.amount) for row in rows]
 
 
 def payment_by_code(billing_code: str) -> Payment | None:

@@ -5,7 +5,10 @@ and their events); nothing is stored twice. A day is the office's local day. The
 carry no personal data: counts, shares and minutes.
 
 - quota: the seats of the day's arrival windows (0 when the office is closed), as set now;
-- booked: bookings for that day that hold or held a seat (not cancelled, not expired), walk-ins included;
+- booked: regular bookings for that day that hold or held a seat (not cancelled, not expired),
+  walk-ins included;
+- per class (priority, express): the day's places of the class (its ClassDay once used, else the
+  weekday's ClassQuota; 0 when closed) and the bookings on them that hold or held a place;
 - arrived: bookings checked in or completed; no-show: booked people who never came (or did
   not answer their calls); the show-up rate is arrived / (arrived + no-show), so a day still
   in progress is not counted against anyone;
@@ -21,7 +24,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Q, Sum
 
-from loket.booking.models import Booking, BookingStatus
+from loket.booking.classes import class_places_between
+from loket.booking.models import PLACE_CLASSES, Booking, BookingStatus, QuotaClass
 from loket.offices.calendar import closures_between
 from loket.offices.models import ArrivalWindow, Office
 from loket.onsite.models import EventKind, Ticket, TicketEvent, TicketStatus
@@ -52,6 +56,23 @@ def rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+COUNTS = (
+    "quota",
+    "booked",
+    "walk_ins",
+    "cancelled",
+    "expired",
+    "arrived",
+    "no_shows",
+    "tickets",
+    "served",
+    "priority_quota",
+    "priority",
+    "express_quota",
+    "express",
+)
+
+
 @dataclass
 class Figures:
     """The counts of one day, one weekday or one office, and the times behind its medians."""
@@ -65,11 +86,15 @@ class Figures:
     no_shows: int = 0
     tickets: int = 0
     served: int = 0
+    priority_quota: int = 0
+    priority: int = 0
+    express_quota: int = 0
+    express: int = 0
     waits: list[float] = field(default_factory=list, repr=False)
     visits: list[float] = field(default_factory=list, repr=False)
 
     def add(self, other: "Figures") -> None:
-        for name in ("quota", "booked", "walk_ins", "cancelled", "expired", "arrived", "no_shows", "tickets", "served"):
+        for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.waits.extend(other.waits)
         self.visits.extend(other.visits)
@@ -127,17 +152,23 @@ def office_report(office: Office, start: dt.date, end: dt.date) -> Report:
     for day, row in days.items():
         row.closed = closed.get(day, "")
         row.quota = 0 if row.closed else capacity[day.weekday()]
+    for day, places in class_places_between(office, start, len(days)).items():
+        for place in places:
+            setattr(days[day], f"{place.quota_class}_quota", place.capacity)
 
     bookings = (
         Booking.objects.filter(office=office, slot__date__range=(start, end))
-        .values_list("slot__date", "status")
+        .values_list("slot__date", "status", "quota_class")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for day, status, n in bookings:
+    for day, status, quota_class, n in bookings:
         row = days[day]
         if status in SEAT_HOLDING:
-            row.booked += n
+            if quota_class in PLACE_CLASSES:
+                setattr(row, quota_class, getattr(row, quota_class) + n)
+            else:
+                row.booked += n
         if status in ARRIVED:
             row.arrived += n
         elif status == BookingStatus.NO_SHOW:
@@ -148,7 +179,7 @@ def office_report(office: Office, start: dt.date, end: dt.date) -> Report:
             row.expired += n
     walk_ins = (
         WalkinBooking.objects.filter(booking__office=office, booking__slot__date__range=(start, end))
-        .filter(booking__status__in=SEAT_HOLDING)
+        .filter(booking__status__in=SEAT_HOLDING, booking__quota_class=QuotaClass.REGULAR)
         .values_list("booking__slot__date")
         .annotate(n=Count("pk"))
         .order_by()
@@ -214,11 +245,17 @@ def national_report(start: dt.date, end: dt.date) -> list[OfficeLine]:
     for office in offices:  # one query per office: this page is read now and then, by one administrator
         closed = closures_between(office, start, end)
         lines[office.pk].quota = sum(capacity.get((office.pk, day.weekday()), 0) for day in span if day not in closed)
+        for places in class_places_between(office, start, len(span)).values():
+            for place in places:
+                name = f"{place.quota_class}_quota"
+                setattr(lines[office.pk], name, getattr(lines[office.pk], name) + place.capacity)
     counts = (
         Booking.objects.filter(slot__date__range=(start, end))
         .values_list("office_id")
         .annotate(
-            booked=Count("pk", filter=Q(status__in=SEAT_HOLDING)),
+            booked=Count("pk", filter=Q(status__in=SEAT_HOLDING, quota_class=QuotaClass.REGULAR)),
+            priority=Count("pk", filter=Q(status__in=SEAT_HOLDING, quota_class=QuotaClass.PRIORITY)),
+            express=Count("pk", filter=Q(status__in=SEAT_HOLDING, quota_class=QuotaClass.EXPRESS)),
             arrived=Count("pk", filter=Q(status__in=ARRIVED)),
             no_shows=Count("pk", filter=Q(status=BookingStatus.NO_SHOW)),
             cancelled=Count("pk", filter=Q(status=BookingStatus.CANCELLED)),
@@ -226,8 +263,9 @@ def national_report(start: dt.date, end: dt.date) -> list[OfficeLine]:
         )
         .order_by()
     )
-    for office_id, booked, arrived, no_shows, cancelled, expired in counts:
+    for office_id, booked, priority, express, arrived, no_shows, cancelled, expired in counts:
         line = lines[office_id]
+        line.priority, line.express = priority, express
         line.booked, line.arrived, line.no_shows, line.cancelled, line.expired = (
             booked,
             arrived,
@@ -236,7 +274,11 @@ def national_report(start: dt.date, end: dt.date) -> list[OfficeLine]:
             expired,
         )
     for office_id, n in (
-        WalkinBooking.objects.filter(booking__slot__date__range=(start, end), booking__status__in=SEAT_HOLDING)
+        WalkinBooking.objects.filter(
+            booking__slot__date__range=(start, end),
+            booking__status__in=SEAT_HOLDING,
+            booking__quota_class=QuotaClass.REGULAR,
+        )
         .values_list("booking__office_id")
         .annotate(n=Count("pk"))
         .order_by()

@@ -78,7 +78,15 @@ COLUMNS = [
     ("wait_p90", _("Tunggu p90 (menit)")),
     ("visit_median", _("Kunjungan median (menit)")),
 ]
-NATIONAL_COLUMNS = COLUMNS[:11]
+# The classes of places: their own quota and bookings (not in the regular columns above).
+CLASS_COLUMNS = [
+    ("priority_quota", _("Kuota prioritas")),
+    ("priority", _("Prioritas")),
+    ("express_quota", _("Kuota percepatan")),
+    ("express", _("Percepatan")),
+]
+NATIONAL_COLUMNS = COLUMNS[:11] + CLASS_COLUMNS
+COLUMNS = COLUMNS + CLASS_COLUMNS
 
 
 def cells(figures: Figures, columns: list[tuple[str, Any]]) -> list[str]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.forms import HouseholdForm
 from loket.booking.forms import BookingDetailsForm, without_replacement_leftovers
+from loket.booking.models import QuotaClass
 from loket.core.dates import BoundedDateField
 from loket.onsite.models import Priority
 
@@ -37,17 +38,32 @@ class WalkinForm(forms.Form):
     replacement_reason = _DETAILS["replacement_reason"]
     old_passport_number = _DETAILS["old_passport_number"]
     passport_type = _DETAILS["passport_type"]
+    quota_class = forms.ChoiceField(
+        label=_("Kelas kuota"),
+        choices=QuotaClass.choices,
+        initial=QuotaClass.REGULAR,
+        required=False,
+        help_text=_(
+            "Prioritas dan percepatan memakai kuota kelasnya sendiri, hanya untuk hari ini. "
+            "Percepatan: paspor selesai hari ini, dengan PNBP tambahan."
+        ),
+    )
     priority = forms.ChoiceField(
         label=_("Prioritas"),
         choices=Priority.choices,
         required=False,
-        help_text=_("Lansia 60+ dan anak di bawah 5 tahun dikenali dari tanggal lahir."),
+        help_text=_(
+            "Lansia 60+ dan anak di bawah 5 tahun dikenali dari tanggal lahir; disabilitas dan kehamilan "
+            "dinyatakan pemohon dan diperiksa di loket."
+        ),
     )
     # Empty: today. Set by the "book the next day with room" button after today was full.
     day = BoundedDateField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
-        return without_replacement_leftovers(super().clean() or {})
+        data = without_replacement_leftovers(super().clean() or {})
+        data["quota_class"] = data.get("quota_class") or QuotaClass.REGULAR
+        return data
 
 
 class OutageForm(forms.Form):

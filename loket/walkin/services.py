@@ -23,10 +23,12 @@ from loket.accounts.nik import Sex
 from loket.accounts.services import birth_date_ok, nik_or_error, normalize_phone
 from loket.audit.services import audit_record
 from loket.booking.choices import booking_choice_validate
+from loket.booking.class_changes import class_place_claim, class_rules
+from loket.booking.classes import express_payment_deadline
 from loket.booking.events import events_process_for
-from loket.booking.models import Booking, BookingStatus, Slot, WalkinDay
+from loket.booking.models import Booking, BookingStatus, QuotaClass, Slot, WalkinDay
 from loket.booking.seats import claim_online_seat_of_day, claim_pool_seat, slot_row, walkin_day_for
-from loket.booking.services import booking_record
+from loket.booking.services import ClassPlace, booking_record
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import ArrivalWindow, Office
 from loket.offices.selectors import outage_for
@@ -49,6 +51,8 @@ class WalkinRequest:
     phone: str = ""
     replacement_reason: str = ""
     old_passport_number: str = ""
+    quota_class: str = QuotaClass.REGULAR
+    priority_reason: str = ""
 
 
 class _NoSeat(Exception):
@@ -169,9 +173,15 @@ def walkin_book(
     audit_after: dict[str, object],
     ip: str | None,
     action: str = "walkin.register",
+    place: ClassPlace | None = None,
 ) -> Booking:
     """The walk-in booking on a seat the caller has just claimed (in its transaction), with its
-    application and PNBP bill made at once (the officer prints the bill), and its audit entry."""
+    application and PNBP bill made at once (the officer prints the bill), and its audit entry.
+    `place`: a priority or express place of the day instead of a regular seat (an express bill is
+    payable until the office's payment cut-off)."""
+    deadline = _end_of_day(office, slot.date)
+    if place is not None and place.quota_class == QuotaClass.EXPRESS:
+        deadline = express_payment_deadline(office, slot.date)
     booking, _event = booking_record(
         person=person,
         office=office,
@@ -182,9 +192,10 @@ def walkin_book(
         status=BookingStatus.CONFIRMED,
         replacement_reason=request.replacement_reason if request.service == "replacement" else "",
         old_passport_number=request.old_passport_number if request.service == "replacement" else "",
-        payment_deadline=_end_of_day(office, slot.date),
+        payment_deadline=deadline,
         pool_day=pool if from_pool else None,
         quiet=True,
+        place=place,
     )
     events_process_for(booking_id=booking.pk)
     payment = Payment.objects.filter(booking=booking).first()
@@ -199,7 +210,7 @@ def walkin_book(
             "person": person.masked_nik,
             "date": slot.date.isoformat(),
             "start": f"{slot.start:%H:%M}",
-            "seat": "walkin_pool" if from_pool else "online_outage",
+            "seat": place.quota_class if place else "walkin_pool" if from_pool else "online_outage",
             "billing_code": payment.billing_code if payment else "",
             **audit_after,
         },
@@ -208,23 +219,49 @@ def walkin_book(
     return booking
 
 
+def _class_rules(office: Office, request: WalkinRequest, day: dt.date) -> tuple[str, str]:
+    """A class's rules before any seat, on the KTP's birth date (the person row may not exist yet)."""
+    if request.quota_class == QuotaClass.REGULAR:
+        return "", ""
+    applicant = Person(full_name=request.full_name, birth_date=request.birth_date, sex=request.sex)
+    return class_rules(
+        office=office,
+        quota_class=request.quota_class,
+        day=day,
+        person=applicant,
+        priority_reason=request.priority_reason,
+    )
+
+
+def _take_place(office: Office, request: WalkinRequest, day: dt.date, rules: tuple[str, str]) -> ClassPlace:
+    row = class_place_claim(office=office, quota_class=request.quota_class, day=day)
+    return ClassPlace(request.quota_class, row, *rules)
+
+
 def walkin_register(
     *, officer: User, office: Office, request: WalkinRequest, day: dt.date, ip: str | None = None
 ) -> Booking:
-    """Register (or find by NIK) the person and book them a walk-in seat at `office` on `day`.
+    """Register (or find by NIK) the person and book them a walk-in seat at `office` on `day`:
+    a seat of the walk-in pool, or a priority or express place of the day (`request.quota_class`).
 
-    Refused (409, naming the next day with room) when the day has no walk-in seat left;
-    refused when the person already holds an active booking anywhere.
+    Refused (409, naming the next day with room) when the day has no walk-in seat (or place of
+    the class) left; refused when the person already holds an active booking anywhere.
     """
     nik, flags, phone = _check(request)
     _check_day(office, day)
+    rules = _class_rules(office, request, day)
     active = active_booking_of(nik)
     if active is not None:
         raise _active_conflict(officer, office, active)
     try:
         with transaction.atomic():
             person, created = _person(request, nik, flags, phone)
-            slot, from_pool = _take_seat(office, day)
+            place = None
+            if request.quota_class == QuotaClass.REGULAR:
+                slot, from_pool = _take_seat(office, day)
+            else:
+                place = _take_place(office, request, day, rules)
+                slot, from_pool = _expected_slot(office, day), False
             booking = walkin_book(
                 officer=officer,
                 office=office,
@@ -235,6 +272,7 @@ def walkin_register(
                 from_pool=from_pool,
                 audit_after={"new_person": created, "nik_flags": flags},
                 ip=ip,
+                place=place,
             )
     except _NoSeat:
         nearest = walkin_next_day(office, after=day)
@@ -261,6 +299,8 @@ def walkin_ticket_issue(*, booking: Booking, officer: User, priority: str = "") 
     Priority visitors (P) are served first with or without a booking: the officer's choice,
     else what the birth date says (60+, under 5).
     """
+    if not priority:
+        priority = booking.priority_reason  # a priority place's reason, checked at registration
     if not priority:
         priority = suggested_priority(booking.person.age_on(booking.office.local_today()))
     return ticket_issue(office=booking.office, by=officer, booking=booking, walk_in=True, priority=priority)

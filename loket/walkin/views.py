@@ -10,12 +10,14 @@ from django.views.decorators.http import require_http_methods
 
 from loket.accounts.models import StaffRoleKind, User
 from loket.audit.services import audit_record, request_ip
-from loket.booking.models import Booking
+from loket.booking.classes import class_places
+from loket.booking.models import Booking, QuotaClass
 from loket.core.errors import DomainError
 from loket.offices.models import Office
 from loket.offices.selectors import outage_for, outage_open
 from loket.onsite.access import national_view, officer_view
 from loket.onsite.models import Ticket
+from loket.payments.selectors import payment_lines
 from loket.walkin.dayclose import day_close
 from loket.walkin.forms import OutageForm, WalkinForm
 from loket.walkin.outage import outage_end, outage_start
@@ -53,13 +55,15 @@ def walkin_new(request: HttpRequest, office: Office) -> HttpResponse:
     room = walkin_room(office, today, outage=outage is not None)
     # Said before anything is typed: today is closed (or has no walk-in seat left), and the
     # next day with room is offered; the form then books that day.
+    classes = class_places(office, today)
     closed_today = walkin_day_refusal(office, today) or (
-        _("kuota walk-in hari ini sudah habis") if not room.total else None
+        _("kuota walk-in hari ini sudah habis") if not room.total and not any(p.remaining for p in classes) else None
     )
     context: dict[str, object] = {
         "office": office,
         "form": form,
         "room": room,
+        "classes": classes,
         "outage": outage,
         "closed_today": closed_today,
         "offer": walkin_next_day(office, after=today) if closed_today else None,
@@ -77,6 +81,8 @@ def walkin_new(request: HttpRequest, office: Office) -> HttpResponse:
         passport_type=data["passport_type"],
         replacement_reason=data["replacement_reason"],
         old_passport_number=data["old_passport_number"],
+        quota_class=data["quota_class"],
+        priority_reason=data["priority"] if data["quota_class"] == QuotaClass.PRIORITY else "",
     )
     day = data["day"] or today
     try:
@@ -115,6 +121,7 @@ def walkin_done(request: HttpRequest, office: Office, code: str) -> HttpResponse
         "office": office,
         "booking": booking,
         "payment": getattr(booking, "payment", None),
+        "bill_lines": payment_lines(booking.payment) if hasattr(booking, "payment") else [],
         "today": booking.slot.date == office.local_today(),
         "ticket": Ticket.objects.filter(booking=booking).first(),
     }

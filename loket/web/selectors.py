@@ -14,7 +14,7 @@ from loket.booking.selectors import next_available_cached
 from loket.core.errors import DomainError
 from loket.dossier.models import AgeGroup, DocumentKind, DocumentRule, ReplacementReason
 from loket.offices.models import Office, ServiceNotice
-from loket.payments.selectors import fee_for
+from loket.payments.selectors import express_fee_for, fee_for
 
 NOTICE_CACHE_SECONDS = 10
 OFFICE_RESULTS = 10
@@ -90,6 +90,14 @@ class Fee:
     amount: str | None
 
 
+def express_fee_in_force(*, on: dt.date) -> str | None:
+    """The express service's PNBP (on top of the passport fee), formatted; None when not set."""
+    try:
+        return format_rupiah(express_fee_for(on=on).amount)
+    except DomainError:
+        return None
+
+
 def fees_in_force(*, on: dt.date) -> list[Fee]:
     fees = []
     for value, label in PassportType.choices:
@@ -98,4 +106,7 @@ def fees_in_force(*, on: dt.date) -> list[Fee]:
         except DomainError:
             amount = None
         fees.append(Fee(label=str(label), amount=amount))
+    fees.append(
+        Fee(label=_("Tambahan layanan percepatan (paspor selesai hari itu)"), amount=express_fee_in_force(on=on))
+    )
     return fees

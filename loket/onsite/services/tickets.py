@@ -1,7 +1,7 @@
 """Queue numbers: claim the next number of a letter, and issue a ticket (check-in, kiosk, walk-ins).
 
 Numbers run per office, per local day and per letter: A new passport, B replacement,
-C pickup, P priority (e.g. A023). The counter row in TicketSequence is bumped with one
+C pickup, P priority, E same-day express (e.g. A023). The counter row in TicketSequence is bumped with one
 UPDATE, which locks it until the transaction ends, so two check-in desks never hand out
 the same number; the unique constraint on Ticket stands behind it.
 """
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import Person, User
-from loket.booking.models import Booking, BookingStatus, Service, WalkinDay
+from loket.booking.models import Booking, BookingStatus, QuotaClass, Service, WalkinDay
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import Office
 from loket.onsite.models import EventKind, Letter, Priority, Stage, Ticket, TicketEvent, TicketSequence
@@ -29,7 +29,9 @@ def ticket_number_claim(*, office: Office, day: dt.date, letter: str) -> int:
         return TicketSequence.objects.get(office=office, day=day, letter=letter).last
 
 
-def letter_for(*, service: str, stage: str, priority: str) -> str:
+def letter_for(*, service: str, stage: str, priority: str, express: bool = False) -> str:
+    if express and stage != Stage.PICKUP:
+        return Letter.EXPRESS  # a same-day express place: its own line of numbers
     if priority:
         return Letter.PRIORITY
     if stage == Stage.PICKUP:
@@ -70,7 +72,8 @@ def ticket_issue(
         service = booking.service
     now = timezone.now()
     day = office.local_today()
-    letter = letter_for(service=service, stage=stage, priority=priority)
+    express = booking is not None and booking.quota_class == QuotaClass.EXPRESS
+    letter = letter_for(service=service, stage=stage, priority=priority, express=express)
     with transaction.atomic():
         if booking is not None and stage != Stage.PICKUP:
             # Conditional on the status we expect: two desks scanning the same proof issue one ticket.

@@ -81,8 +81,8 @@ def test_waiting_counts_per_service_count_only_this_office_and_today(office_a: O
     issue(office_a, "C", 2, day=office_a.local_today() - dt.timedelta(days=1))  # yesterday's
     issue(office_b, "A", 1)
 
-    assert board_state(office_a).waiting == {"A": 3, "B": 1, "C": 0, "P": 1}
-    assert board_state(office_b).waiting == {"A": 1, "B": 0, "C": 0, "P": 0}
+    assert board_state(office_a).waiting == {"A": 3, "B": 1, "C": 0, "P": 1, "E": 0}
+    assert board_state(office_b).waiting == {"A": 1, "B": 0, "C": 0, "P": 0, "E": 0}
 
 
 def test_calls_of_another_office_or_of_yesterday_are_not_on_the_board(office_a: Office, office_b: Office) -> None:

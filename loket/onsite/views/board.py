@@ -27,6 +27,7 @@ SERVICES = [
     ("B", _("Penggantian")),
     ("C", _("Pengambilan")),
     ("P", _("Prioritas")),
+    ("E", _("Percepatan")),
 ]
 
 

@@ -44,6 +44,9 @@ def seeded_fees() -> None:
         FeeRate.objects.get_or_create(
             passport_type=passport_type, effective_from=seed.SINCE, defaults={"amount": amount}
         )
+    FeeRate.objects.get_or_create(
+        item="express", passport_type="", effective_from=seed.SINCE, defaults={"amount": 1_000_000}
+    )
 
 
 def share(office: Office, percent: int) -> Office:

@@ -1,0 +1,151 @@
+"""Classes at the office: the express ticket's own letter (board and voice), and the counter's
+class page (change the class, check a declared priority reason). Time frozen on Tue 1 Dec 2026,
+07:30 WIB."""
+
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+
+from loket.accounts.models import User
+from loket.audit.models import AuditEntry
+from loket.booking.models import Booking, ClassDay, ClassQuota, DeclarationCheck, QuotaClass
+from loket.core.errors import Conflict, DomainError
+from loket.offices.models import Office
+from loket.onsite.board import board_state
+from loket.onsite.models import Letter, Ticket
+from loket.onsite.services.calls import counter_call_next
+from loket.onsite.services.classes import ticket_class_change, ticket_declaration_check
+from loket.onsite.services.tickets import letter_for
+from loket.onsite.tests.conftest import staff_client
+from loket.onsite.tests.queue_helpers import counter
+from loket.onsite.voice import announcement
+from loket.payments.models import PaymentStatus
+from loket.walkin.tests.conftest import NOW, post_walkin, share
+
+
+@pytest.fixture(autouse=True)
+def _clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def classed(office_a: Office) -> Office:
+    share(office_a, 50)
+    for weekday in range(7):
+        ClassQuota.objects.create(office=office_a, quota_class=QuotaClass.PRIORITY, weekday=weekday, capacity=2)
+        ClassQuota.objects.create(office=office_a, quota_class=QuotaClass.EXPRESS, weekday=weekday, capacity=2)
+    return office_a
+
+
+def register(officer: User, office: Office, i: int, **fields: str) -> Ticket:
+    assert post_walkin(staff_client(officer), office, i, **fields).status_code == 302
+    return Ticket.objects.get(booking=Booking.objects.latest("pk"))
+
+
+def test_an_express_visitor_gets_an_e_ticket_shown_and_spoken_on_the_board(
+    classed: Office, checkin_officer_a: User
+) -> None:
+    ticket = register(checkin_officer_a, classed, 1, quota_class="express")
+    assert (ticket.letter, ticket.display) == ("E", "E001")
+    assert register(checkin_officer_a, classed, 2).display == "A001"  # regular numbers run on their own
+    assert board_state(classed).waiting["E"] == 1
+    said = announcement("E001", 3)
+    assert said is not None and said.clips[2] == "huruf-e"
+    board = staff_client(checkin_officer_a).get("/papan/OFA/").content.decode()
+    assert 'data-letter="E"' in board and "Percepatan" in board
+
+
+def test_the_letter_rules() -> None:
+    assert letter_for(service="new", stage="verification", priority="", express=True) == Letter.EXPRESS
+    assert letter_for(service="new", stage="pickup", priority="", express=True) == Letter.PICKUP
+    assert letter_for(service="new", stage="verification", priority="elderly") == Letter.PRIORITY
+
+
+def test_the_counter_changes_a_regular_visit_to_express_and_the_bill_follows(
+    classed: Office, checkin_officer_a: User, counter_officer_a: User
+) -> None:
+    ticket = register(checkin_officer_a, classed, 1)
+    desk = counter(classed, 1)
+    counter_call_next(counter=desk, by=counter_officer_a)
+    client = staff_client(counter_officer_a)
+    live = client.get("/petugas/OFA/loket/1/").content.decode()
+    assert 'id="quota-class"' in live and f"/petugas/OFA/tiket/{ticket.pk}/kelas/" in live
+    url = f"/petugas/OFA/tiket/{ticket.pk}/kelas/"
+    response = client.post(url, {"action": "change", "quota_class": "express", "note": "minta selesai hari ini"})
+    assert response.status_code == 302
+    booking = Booking.objects.select_related("payment").get(pk=ticket.booking_id)
+    assert booking.quota_class == "express" and booking.payment.amount == 1_350_000
+    page = client.get(url).content.decode()
+    assert 'id="bill-lines"' in page and "Rp1.000.000" in page and "Rp350.000" in page
+    assert AuditEntry.objects.filter(action="booking.class_change", actor=counter_officer_a).exists()
+    ticket.refresh_from_db()
+    assert ticket.display == "A001"  # the person keeps the number already called
+
+
+def test_a_paid_bill_stops_the_change_with_a_clear_message(
+    classed: Office, checkin_officer_a: User, counter_officer_a: User
+) -> None:
+    ticket = register(checkin_officer_a, classed, 1)
+    Booking.objects.get(pk=ticket.booking_id).payment.__class__.objects.update(status=PaymentStatus.PAID)
+    response = staff_client(counter_officer_a).post(
+        f"/petugas/OFA/tiket/{ticket.pk}/kelas/", {"action": "change", "quota_class": "express"}
+    )
+    assert response.status_code == 409
+    assert "sudah lunas" in response.content.decode()
+    assert Booking.objects.get(pk=ticket.booking_id).quota_class == "regular"
+    assert not ClassDay.objects.filter(used__gt=0).exists()
+
+
+def test_a_wrong_pregnancy_declaration_moves_the_person_to_regular_when_the_office_decides_so(
+    classed: Office, checkin_officer_a: User, counter_officer_a: User
+) -> None:
+    ticket = register(checkin_officer_a, classed, 1, quota_class="priority", priority="pregnant")
+    assert ticket.letter == "P" and ticket.priority == "pregnant"
+    client = staff_client(counter_officer_a)
+    url = f"/petugas/OFA/tiket/{ticket.pk}/kelas/"
+    assert "Periksa pernyataan prioritas" in client.get(url).content.decode()
+    assert client.post(url, {"action": "declaration", "correct": "no"}).status_code == 422  # no decision chosen
+    response = client.post(
+        url, {"action": "declaration", "correct": "no", "decision": "regular", "note": "tidak hamil"}
+    )
+    assert response.status_code == 302
+    booking = Booking.objects.get(pk=ticket.booking_id)
+    assert (booking.quota_class, booking.declaration_check) == ("regular", DeclarationCheck.WRONG)
+    ticket.refresh_from_db()
+    assert ticket.priority == ""
+    assert ClassDay.objects.get(quota_class="priority").used == 0
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"booking.priority_declaration", "booking.class_change"} <= actions
+
+
+def test_a_confirmed_declaration_keeps_the_place(
+    classed: Office, checkin_officer_a: User, counter_officer_a: User
+) -> None:
+    ticket = register(checkin_officer_a, classed, 1, quota_class="priority", priority="disabled")
+    booking = ticket_declaration_check(ticket=ticket, correct=True, decision="", by=counter_officer_a)
+    assert (booking.quota_class, booking.declaration_check) == ("priority", DeclarationCheck.CONFIRMED)
+    with pytest.raises(DomainError):
+        ticket_declaration_check(ticket=ticket, correct=True, decision="", by=counter_officer_a)
+
+
+def test_the_class_page_refuses_other_offices_and_unknown_tickets(
+    classed: Office, checkin_officer_a: User, officer_b: User
+) -> None:
+    ticket = register(checkin_officer_a, classed, 1)
+    assert staff_client(officer_b).get(f"/petugas/OFA/tiket/{ticket.pk}/kelas/").status_code == 403
+    assert staff_client(checkin_officer_a).get(f"/petugas/OFA/tiket/{ticket.pk}/kelas/").status_code == 403
+    assert staff_client(officer_b).get(f"/petugas/OFB/tiket/{ticket.pk}/kelas/").status_code == 404
+
+
+def test_changing_to_a_full_class_is_refused_and_nothing_moves(
+    classed: Office, checkin_officer_a: User, counter_officer_a: User
+) -> None:
+    for i in (7, 8):
+        register(checkin_officer_a, classed, i, quota_class="express")
+    ticket = register(checkin_officer_a, classed, 1)
+    with pytest.raises(Conflict):
+        ticket_class_change(ticket=ticket, quota_class="express", by=counter_officer_a)
+    assert Booking.objects.get(pk=ticket.booking_id).quota_class == "regular"
+    assert ClassDay.objects.get(quota_class="express").used == 2
