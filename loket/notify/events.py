@@ -64,7 +64,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "booking_cancelled_credit": (
         gettext_noop("Pemesanan %(code)s dibatalkan; biayanya menjadi kredit"),
         gettext_noop(
-            "Halo %(name)s,\n\nPemesanan %(code)s untuk %(person)s di %(office)s pada %(date)s telah dibatalkan.\n"
+            "Halo %(name)s,\n\nPemesanan %(code)s untuk %(person)s di %(office)s, %(when)s, telah dibatalkan.\n"
             "Biaya %(credit_amount)s yang sudah dibayar tidak hilang: biaya itu disimpan sebagai kredit untuk "
             "%(person)s (%(service)s, %(passport_type)s) sampai %(credit_until)s. Pemesanan berikutnya untuk "
             "%(person)s dengan layanan dan jenis paspor yang sama memakai kredit ini dan langsung terkonfirmasi "

@@ -12,11 +12,11 @@ from loket.core.forms import DATE
 
 
 class RegisterForm(forms.Form):
-    full_name = forms.CharField(label=_("Nama lengkap (sesuai KTP)"), max_length=120)
+    full_name = forms.CharField(label=_("Nama lengkap (sesuai KTP-el)"), max_length=120)
     nik = forms.CharField(
         label=_("NIK"),
         max_length=32,
-        help_text=_("16 angka pada KTP atau Kartu Keluarga."),
+        help_text=_("16 angka pada KTP-el atau Kartu Keluarga."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     birth_date = BoundedDateField(label=_("Tanggal lahir"), widget=DATE)

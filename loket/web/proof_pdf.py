@@ -106,5 +106,5 @@ def proof_pdf(proof: Proof) -> bytes:
             label = requirement.label
             sheet.bullet(_("Salah satu: %(kinds)s") % {"kinds": label} if requirement.one_of else label)
     pdf.ln(4)
-    sheet.bullet(_("Tunjukkan bukti ini (kode atau QR) beserta KTP asli kepada petugas."))
+    sheet.bullet(_("Tunjukkan bukti ini (kode pemesanan atau kode QR) beserta KTP-el asli kepada petugas."))
     return sheet.output()

@@ -47,7 +47,7 @@ def test_the_desk_camera_reads_the_qr_and_finds_the_person(
         desk.get_by_role("heading", name="Dewi Kartika").wait_for()
         screenshot(desk, "checkin-camera-found")
 
-        desk.get_by_label("KTP asli cocok dengan nama, NIK dan foto").check()
+        desk.get_by_label("KTP-el asli cocok dengan nama, NIK dan foto").check()
         desk.get_by_role("button", name="Terbitkan tiket").click()
         desk.get_by_role("heading", name="Tiket diterbitkan").wait_for()
         assert Ticket.objects.filter(booking=booking).count() == 1

@@ -54,7 +54,7 @@ def test_sign_in_check_in_call_board_transfer_finish(
     desk.goto(f"{live_server.url}/petugas/{office_a.code}/checkin/")
     scan_code(desk, qr_payload(booking.code))
     desk.get_by_role("heading", name="Siti Rahmawati").wait_for()
-    desk.get_by_label("KTP asli cocok dengan nama, NIK dan foto").check()
+    desk.get_by_label("KTP-el asli cocok dengan nama, NIK dan foto").check()
     desk.get_by_role("button", name="Terbitkan tiket").click()
     desk.get_by_role("heading", name="Tiket diterbitkan").wait_for()
     ticket = Ticket.objects.get(booking=booking)

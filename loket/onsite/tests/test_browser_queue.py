@@ -44,7 +44,7 @@ def test_check_in_slip_two_counters_and_the_kiosk(
     desk.get_by_role("heading", name="Rahmat Hidayat").wait_for()
     assert booking.person.masked_nik in desk.content() and booking.person.nik not in desk.content()
     screenshot(desk, "queue-checkin-person")
-    desk.get_by_label("KTP asli cocok dengan nama, NIK dan foto").check()
+    desk.get_by_label("KTP-el asli cocok dengan nama, NIK dan foto").check()
     desk.get_by_role("button", name="Terbitkan tiket").click()
     desk.get_by_role("heading", name="Tiket diterbitkan").wait_for()
     ticket = Ticket.objects.get(booking=booking)

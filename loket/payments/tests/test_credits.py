@@ -10,6 +10,7 @@ from django.test import Client
 from loket.accounts.models import User
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import BookingRequest, booking_cancel, booking_create
+from loket.core import datefmt
 from loket.notify.models import Message
 from loket.offices.models import Office
 from loket.payments.credits import credit_terms, credits_of
@@ -108,7 +109,7 @@ def test_an_unpaid_cancelled_booking_gives_no_credit_and_the_plain_mail(holder: 
     assert credit_terms(booking) is None
     booking_cancel(user=holder, code=booking.code)
     assert not FeeCredit.objects.exists()
-    assert subjects(booking)[-1] == f"Pemesanan {booking.code} dibatalkan"
+    assert subjects(booking)[-1] == f"Pemesanan {datefmt.grouped(booking.code)} dibatalkan"
 
 
 def test_a_payment_arriving_after_the_cancellation_becomes_a_credit(api: Client, holder: User) -> None:
@@ -117,7 +118,7 @@ def test_a_payment_arriving_after_the_cancellation_becomes_a_credit(api: Client,
     pay(api, booking)
     assert Payment.objects.get(booking=booking).status == PaymentStatus.PAID
     assert FeeCredit.objects.get(source=booking).amount == 350_000
-    assert subjects(booking)[-1] == f"Biaya pemesanan {booking.code} disimpan sebagai kredit"
+    assert subjects(booking)[-1] == f"Biaya pemesanan {datefmt.grouped(booking.code)} disimpan sebagai kredit"
 
 
 def test_a_replayed_cancellation_event_grants_one_credit(api: Client, holder: User) -> None:

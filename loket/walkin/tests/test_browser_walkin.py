@@ -56,7 +56,7 @@ def test_outage_walkin_and_back(live_server: Any, chromium: Any) -> None:
     desk = logged_in(chromium, base, officer)
     desk.goto(f"{base}/petugas/OFE/walkin/")
     assert "Mode gangguan aktif" in desk.locator("main").inner_text()
-    desk.get_by_label("Nama lengkap (sesuai KTP)").fill("Sutrisno")
+    desk.get_by_label("Nama lengkap (sesuai KTP-el)").fill("Sutrisno")
     desk.get_by_label("NIK", exact=True).fill("3174011203850042")
     desk.get_by_label("Tanggal lahir").fill("1985-03-12")
     desk.get_by_label("Laki-laki").check()

@@ -88,7 +88,7 @@ def test_the_window_list_marks_a_full_window(signed_in: Client, other_applicant:
     html = in_language(signed_in, "en").get("/pesan/PLB/2026-12-02/").content.decode()
     assert f'href="{DETAILS}"' not in html
     assert "09:00–10:00 WIB · full" in html
-    assert "Seats left: 2" in html  # 08:00–09:00
+    assert "Places left: 2" in html  # 08:00–09:00
 
 
 def test_the_date_list_says_why_a_day_is_closed(signed_in: Client, office: Office) -> None:

@@ -72,7 +72,7 @@ def test_cancel_after_the_window_started_is_refused(signed_in: Client, applicant
 def test_cancel_someone_elses_booking_is_not_found(signed_in: Client, other_applicant: User, office: Office) -> None:
     theirs = book(other_applicant, office)
     page = signed_in.post("/pemesanan/batal/", {"code": theirs.code}, follow=True)
-    assert "Pemesanan tidak ditemukan." in page.content.decode()
+    assert "Pemesanan tidak ditemukan. Periksa kode pemesanan di daftar pemesanan Anda." in page.content.decode()
     theirs.refresh_from_db()
     assert theirs.is_active
 
@@ -149,7 +149,10 @@ def test_a_refusal_is_announced_and_a_success_is_a_status(
 ) -> None:
     theirs = book(other_applicant, office)
     refused = signed_in.post("/pemesanan/batal/", {"code": theirs.code}, follow=True).content.decode()
-    assert '<p class="msg error" role="alert">Pemesanan tidak ditemukan.</p>' in refused
+    assert (
+        '<p class="msg error" role="alert">Pemesanan tidak ditemukan. Periksa kode pemesanan di daftar pemesanan Anda.</p>'
+        in refused
+    )
     mine = book(applicant, office)
     done = signed_in.post("/pemesanan/batal/", {"code": mine.code}, follow=True).content.decode()
     assert f'<p class="msg success" role="status">Pemesanan {mine.code} dibatalkan.</p>' in done

@@ -83,7 +83,7 @@ def test_a_full_day_offers_the_next_date(live_server: Any, ani: Any, plb: Office
     page.goto(live_server.url + "/pesan/PLB/")
     assert page.locator(f'a[href="/pesan/PLB/{full.isoformat()}/"]').count() == 0
     page.goto(live_server.url + f"/pesan/PLB/{full.isoformat()}/")
-    assert page.get_by_role("alert").inner_text() == "Semua jendela kedatangan pada hari ini sudah penuh."
+    assert page.get_by_role("alert").inner_text() == "Semua jam kedatangan pada hari ini sudah penuh."
     screenshot(page, "full-day")
     nearest = next_available(plb)
     assert nearest and nearest != full

@@ -22,7 +22,7 @@ def test_the_manifest_names_loket_in_indonesian_with_its_icons(browser: Client, 
     assert answer.status_code == 200
     assert answer["Content-Type"] == "application/manifest+json"
     manifest = json.loads(answer.content)
-    assert manifest["name"] == "Loket: janji temu paspor"
+    assert manifest["name"] == "Loket: buat jadwal paspor"
     assert manifest["lang"] == "id"
     assert manifest["start_url"] == "/"
     assert manifest["display"] == "standalone"
@@ -33,7 +33,7 @@ def test_the_manifest_names_loket_in_indonesian_with_its_icons(browser: Client, 
             width, height = Image.open(io.BytesIO(path.read_bytes())).size
             assert f"{width}x{height}" == icon["sizes"]
     english = json.loads(in_language(browser, "en").get("/manifest.webmanifest").content)
-    assert english["name"] == "Loket: passport appointments"
+    assert english["name"] == "Loket: book a passport appointment"
 
 
 def test_the_service_worker_is_served_from_the_root(browser: Client, db: None) -> None:

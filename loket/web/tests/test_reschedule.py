@@ -109,7 +109,7 @@ def test_a_full_window_offers_the_next_date(
     answer = signed_in.post(url(booking, "2026-12-03"), {"start": "09:00"})
     assert answer.status_code == 409
     html = answer.content.decode()
-    assert "Jendela kedatangan ini sudah penuh." in html
+    assert "Jam kedatangan ini sudah penuh. Hari terdekat yang masih ada tempat:" in html
     assert f'href="{url(booking, "2026-12-02")}"' in html  # the next day with room, in the reschedule flow
     assert "Kantor lain" not in html  # a reschedule stays at its office
 

@@ -149,7 +149,7 @@ def windows(request: HttpRequest, office: str, date: str) -> HttpResponse:
     if not plan.open:
         return _full(request, place, plan.reason or "")
     if not plan.has_room:
-        return _full(request, place, _("Semua jendela kedatangan pada hari ini sudah penuh."))
+        return _full(request, place, _("Semua jam kedatangan pada hari ini sudah penuh."))
     if day_gated(place, plan.date) and not pass_for(user_id=_user(request).pk, office_id=place.pk, day=plan.date):
         # The day is under release: booked through its waiting room only.
         return redirect("web:release_room", office=place.code, date=plan.date.isoformat())

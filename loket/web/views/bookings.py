@@ -107,7 +107,7 @@ def proof(request: HttpRequest, code: str) -> HttpResponse:
     facts = _proof(request, code)
     booking = facts.booking
     # segno draws our own signed payload and escapes the title text.
-    qr = facts.qr().svg_inline(scale=4, title=_("Kode QR pemesanan"))
+    qr = facts.qr().svg_inline(scale=4, title=_("Kode QR"))
     context = {
         "booking": booking,
         "payment": getattr(booking, "payment", None),

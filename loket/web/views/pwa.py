@@ -22,9 +22,9 @@ def manifest(request: HttpRequest) -> JsonResponse:
         {"src": static("web/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
     ]
     document = {
-        "name": _("Loket: janji temu paspor"),
+        "name": _("Loket: buat jadwal paspor"),
         "short_name": "Loket",
-        "description": _("Janji temu paspor di Kantor Imigrasi"),
+        "description": _("Jadwal kedatangan paspor di Kantor Imigrasi"),
         "lang": get_language() or "id",
         "start_url": reverse("web:home"),
         "scope": "/",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from loket.booking import services
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import Seats, booking_of
+from loket.core import datefmt
 from loket.core.errors import DomainError
 from loket.core.forms import add_domain_error
 from loket.core.idempotency import form_once
@@ -37,9 +38,9 @@ def _window_url(booking: Booking, day: dt.date) -> str:
 
 
 def _label(seats: Seats, zone: str) -> str:
-    times = f"{seats.start:%H:%M}–{seats.end:%H:%M} {zone}"
+    times = f"{datefmt.clock_range(seats.start, seats.end)} {zone}"
     if seats.remaining:
-        return _("%(times)s · Kursi tersisa: %(seats)d") % {"times": times, "seats": seats.remaining}
+        return _("%(times)s · Sisa kuota: %(seats)d") % {"times": times, "seats": seats.remaining}
     return _("%(times)s · penuh") % {"times": times}
 
 
