@@ -7,6 +7,7 @@ from fpdf import FPDF
 from lokal import format_rupiah
 
 from loket.booking.models import Booking, BookingStatus
+from loket.booking.selectors import what_to_bring
 from loket.core import datefmt
 from loket.payments.models import FeeCredit
 from loket.web.proof import Proof
@@ -106,5 +107,7 @@ def proof_pdf(proof: Proof) -> bytes:
             label = requirement.label
             sheet.bullet(_("Salah satu: %(kinds)s") % {"kinds": label} if requirement.one_of else label)
     pdf.ln(4)
-    sheet.bullet(_("Tunjukkan bukti ini (kode pemesanan atau kode QR) beserta KTP-el asli kepada petugas."))
+    sheet.bullet(_("Tunjukkan bukti ini (kode pemesanan atau kode QR) kepada petugas."))
+    # What to bring fits the person: a child comes with a parent, who brings the parent's KTP-el.
+    sheet.bullet(str(what_to_bring(minor=booking.person.is_minor_on(booking.slot.date))))
     return sheet.output()

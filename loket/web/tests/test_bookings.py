@@ -135,6 +135,7 @@ def test_the_proof_downloads_as_a_pdf(
     assert ("Rabu, 2 Desember 2026" if language == "id" else "Wednesday 2 December 2026") in text
     assert "Selasa, 1 Desember 2026, pukul 09.30 WIB" in text or "Tuesday 1 December 2026, 09:30 WIB" in text
     assert ("Dokumen yang dibawa" if language == "id" else "Documents to bring") in text
+    assert ("Bawa KTP-el asli" if language == "id" else "Bring your original KTP-el") in text  # an adult's booking
     assert document.pages[0].images  # the QR code
 
 
