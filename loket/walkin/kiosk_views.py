@@ -72,17 +72,7 @@ def ticket_data(request: HttpRequest, office: Office, ticket: int) -> HttpRespon
     if request.method != "POST" or not form.is_valid():
         return render(request, "walkin/ticket_data.html", context, status=422 if form.is_bound else 200)
     data = form.cleaned_data
-    person = WalkinRequest(
-        full_name=data["full_name"],
-        nik=data["nik"],
-        birth_date=data["birth_date"],
-        sex=data["sex"],
-        phone=data["phone"],
-        service=data["service"],
-        passport_type=data["passport_type"],
-        replacement_reason=data["replacement_reason"],
-        old_passport_number=data["old_passport_number"],
-    )
+    person = WalkinRequest.from_form(data)
     try:
         booking = kiosk_ticket_attach(
             officer=_officer(request), office=office, ticket_id=shown.pk, request=person, ip=request_ip(request)

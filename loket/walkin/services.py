@@ -13,6 +13,7 @@ the person never checked in.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -53,6 +54,25 @@ class WalkinRequest:
     old_passport_number: str = ""
     quota_class: str = QuotaClass.REGULAR
     priority_reason: str = ""
+
+    @classmethod
+    def from_form(
+        cls, data: dict[str, Any], *, quota_class: str = QuotaClass.REGULAR, priority_reason: str = ""
+    ) -> "WalkinRequest":
+        """The person and the service from a walk-in form's cleaned data (the desk's or the counter's)."""
+        return cls(
+            full_name=data["full_name"],
+            nik=data["nik"],
+            birth_date=data["birth_date"],
+            sex=data["sex"],
+            phone=data["phone"],
+            service=data["service"],
+            passport_type=data["passport_type"],
+            replacement_reason=data.get("replacement_reason") or "",
+            old_passport_number=data.get("old_passport_number") or "",
+            quota_class=quota_class,
+            priority_reason=priority_reason,
+        )
 
 
 class _NoSeat(Exception):

@@ -71,16 +71,8 @@ def walkin_new(request: HttpRequest, office: Office) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return render(request, "walkin/walkin_new.html", context, status=422 if form.is_bound else 200)
     data = form.cleaned_data
-    walkin = WalkinRequest(
-        full_name=data["full_name"],
-        nik=data["nik"],
-        birth_date=data["birth_date"],
-        sex=data["sex"],
-        phone=data["phone"],
-        service=data["service"],
-        passport_type=data["passport_type"],
-        replacement_reason=data["replacement_reason"],
-        old_passport_number=data["old_passport_number"],
+    walkin = WalkinRequest.from_form(
+        data,
         quota_class=data["quota_class"],
         priority_reason=data["priority"] if data["quota_class"] == QuotaClass.PRIORITY else "",
     )

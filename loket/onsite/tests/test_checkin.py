@@ -258,4 +258,4 @@ def test_the_counter_sees_a_booking_paid_with_a_credit_and_the_credits_a_person_
     assert checkin_case(booking).fee == f"Lunas dengan kredit dari pemesanan {earlier.code}"
     # An unused credit of the person shows whichever booking is looked at.
     FeeCredit.objects.filter(source=earlier).update(used_by=None, person=booking.person)
-    assert "Kredit Rp350.000 (Paspor biasa (polikarbonat)) sampai" in checkin_case(booking).fee
+    assert "Kredit Rp350.000 (Paspor biasa (non-elektronik)) sampai" in checkin_case(booking).fee

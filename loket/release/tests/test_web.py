@@ -36,7 +36,7 @@ def test_join_wait_be_told_and_book(ani: Client, applicant: User) -> None:
     assert waiting.url == f"/ruang-tunggu/{entry.ticket}/"
     assert ani.get(ROOM).url == waiting.url  # joined once
     page = ani.get(waiting.url).content.decode()
-    assert "Urutan diundi pukul 08:00 WIB" in page
+    assert "Urutan diundi pukul 08.00 WIB" in page
     assert '<noscript><meta http-equiv="refresh"' in page
     assert "web/waiting.js" in page and "<script>" not in page  # no inline script
     with time_machine.travel(OPENS, tick=False):
@@ -46,7 +46,7 @@ def test_join_wait_be_told_and_book(ani: Client, applicant: User) -> None:
         told = Message.objects.filter(event_key__startswith=f"release:{entry.pk}:admitted").get()
         assert "pukul 08.10 WIB" in told.body
         page = ani.get(waiting.url).content.decode()
-        assert "Giliran Anda!" in page and "Pesan sebelum pukul 08:10 WIB" in page
+        assert "Giliran Anda!" in page and "Pesan sebelum pukul 08.10 WIB" in page
         assert ani.get(f"/pesan/OFA/{RELEASE_DAY}/").status_code == 200
         details = {"member": "", "service": "new", "passport_type": "regular", "confirm": "1", "key": "k1"}
         booked = ani.post(f"/pesan/OFA/{RELEASE_DAY}/08:00/", details)

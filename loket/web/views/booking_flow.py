@@ -202,6 +202,9 @@ def _people(request: HttpRequest) -> list[tuple[str, str]]:
 def details(request: HttpRequest, office: str, date: str, start: str) -> HttpResponse:
     place = office_or_404(office)
     plan = day_or_404(place, date)
+    if not plan.open:
+        # Closed, suspended (outage) or not open yet: said as at the window step, never a 404.
+        return _full(request, place, plan.reason or "")
     try:
         time = dt.time.fromisoformat(start)
     except ValueError as error:
