@@ -87,7 +87,7 @@ def test_check_in_slip_two_counters_and_the_kiosk(
     kiosk = desk_page(chromium, live_server, checkin_officer_a, width=1024)
     kiosk.goto(f"{live_server.url}/petugas/{office_a.code}/kiosk/")
     screenshot(kiosk, "queue-kiosk")
-    kiosk.get_by_label("Pindai QR bukti pemesanan, atau ketik kode pemesanan").fill(walk_up.code.lower())
+    kiosk.get_by_label("Pindai kode QR pada bukti pemesanan, atau ketik kode pemesanan").fill(walk_up.code.lower())
     kiosk.get_by_role("button", name="Ambil nomor").click()
     kiosk.get_by_role("heading", name="Halo, Budi!").wait_for()
     assert kiosk.locator(".ticket-number").inner_text() == "A002"

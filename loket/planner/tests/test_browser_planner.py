@@ -49,7 +49,7 @@ def test_the_supervisor_plans_and_applies_a_quota(live_server: Any, chromium: An
     screenshot(page, "planner-suggestion")
 
     form = page.locator("form.apply")
-    assert form.get_by_label("08:00–09:00").input_value() == suggested
+    assert form.get_by_label("08.00–09.00").input_value() == suggested
     form.get_by_label("Saya mengerti", exact=False).check()
     form.get_by_role("button", name="Terapkan kuota").click()
     page.get_by_text("Kuota baru berlaku mulai").wait_for()

@@ -28,7 +28,7 @@ def test_the_page_solves_the_proof_and_joins(
         browser_page.goto(f"{live_server.url}/rilis/OFA/{RELEASE_DAY}/")
         browser_page.click("#join")
         browser_page.wait_for_url("**/ruang-tunggu/**")
-        assert "Urutan diundi pukul 08:00 WIB" in browser_page.inner_text("#waiting")
+        assert "Urutan diundi pukul 08.00 WIB" in browser_page.inner_text("#waiting")
         screenshot(browser_page, "release-waiting")
     assert Entry.objects.get().account == applicant
 

@@ -61,7 +61,7 @@ def test_outage_walkin_and_back(live_server: Any, chromium: Any) -> None:
     desk.get_by_label("Tanggal lahir").fill("1985-03-12")
     desk.get_by_label("Laki-laki").check()
     desk.get_by_label("Paspor baru").check()
-    desk.get_by_label("Paspor biasa (polikarbonat)").check()
+    desk.get_by_label("Paspor biasa (non-elektronik)").check()
     screenshot(desk, "walkin-form")
     desk.get_by_role("button", name="Daftarkan dan pesan").click()
     if holiday_name(office.local_today()):  # the office is closed today: the next day is offered

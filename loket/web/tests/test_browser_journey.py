@@ -115,7 +115,7 @@ def reschedule(page: Any, booking: Booking, day: dt.date) -> None:
     page.get_by_role("link", name="Ubah jadwal", exact=True).click()
     screenshot(page, "journey-09-reschedule-calendar")
     page.locator(f'a[href="/pemesanan/{booking.code}/ubah-jadwal/{day.isoformat()}/"]').click()
-    page.get_by_label(re.compile("08:00–09:00 WIB")).check()
+    page.get_by_label(re.compile("08.00–09.00 WIB")).check()
     screenshot(page, "journey-10-reschedule-window")
     page.get_by_role("button", name="Ubah jadwal").click()
     assert f"Jadwal pemesanan {booking.code} diubah." in page.content()
