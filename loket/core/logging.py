@@ -10,7 +10,18 @@ from loket.core.requestid import current_request_id
 
 
 class MaskPiiFilter(SamaranFilter):
-    """Partial masks (3201********0001) keep logs useful for support without exposing a person."""
+    """Partial masks (3201********0001) keep logs useful for support without exposing a person.
+
+    A record made only of parts that cannot hold personal data says so with the extra
+    `pii_free=True` and is not scanned: the access line of every request (a method from a
+    fixed list, the URL pattern, the status, the duration; loket/ops/middleware.py). Scanning
+    it cost more than the whole answer of a board poll. Its traceback, if any, is still masked.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "pii_free", False) is True and not record.exc_info and not record.stack_info:
+            return True
+        return super().filter(record)
 
 
 class RequestIdFilter(logging.Filter):

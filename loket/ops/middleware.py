@@ -92,6 +92,7 @@ class RequestMetricsMiddleware:
                 "status": status,
                 "duration_ms": round(elapsed * 1000, 1),
                 "error_code": error_code,
+                "pii_free": True,  # every part above is a fixed word, a URL pattern or a number
             },
         )
         return response
