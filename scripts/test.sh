@@ -31,11 +31,13 @@ run_pytest() {
   if [ "$code" -ne 0 ] && [ "$code" -ne 5 ]; then exit "$code"; fi
 }
 
-echo "== pytest on SQLite"
+stage() { echo "== $1 (at ${SECONDS}s)"; }
+
+stage "pytest on SQLite"
 # In LOKET_TEST_WORKERS processes (pytest-xdist; each its own test database), except the browser
 # tests, which time pages and run after, one at a time.
 (unset DATABASE_URL; run_pytest -n "${LOKET_TEST_WORKERS:-2}" -m "not postgres_only and not browser")
-echo "== browser tests on SQLite"
+stage "browser tests on SQLite"
 (unset DATABASE_URL; run_pytest -m "browser and not postgres_only")
 
 PG_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/loket}"
@@ -49,13 +51,17 @@ except Exception as e:
     print(f"PostgreSQL not reachable: {e}", file=sys.stderr); sys.exit(1)
 PY
 then
-  echo "== pytest on PostgreSQL ($PG_URL)"
+  stage "pytest on PostgreSQL ($PG_URL)"
   # Connections are not kept between requests in tests: the live-server threads of the
-  # concurrency suite would otherwise hold one each until the end of the run.
-  DATABASE_URL="$PG_URL" DB_CONN_MAX_AGE=0 run_pytest
+  # concurrency suite would otherwise hold one each until the end of the run. Two processes
+  # as on SQLite (each its own test database), then the browser tests one at a time.
+  DATABASE_URL="$PG_URL" DB_CONN_MAX_AGE=0 run_pytest -n "${LOKET_TEST_WORKERS:-2}" -m "not browser"
+  stage "browser tests on PostgreSQL"
+  DATABASE_URL="$PG_URL" DB_CONN_MAX_AGE=0 run_pytest -m browser
 elif [ "${LOKET_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "PostgreSQL is required here (LOKET_REQUIRE_POSTGRES=1) but not reachable" >&2
   exit 1
 else
   echo "== PostgreSQL not reachable: PostgreSQL run skipped (set DATABASE_URL to run it)"
 fi
+echo "== done in ${SECONDS}s"
