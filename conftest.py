@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from loket.accounts.models import Person, Relation, User
 from loket.accounts.services import token_issue
@@ -78,6 +78,9 @@ def _quiet_defaults(settings: Any) -> Iterator[None]:
     yield
     Conf.SYNC = sync
     cache.clear()
+    # A test that switched the language (a page in English, a message rendered for an
+    # English reader) must not leave it on for the next test in the same process.
+    translation.deactivate()
 
 
 def make_applicant(
