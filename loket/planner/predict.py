@@ -104,40 +104,85 @@ def person(
     )
 
 
-def visitors_for(model: OfficeModel, plan: Plan, seed: int) -> list[Visitor]:
-    """One day's people, drawn from the model. Each window and each stream of walk-ins has its own
-    random stream, so changing one window's quota leaves everyone else's draws as they were."""
-    people: list[Visitor] = []
-    for window in plan.windows:
-        label = window.label
-        rng = random.Random(f"{seed}-{label}")
-        start, end = _minutes(window.start), _minutes(window.end)
+class Draws:
+    """The random people of a model, drawn once per replication and reused by every plan tried.
+
+    Each window and each stream of walk-ins has its own random stream (seeded by the replication
+    and the window), and a window's seats are drawn one after another: the first 30 seats of a
+    window are the same people whether it has 30 or 40 seats. So a search that tries many quotas
+    or counter plans draws every person once and compares the plans on the same people (common
+    random numbers), and a bigger quota only adds people.
+    """
+
+    def __init__(self, model: OfficeModel) -> None:
+        self.model = model
+        self._seats: dict[tuple[int, dt.time, dt.time], tuple[random.Random, list[Visitor | None]]] = {}
+        self._unbooked: dict[int, list[Visitor]] = {}
+
+    def people(self, plan: Plan, seed: int) -> list[Visitor]:
+        """One day's people under `plan`: who came of each window's booked seats, walk-ins and pickups."""
+        people = [v for w in plan.windows for v in self._window(seed, w, round(w.quota * plan.fill)) if v is not None]
+        if seed not in self._unbooked:
+            self._unbooked[seed] = self._walk_ins(seed)
+        return people + self._unbooked[seed]
+
+    def _window(self, seed: int, window: Window, seats: int) -> list[Visitor | None]:
+        key = (seed, window.start, window.end)
+        if key not in self._seats:
+            self._seats[key] = (random.Random(f"{seed}-{window.label}"), [])
+        rng, drawn = self._seats[key]
+        model, start, end = self.model, _minutes(window.start), _minutes(window.end)
         show, (mean, sd) = model.show_for(window.start), model.offset_for(window.start)
-        for _seat in range(round(window.quota * plan.fill)):
+        while len(drawn) < seats:
             came, offset = rng.random() < show, rng.gauss(mean, sd)
             visitor = person(model, rng, arrival=start + min(max(offset, -EARLIEST), end - start), route=VISIT_ROUTE,
-                             appointment=start, group=label)  # fmt: skip
-            if came:
-                people.append(visitor)
-    for rates, route, group in (
-        (model.walkins_per_hour, VISIT_ROUTE, "walkin"),
-        (model.pickups_per_hour, PICKUP_ROUTE, "pickup"),
-    ):
-        rng = random.Random(f"{seed}-{group}")
-        for hour, mean in sorted(rates.items()):
-            for _n in range(poisson(rng, mean)):
-                arrival = hour * 60 + rng.random() * 60
-                people.append(person(model, rng, arrival=arrival, route=route, appointment=None, group=group))
-    return people
+                             appointment=start, group=window.label)  # fmt: skip
+            drawn.append(visitor if came else None)
+        return drawn[:seats]
+
+    def _walk_ins(self, seed: int) -> list[Visitor]:
+        people = []
+        for rates, route, group in (
+            (self.model.walkins_per_hour, VISIT_ROUTE, "walkin"),
+            (self.model.pickups_per_hour, PICKUP_ROUTE, "pickup"),
+        ):
+            rng = random.Random(f"{seed}-{group}")
+            for hour, mean in sorted(rates.items()):
+                for _n in range(poisson(rng, mean)):
+                    arrival = hour * 60 + rng.random() * 60
+                    people.append(person(self.model, rng, arrival=arrival, route=route, appointment=None, group=group))
+        return people
 
 
-def run(model: OfficeModel, plan: Plan, *, replications: int = 100, seed: int = 1) -> Prediction:
+def visitors_for(model: OfficeModel, plan: Plan, seed: int) -> list[Visitor]:
+    """One day's people, drawn from the model (see Draws)."""
+    return Draws(model).people(plan, seed)
+
+
+def replication_seed(seed: int, n: int) -> int:
+    return seed * 1_000_003 + n
+
+
+def simulate_days(
+    model: OfficeModel, plan: Plan, *, replications: int, seed: int = 1, draws: Draws | None = None
+) -> list[list[Visit]]:
+    draws = draws or Draws(model)
     recall = Recall(gap=model.recall_gap)
-    days = [
-        simulate_day(visitors_for(model, plan, seed * 1_000_003 + n), plan.staffing, recall)
-        for n in range(replications)
+    return [
+        simulate_day(draws.people(plan, replication_seed(seed, n)), plan.staffing, recall) for n in range(replications)
     ]
-    return summarise(days, plan.staffing)
+
+
+def run(
+    model: OfficeModel, plan: Plan, *, replications: int = 100, seed: int = 1, draws: Draws | None = None
+) -> Prediction:
+    return summarise(simulate_days(model, plan, replications=replications, seed=seed, draws=draws), plan.staffing)
+
+
+def day_end(day: list[Visit], staffing: Staffing) -> float:
+    """When the day's last service ends (the plan's closing time at the earliest): a queue never
+    left counts up to it."""
+    return max([staffing.close, *(e for visit in day for e in visit.ended)])
 
 
 def summarise(days: list[list[Visit]], staffing: Staffing) -> Prediction:
@@ -157,7 +202,7 @@ def summarise(days: list[list[Visit]], staffing: Staffing) -> Prediction:
     day_p90: list[float] = []
     for day in days:
         day_waits: list[float] = []
-        ended = max([close, *(e for visit in day for e in visit.ended)])
+        ended = day_end(day, staffing)
         overtime += ended - close
         for visit in day:
             hour = int(visit.visitor.arrival // 60)
