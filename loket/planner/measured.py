@@ -91,6 +91,8 @@ def _day(office: Office, day: dt.date, rows: list[TicketRow]) -> MeasuredDay:
         appointment = None if row.appointment_at is None else _minutes(row.appointment_at, midnight)
         if row.is_pickup:
             group = "pickup"
+        elif row.quota_class:
+            group = row.quota_class
         elif row.appointment_at is None:
             group = "walkin"
         else:

@@ -10,7 +10,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from loket.planner.model import PICKUP_ROUTE, VISIT_ROUTE, OfficeModel
+from loket.planner.model import CLASSES, EXPRESS, PICKUP_ROUTE, PRIORITY, VISIT_ROUTE, OfficeModel
 from loket.planner.simulate import Recall, Staffing, Visit, Visitor, simulate_day
 from loket.reports.stats import percentile
 
@@ -29,10 +29,30 @@ class Window:
 
 
 @dataclass(frozen=True)
+class Places:
+    """A day's places of one quota class (priority, express), taken at the office on the day.
+
+    Priority people are called before everyone else; express people must come before the
+    office's express arrival cut-off (`until`). Both queue from the window under way when they
+    come, as the walk-in desk gives them (loket/walkin).
+    """
+
+    quota_class: str
+    quota: int
+    until: dt.time | None = None
+
+
+def places_for(quotas: dict[str, int], express_until: dt.time) -> tuple[Places, ...]:
+    """A day's class places from the places per class; a class with none is left out."""
+    return tuple(Places(c, quotas[c], express_until if c == EXPRESS else None) for c in CLASSES if quotas.get(c))
+
+
+@dataclass(frozen=True)
 class Plan:
     windows: tuple[Window, ...]
     staffing: Staffing
     fill: float = 1.0  # share of each window's quota that is booked
+    classes: tuple[Places, ...] = ()
 
 
 @dataclass
@@ -63,7 +83,7 @@ class Prediction:
     day_p90: float | None = None
 
 
-def _minutes(at: dt.time) -> float:
+def minutes_of(at: dt.time) -> float:
     return at.hour * 60 + at.minute + at.second / 60
 
 
@@ -118,20 +138,43 @@ class Draws:
         self.model = model
         self._seats: dict[tuple[int, dt.time, dt.time], tuple[random.Random, list[Visitor | None]]] = {}
         self._unbooked: dict[int, list[Visitor]] = {}
+        self._places: dict[tuple[int, str, dt.time | None, tuple[float, ...]], tuple[random.Random, list[Visitor]]] = {}
 
     def people(self, plan: Plan, seed: int) -> list[Visitor]:
-        """One day's people under `plan`: who came of each window's booked seats, walk-ins and pickups."""
+        """One day's people under `plan`: who came of each window's booked seats, the people taking
+        the day's class places, walk-ins and pickups."""
         people = [v for w in plan.windows for v in self._window(seed, w, round(w.quota * plan.fill)) if v is not None]
+        for places in plan.classes:
+            taken = round(places.quota * self.model.class_use.get(places.quota_class, 1.0))
+            people += self._class(seed, places, plan.windows, taken)
         if seed not in self._unbooked:
             self._unbooked[seed] = self._walk_ins(seed)
         return people + self._unbooked[seed]
+
+    def _class(self, seed: int, places: Places, windows: tuple[Window, ...], taken: int) -> list[Visitor]:
+        starts = tuple(sorted(minutes_of(w.start) for w in windows))
+        key = (seed, places.quota_class, places.until, starts)
+        if key not in self._places:
+            self._places[key] = (random.Random(f"{seed}-{places.quota_class}"), [])
+        rng, drawn = self._places[key]
+        until = None if places.until is None else minutes_of(places.until)
+        hours = self.model.class_arrival_hours(places.quota_class, until)
+        choices, weights = list(hours), list(hours.values())
+        while len(drawn) < taken:
+            hour = rng.choices(choices, weights)[0]
+            arrival = hour * 60 + rng.random() * (60 if until is None else min(60.0, until - hour * 60))
+            # The desk books them into the window under way (the first one before it opens).
+            under_way = max((s for s in starts if s <= arrival), default=starts[0] if starts else None)
+            drawn.append(person(self.model, rng, arrival=arrival, route=VISIT_ROUTE, appointment=under_way,
+                                group=places.quota_class, priority=True if places.quota_class == PRIORITY else None))  # fmt: skip
+        return drawn[:taken]
 
     def _window(self, seed: int, window: Window, seats: int) -> list[Visitor | None]:
         key = (seed, window.start, window.end)
         if key not in self._seats:
             self._seats[key] = (random.Random(f"{seed}-{window.label}"), [])
         rng, drawn = self._seats[key]
-        model, start, end = self.model, _minutes(window.start), _minutes(window.end)
+        model, start, end = self.model, minutes_of(window.start), minutes_of(window.end)
         show, (mean, sd) = model.show_for(window.start), model.offset_for(window.start)
         while len(drawn) < seats:
             came, offset = rng.random() < show, rng.gauss(mean, sd)
