@@ -58,6 +58,9 @@ def test_backtest_predicts_recorded_days_within_20_percent_or_5_minutes(history:
 
     assert [d.day for d in days] == DAYS[-3:]
     assert days[0].staffing.counters["verification"][:3] == (3, 3, 3)  # read back from the calls
+    for day in days:  # a counter left idle at the end of the day (nobody waiting) still counts until the stage ends
+        open_hours = [n for n in day.staffing.counters["verification"] if n]
+        assert open_hours == [KNOWN.staffing.counters["verification"][0]] * len(open_hours), day.staffing.counters
     for day in days:
         result = backtest(model, day, replications=20)
         assert result.ok, (day.day, result.predicted.wait_p50, day.wait_p50, result.predicted.wait_p90, day.wait_p90)
