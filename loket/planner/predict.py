@@ -81,6 +81,9 @@ class Prediction:
     # (what one measured day is compared with; the pooled figures above weigh busy days more).
     day_p50: float | None = None
     day_p90: float | None = None
+    # How much one day moves by chance alone: the 10th and 90th percentile over the replications.
+    day_p50_range: tuple[float, float] | None = None
+    day_p90_range: tuple[float, float] | None = None
 
 
 def minutes_of(at: dt.time) -> float:
@@ -286,7 +289,14 @@ def summarise(days: list[list[Visit]], staffing: Staffing) -> Prediction:
         replications=len(days),
         day_p50=percentile(day_p50, 0.5),
         day_p90=percentile(day_p90, 0.5),
+        day_p50_range=_spread_of(day_p50),
+        day_p90_range=_spread_of(day_p90),
     )
+
+
+def _spread_of(values: list[float]) -> tuple[float, float] | None:
+    low, high = percentile(values, 0.1), percentile(values, 0.9)
+    return None if low is None or high is None else (low, high)
 
 
 def _spread(hours: dict[int, Hour], begin: float, end: float, weight: float) -> None:

@@ -97,9 +97,13 @@ class Visit:
     def wait(self, until: float, opens: float = 0.0) -> float:
         """Minutes spent in queues over all stages, counted from the opening for someone who came
         before it (no plan can serve him earlier); a queue never left counts up to `until`."""
-        called = [*self.called, *[until] * (len(self.queued) - len(self.called))]
-        queued = [max(q, opens) for q in self.queued]
-        return sum(max(c - q, 0.0) for q, c in zip(queued, called, strict=True))
+        total, called = 0.0, self.called
+        for i, queued in enumerate(self.queued):  # a plain loop: a search calls this for every person of every day
+            end = called[i] if i < len(called) else until
+            begin = queued if queued > opens else opens
+            if end > begin:
+                total += end - begin
+        return total
 
 
 def simulate_day(visitors: Sequence[Visitor], staffing: Staffing, recall: Recall | None = None) -> list[Visit]:

@@ -67,11 +67,13 @@ class Command(BaseCommand):
         if not 1 <= days <= 60:
             raise CommandError("--backtest: 1 to 60 days")
         recorded = sorted(set(Ticket.objects.filter(office=office).values_list("day", flat=True)))[-days:]
-        passed = 0
+        passed = chance = 0
         sums = [0.0, 0.0, 0.0, 0.0]  # measured p50, p90, predicted p50, p90
         for measured in measured_days(office, recorded):
             result = backtest(office_model(office, measured.day), measured)
             passed += result.ok
+            chance += result.by_chance
+            low, high = result.predicted.day_p90_range or (0.0, 0.0)
             for i, value in enumerate(
                 (measured.wait_p50, measured.wait_p90, result.predicted.day_p50, result.predicted.day_p90)
             ):
@@ -79,12 +81,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{measured.day}: {len(measured.arrivals)} tickets, measured p50 {measured.wait_p50:.1f} p90 "
                 f"{measured.wait_p90:.1f}, predicted p50 {result.predicted.day_p50:.1f} p90 "
-                f"{result.predicted.day_p90:.1f} min: {'within' if result.ok else 'OUTSIDE'} 20 % or 5 min"
+                f"{result.predicted.day_p90:.1f} min: {'within' if result.ok else 'OUTSIDE'} 20 % or 5 min; "
+                f"replayed days' p90 {low:.1f}-{high:.1f} (10-90 %)"
             )
         n = len(recorded) or 1
         self.stdout.write(
             f"mean over the days: measured p50 {sums[0] / n:.1f} p90 {sums[1] / n:.1f}, "
             f"predicted p50 {sums[2] / n:.1f} p90 {sums[3] / n:.1f} min"
+        )
+        self.stdout.write(
+            f"{chance} of {len(recorded)} days inside the replayed days' own 10-90 % spread (median and p90)"
         )
         self.stdout.write(f"{passed} of {len(recorded)} days within the tolerance")
 
