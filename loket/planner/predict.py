@@ -177,12 +177,12 @@ class Draws:
         if key not in self._seats:
             self._seats[key] = (random.Random(f"{seed}-{window.label}"), [])
         rng, drawn = self._seats[key]
-        model, start, end = self.model, minutes_of(window.start), minutes_of(window.end)
+        model, start, end, label = self.model, minutes_of(window.start), minutes_of(window.end), window.label
         show, (mean, sd) = model.show_for(window.start), model.offset_for(window.start)
         while len(drawn) < seats:
             came, offset = rng.random() < show, rng.gauss(mean, sd)
             visitor = person(model, rng, arrival=start + min(max(offset, -EARLIEST), end - start), route=VISIT_ROUTE,
-                             appointment=start, group=window.label)  # fmt: skip
+                             appointment=start, group=label)  # fmt: skip
             drawn.append(visitor if came else None)
         return drawn[:seats]
 

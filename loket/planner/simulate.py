@@ -131,11 +131,6 @@ def simulate_day(visitors: Sequence[Visitor], staffing: Staffing, recall: Recall
             if number < open_at(stage, now):
                 break  # a closed counter woken goes back to sleep; wake another one
 
-    def arrive(event: simpy.Event) -> None:
-        visit = event.value
-        assert isinstance(visit, Visit)
-        enqueue(visit, visit.visitor.route[0])
-
     def counter(stage: str, number: int) -> Generator[simpy.Event, Any, None]:
         queue, sleeping = queues[stage], idle[stage]
         gap, calls = recall.gap, recall.calls
@@ -177,9 +172,13 @@ def simulate_day(visitors: Sequence[Visitor], staffing: Staffing, recall: Recall
             else:
                 visit.outcome = "done"
 
-    # Every arrival is scheduled at once, in arrival order (a callback, not a process: cheaper).
-    for visit in visits:
-        env.timeout(max(visit.visitor.arrival, 0.0), visit).callbacks.append(arrive)
+    def arrivals() -> Generator[simpy.Event, Any, None]:
+        for visit in visits:
+            if visit.visitor.arrival > env.now:
+                yield env.timeout(visit.visitor.arrival - env.now)
+            enqueue(visit, visit.visitor.route[0])
+
+    env.process(arrivals())
     for stage, plan in staffing.counters.items():
         for number in range(max(plan, default=0)):
             env.process(counter(stage, number))
