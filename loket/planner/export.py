@@ -3,9 +3,9 @@
 from typing import Any
 
 from loket.planner.measured import MeasuredDay
-from loket.planner.model import CLASSES
+from loket.planner.model import CLASSES, EXPRESS, PRIORITY
 from loket.planner.planning import Planned
-from loket.planner.predict import Plan, Prediction
+from loket.planner.predict import Plan, Prediction, minutes_of
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -67,6 +67,7 @@ def measured_data(day: MeasuredDay) -> dict[str, Any]:
 
 def planned_data(planned: Planned) -> dict[str, Any]:
     model = planned.model
+    until = {PRIORITY: None, EXPRESS: minutes_of(planned.office.express_arrival_cutoff)}
     return {
         "office": planned.office.code,
         "date": planned.day.isoformat(),
@@ -93,7 +94,10 @@ def planned_data(planned: Planned) -> dict[str, Any]:
             "classes": {
                 quota_class: {
                     "places_taken_share": round(model.class_use.get(quota_class, 1.0), 3),
-                    "arrival_hours": {str(h): round(w, 3) for h, w in model.class_arrival_hours(quota_class).items()},
+                    "arrival_hours": {
+                        str(h): round(w, 3)
+                        for h, w in model.class_arrival_hours(quota_class, until[quota_class]).items()
+                    },
                 }
                 for quota_class in CLASSES
             },

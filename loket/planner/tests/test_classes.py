@@ -99,6 +99,7 @@ def test_the_api_and_the_command_include_the_class_places(history: Office, super
         {"class": EXPRESS, "places": 20, "arrive_before": "10:00"},
     ]
     assert set(data["model"]["classes"]) == {PRIORITY, EXPRESS}
+    assert all(int(hour) < 10 for hour in data["model"]["classes"][EXPRESS]["arrival_hours"])  # before 10.00
     assert data["predicted"]["groups_p90"][EXPRESS] is not None
     assert bad.status_code == 422 and bad.json()["field"] == "classes"
     text = out.getvalue()
