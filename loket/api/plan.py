@@ -7,7 +7,6 @@ supervisor of the office and the national administrator may read it; anyone else
 """
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,7 @@ from loket.core.errors import DomainError
 from loket.offices.models import Office
 from loket.onsite.access import office_guard, staff_session_ok
 from loket.planner.export import planned_data
-from loket.planner.planning import default_plan, parse_counters, parse_quota, plan_day
+from loket.planner.planning import plan_day, plan_from_text
 
 
 def staff_session(request: HttpRequest) -> User | None:
@@ -36,6 +35,7 @@ class PlanQuery(Schema):
     date: dt.date | None = Field(None, description="the local day to plan (default: tomorrow)")
     quota: str = Field("", max_length=500, description="seats per window, e.g. 08:00=40,09:00=35")
     counters: str = Field("", max_length=500, description="counters per stage all day, e.g. verification=3")
+    classes: str = Field("", max_length=200, description="the day's class places, e.g. priority=50,express=35")
     target: int = Field(30, ge=5, le=240, description="the p90 wait target for a suggestion (minutes)")
     fill: int = Field(100, ge=10, le=100, description="share of the quota booked (%)")
     suggest: str = Field("", pattern="^(|quota|counters)$", description="quota or counters")
@@ -55,6 +55,7 @@ def office_plan(request: HttpRequest, code: str, query: Query[PlanQuery]) -> dic
     except PermissionDenied:
         raise DomainError("forbidden", _("Hanya supervisor kantor ini."), status=403) from None
     day = query.date or office.local_today() + dt.timedelta(days=1)
-    plan = parse_counters(query.counters, parse_quota(query.quota, default_plan(office, day.weekday())))
-    plan = replace(plan, fill=query.fill / 100)
+    plan = plan_from_text(
+        office, day, quota=query.quota, counters=query.counters, classes=query.classes, fill=query.fill
+    )
     return planned_data(plan_day(office, day, plan=plan, suggest=query.suggest, target=query.target))

@@ -27,6 +27,14 @@ class Backtest:
         return abs(predicted - measured) <= max(5.0, 0.2 * measured)
 
     @property
+    def by_chance(self) -> bool:
+        """The measured median and p90 lie within what the replayed days themselves spread over
+        (10th to 90th percentile): a miss of the tolerance is then one day's luck, not the model."""
+        ranges = (self.predicted.day_p50_range, self.predicted.day_p90_range)
+        measured = (self.day.wait_p50, self.day.wait_p90)
+        return all(r is not None and m is not None and r[0] <= m <= r[1] for r, m in zip(ranges, measured, strict=True))
+
+    @property
     def ok(self) -> bool:
         return self.close_enough(self.predicted.day_p50, self.day.wait_p50) and self.close_enough(
             self.predicted.day_p90, self.day.wait_p90

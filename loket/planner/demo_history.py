@@ -21,12 +21,13 @@ from django.db import transaction
 
 from loket.accounts.models import Person, Relation, User
 from loket.booking.codes import new_code
-from loket.booking.models import Booking, BookingStatus, PassportType, Service, Slot
+from loket.booking.models import Booking, BookingStatus, ClassDay, PassportType, PriorityReason, Service, Slot
 from loket.offices.calendar import closures_between
 from loket.offices.models import ArrivalWindow, Office
 from loket.onsite.models import Counter, EventKind, Letter, Priority, Ticket, TicketEvent, TicketStatus
-from loket.planner.model import STAGES, OfficeModel, ServiceTime
-from loket.planner.predict import Plan, Window, visitors_for
+from loket.planner.model import EXPRESS, PRIORITY, STAGES, OfficeModel, ServiceTime
+from loket.planner.planning import class_quotas, office_places
+from loket.planner.predict import Plan, Window, minutes_of, visitors_for
 from loket.planner.simulate import Recall, Staffing, Visit, simulate_day
 
 DEMO_BOOKER = "riwayat.demo@loket.local"
@@ -60,6 +61,8 @@ def truth(*, show: float, offset: tuple[float, float], walkins: float, pickups: 
         absent_share=0.06,
         no_show_share=0.35,
         recall_gap=1.0,
+        class_hours={PRIORITY: {8: 0.3, 9: 0.3, 10: 0.2, 11: 0.1, 13: 0.1}, EXPRESS: {8: 0.6, 9: 0.4}},
+        class_use={PRIORITY: 0.8, EXPRESS: 0.9},
     )
     staffing = Staffing(first_hour=8, counters={s: (n,) * 8 for s, n in zip(STAGES, counters, strict=True)})
     return Truth(model=model, staffing=staffing, region=region)
@@ -147,7 +150,8 @@ def _at(office: Office, day: dt.date, minutes: float) -> dt.datetime:
 
 def _write_day(office: Office, day: dt.date, windows: list[ArrivalWindow], truth: Truth, booker: User,
                people: list[Person], counters: dict[str, list[Counter]], rng: random.Random) -> None:  # fmt: skip
-    plan = Plan(tuple(Window(w.start, w.end, w.capacity) for w in windows), truth.staffing, FILL)
+    classes = office_places(office, class_quotas(office, day.weekday()))
+    plan = Plan(tuple(Window(w.start, w.end, w.capacity) for w in windows), truth.staffing, FILL, classes)
     visits = simulate_day(
         visitors_for(truth.model, plan, rng.randrange(10**9)), truth.staffing, Recall(gap=truth.model.recall_gap)
     )
@@ -156,6 +160,7 @@ def _write_day(office: Office, day: dt.date, windows: list[ArrivalWindow], truth
         came[one.visitor.group].append(one)
     chosen = iter(rng.sample(people, len(people)))
     bookings: list[tuple[Booking, Visit | None]] = []
+    slots: dict[float, Slot] = {}
     for window in windows:
         booked = round(window.capacity * FILL)
         slot = Slot.objects.create(office=office, date=day, start=window.start, end=window.end, booked=booked,
@@ -168,6 +173,21 @@ def _write_day(office: Office, day: dt.date, windows: list[ArrivalWindow], truth
             service = Service.NEW if rng.random() < 0.7 else Service.REPLACEMENT
             booking = Booking(code=new_code(), person=person, booked_by=booker, office=office, slot=slot, service=service,
                               passport_type=PassportType.REGULAR, status=status, person_name=person.full_name)  # fmt: skip
+            bookings.append((booking, visit))
+        slots[minutes_of(window.start)] = slot
+    for places in classes:
+        taken = came.get(places.quota_class, [])
+        class_day = ClassDay.objects.create(office=office, quota_class=places.quota_class, date=day,
+                                            capacity=places.quota, used=len(taken))  # fmt: skip
+        for visit in taken:  # a class place is taken at the desk: the person is there
+            person = next(chosen)
+            status = BookingStatus.COMPLETED if visit.outcome == "done" else BookingStatus.NO_SHOW
+            appointment = visit.visitor.appointment
+            booking = Booking(code=new_code(), person=person, booked_by=booker, office=office,
+                              slot=slots[appointment if appointment is not None else min(slots)],
+                              service=Service.NEW, passport_type=PassportType.REGULAR, status=status,
+                              person_name=person.full_name, quota_class=places.quota_class, class_day=class_day,
+                              priority_reason=PriorityReason.ELDERLY if places.quota_class == PRIORITY else "")  # fmt: skip
             bookings.append((booking, visit))
     Booking.objects.bulk_create([b for b, _v in bookings])
     arrivals: list[tuple[Booking | None, Visit]] = [(b, v) for b, v in bookings if v is not None]
@@ -183,6 +203,8 @@ def _write_tickets(office: Office, day: dt.date, arrivals: list[tuple[Booking | 
         v = visit.visitor
         if v.group == "pickup":
             letter = Letter.PICKUP
+        elif v.group == EXPRESS:
+            letter = Letter.EXPRESS
         elif v.priority:
             letter = Letter.PRIORITY
         else:

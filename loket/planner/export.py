@@ -3,8 +3,9 @@
 from typing import Any
 
 from loket.planner.measured import MeasuredDay
+from loket.planner.model import CLASSES, EXPRESS, PRIORITY
 from loket.planner.planning import Planned
-from loket.planner.predict import Plan, Prediction
+from loket.planner.predict import Plan, Prediction, minutes_of
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -17,6 +18,14 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         "first_hour": plan.staffing.first_hour,
         "counters": {stage: list(hours) for stage, hours in plan.staffing.counters.items()},
         "fill": plan.fill,
+        "classes": [
+            {
+                "class": p.quota_class,
+                "places": p.quota,
+                "arrive_before": None if p.until is None else f"{p.until:%H:%M}",
+            }
+            for p in plan.classes
+        ],
     }
 
 
@@ -58,6 +67,7 @@ def measured_data(day: MeasuredDay) -> dict[str, Any]:
 
 def planned_data(planned: Planned) -> dict[str, Any]:
     model = planned.model
+    until = {PRIORITY: None, EXPRESS: minutes_of(planned.office.express_arrival_cutoff)}
     return {
         "office": planned.office.code,
         "date": planned.day.isoformat(),
@@ -81,6 +91,16 @@ def planned_data(planned: Planned) -> dict[str, Any]:
             "pickups_per_day": round(sum(model.pickups_per_hour.values()), 1),
             "priority_share": round(model.priority_share, 3),
             "service_minutes": {stage: round(time.mean, 2) for stage, time in model.service.items()},
+            "classes": {
+                quota_class: {
+                    "places_taken_share": round(model.class_use.get(quota_class, 1.0), 3),
+                    "arrival_hours": {
+                        str(h): round(w, 3)
+                        for h, w in model.class_arrival_hours(quota_class, until[quota_class]).items()
+                    },
+                }
+                for quota_class in CLASSES
+            },
             "absent_share": round(model.absent_share, 3),
             "no_show_share": round(model.no_show_share, 3),
         },

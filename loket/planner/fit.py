@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from loket.booking.models import Booking, BookingStatus
+from loket.booking.models import Booking, BookingStatus, ClassDay, QuotaClass
 from loket.offices.models import Office
 from loket.planner.model import BUILT_IN_MODEL, NATIONAL, OFFICE, OfficeModel, ServiceTime
 from loket.planner.records import TicketRow, ticket_rows
@@ -46,6 +46,8 @@ class Observed:
     absent: int = 0
     absent_no_show: int = 0
     gaps: list[float] = field(default_factory=list)
+    class_arrivals: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    class_taken: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # per day: used / places
 
     @property
     def outcome_total(self) -> int:
@@ -55,12 +57,20 @@ class Observed:
 def observe(office: Office | None, start: dt.date, end: dt.date) -> Observed:
     """What the records of `office` (every office: None) between `start` and `end` show."""
     seen = Observed()
-    bookings = Booking.objects.filter(slot__date__range=(start, end), status__in=OUTCOME_KNOWN)
+    # Booked people only: a place taken at the desk (a class place, a walk-in pool seat) always came.
+    bookings = Booking.objects.filter(
+        slot__date__range=(start, end), status__in=OUTCOME_KNOWN, quota_class=QuotaClass.REGULAR, pool_day=None
+    )
     if office is not None:
         bookings = bookings.filter(office=office)
     for window, status, ticket in bookings.values_list("slot__start", "status", "ticket"):
         came = ticket is not None or status != BookingStatus.NO_SHOW
         seen.outcomes[window][0 if came else 1] += 1
+    days = ClassDay.objects.filter(date__range=(start, end), capacity__gt=0)
+    if office is not None:
+        days = days.filter(office=office)
+    for quota_class, used, capacity in days.values_list("quota_class", "used", "capacity"):
+        seen.class_taken[quota_class].append(min(used / capacity, 1.0))
     zones = {pk: ZoneInfo(tz) for pk, tz in Office.objects.values_list("pk", "timezone")}
     for row in ticket_rows(start=start, end=end, office_ids=None if office is None else [office.pk]):
         _observe_ticket(seen, row, zones[row.office_id])
@@ -72,6 +82,8 @@ def _observe_ticket(seen: Observed, row: TicketRow, zone: ZoneInfo) -> None:
     hour = row.arrived_at.astimezone(zone).hour
     if row.is_pickup:
         seen.pickups[hour] += 1
+    elif row.quota_class:  # a class place: its own arrivals, apart from the walk-ins and their priority share
+        seen.class_arrivals[row.quota_class][hour] += 1
     else:
         seen.visits += 1
         seen.priority += bool(row.priority)
@@ -125,6 +137,11 @@ def _walk_ins(seen: Observed, model: OfficeModel, source: str) -> OfficeModel:
         walkins_per_hour={hour: n / days for hour, n in sorted(seen.walkins.items())},
         pickups_per_hour={hour: n / days for hour, n in sorted(seen.pickups.items())},
         priority_share=seen.priority / seen.visits if seen.visits else model.priority_share,
+        class_hours={
+            quota_class: {hour: n / sum(hours.values()) for hour, n in sorted(hours.items())}
+            for quota_class, hours in seen.class_arrivals.items()
+        },
+        class_use={quota_class: statistics.fmean(taken) for quota_class, taken in seen.class_taken.items()},
         sources={**model.sources, "walk_ins": source},
     )
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from loket.core import datefmt
 from loket.offices.models import ArrivalWindow, Weekday
 from loket.onsite.models import Stage
-from loket.planner.model import STAGES
+from loket.planner.model import CLASSES, EXPRESS, PRIORITY, STAGES
 from loket.planner.planning import Typed
-from loket.planner.predict import Plan, Window
+from loket.planner.predict import Plan, Window, places_for
 from loket.planner.simulate import Staffing
 
 MAX_COUNTERS = 50
@@ -24,6 +24,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def quota_name(start: dt.time) -> str:
     return f"kuota_{start:%H%M}"
+
+
+def class_name(quota_class: str) -> str:
+    return f"kelas_{quota_class}"
 
 
 def counter_name(stage: str, hour: int) -> str:
@@ -51,10 +55,28 @@ class PlanForm(forms.Form):
     )
 
     def __init__(
-        self, data: Any, *, windows: list[ArrivalWindow], hours: range, counters: dict[str, int], **kwargs: Any
+        self,
+        data: Any,
+        *,
+        windows: list[ArrivalWindow],
+        hours: range,
+        counters: dict[str, int],
+        classes: dict[str, int],
+        express_until: dt.time,
+        **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
-        self.windows, self.hours = windows, hours
+        self.windows, self.hours, self.express_until = windows, hours, express_until
+        labels: dict[str, str] = {
+            PRIORITY: str(_("Tempat prioritas")),
+            EXPRESS: _("Tempat percepatan (datang sebelum pukul %(cutoff)s)")
+            % {"cutoff": datefmt.clock(express_until)},
+        }
+        for quota_class in CLASSES:
+            self.fields[class_name(quota_class)] = forms.IntegerField(
+                label=labels[quota_class], min_value=0, max_value=1000, required=False,
+                initial=classes.get(quota_class, 0),
+            )  # fmt: skip
         for stage in STAGES:
             self.fields[f"layanan_{stage}"] = forms.FloatField(
                 label=_("Layanan %(stage)s (menit)") % {"stage": Stage(stage).label},
@@ -80,7 +102,9 @@ class PlanForm(forms.Form):
     def plan(self) -> Plan:
         windows = tuple(Window(w.start, w.end, self.value(quota_name(w.start))) for w in self.windows)
         counters = {s: tuple(self.value(counter_name(s, h)) for h in self.hours) for s in STAGES}
-        return Plan(windows, Staffing(first_hour=self.hours.start, counters=counters), fill=self.value("isi") / 100)
+        places = places_for({c: self.value(class_name(c)) for c in CLASSES}, self.express_until)
+        staffing = Staffing(first_hour=self.hours.start, counters=counters)
+        return Plan(windows, staffing, fill=self.value("isi") / 100, classes=places)
 
     def typed(self) -> Typed:
         show = self.value("hadir")
@@ -89,6 +113,9 @@ class PlanForm(forms.Form):
 
     def quota_fields(self) -> list[forms.BoundField]:
         return [self[quota_name(w.start)] for w in self.windows]
+
+    def class_fields(self) -> list[forms.BoundField]:
+        return [self[class_name(c)] for c in CLASSES]
 
     def counter_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(str(Stage(s).label), [self[counter_name(s, h)] for h in self.hours]) for s in STAGES]

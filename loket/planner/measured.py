@@ -1,9 +1,11 @@
 """Measured office days, read back from the tickets: who came when, which counters worked, the waits.
 
 Counters per stage and hour are read from the calls: a counter counts as open for a stage
-from the hour of its first call of that stage to the hour its last service of it ended. A wait counts from arrival (from the first
-call of the day for someone who came before the office opened) to the first call, summed
-over the stages reached, as the planner predicts it. Tickets never called are left out.
+from the hour of its first call of that stage to the hour the stage's last service ended (the
+records have no "counter closed"; a counter idle because nobody waited was still there). A wait
+counts from arrival (from the first call of the day for someone who came before the office
+opened) to the first call, summed over the stages reached, as the planner predicts it. Tickets
+never called are left out.
 """
 
 import datetime as dt
@@ -74,9 +76,15 @@ def _day(office: Office, day: dt.date, rows: list[TicketRow]) -> MeasuredDay:
             key = (segment.stage, segment.counter_id)
             first, last = spans.get(key, (begin, end))
             spans[key] = (min(first, begin), max(last, end))
+    # Nor does a counter leave when the queue runs dry before the end of the day: it is counted until
+    # the stage's last service ends (reading it as closed made a replayed day whose last people came
+    # out slower than the real ones find fewer counters, or none, than the office had).
+    stage_end: dict[str, int] = defaultdict(int)
+    for (stage, _counter), (_first, last) in spans.items():
+        stage_end[stage] = max(stage_end[stage], last)
     open_: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for (stage, counter), (first, last) in spans.items():
-        for hour in range(first, last + 1):
+    for (stage, counter), (first, _last) in spans.items():
+        for hour in range(first, stage_end[stage] + 1):
             open_[(stage, hour)].add(counter)
     hours = [hour for _stage, hour in open_]
     first = min(hours, default=8)
@@ -91,6 +99,8 @@ def _day(office: Office, day: dt.date, rows: list[TicketRow]) -> MeasuredDay:
         appointment = None if row.appointment_at is None else _minutes(row.appointment_at, midnight)
         if row.is_pickup:
             group = "pickup"
+        elif row.quota_class:
+            group = row.quota_class
         elif row.appointment_at is None:
             group = "walkin"
         else:

@@ -18,6 +18,9 @@ from loket.onsite.models import Stage
 VISIT_ROUTE = (str(Stage.VERIFICATION), str(Stage.PHOTO_INTERVIEW))
 PICKUP_ROUTE = (str(Stage.PICKUP),)
 STAGES = [str(Stage.VERIFICATION), str(Stage.PHOTO_INTERVIEW), str(Stage.PICKUP)]
+# The quota classes with their own daily places (loket/booking ClassQuota), taken at the office.
+PRIORITY, EXPRESS = "priority", "express"
+CLASSES = (PRIORITY, EXPRESS)
 
 OFFICE, NATIONAL, BUILT_IN, MANUAL = "office", "national", "built_in", "manual"
 SOURCE_LABELS = {
@@ -77,12 +80,25 @@ class OfficeModel:
     days: int = 0  # open days of history behind the office's figures
     window_offset: dict[dt.time, tuple[float, float]] = field(default_factory=dict)  # per window: mean, sd
     sources: dict[str, str] = field(default_factory=dict)
+    # Per quota class: the share of its arrivals in each local hour (none: spread like the walk-ins),
+    # and the share of the day's places taken (none: all of them).
+    class_hours: dict[str, dict[int, float]] = field(default_factory=dict)
+    class_use: dict[str, float] = field(default_factory=dict)
 
     def show_for(self, start: dt.time) -> float:
         return self.window_show.get(start, self.show_rate)
 
     def offset_for(self, start: dt.time) -> tuple[float, float]:
         return self.window_offset.get(start, (self.offset_mean, self.offset_sd))
+
+    def class_arrival_hours(self, quota_class: str, until: float | None = None) -> dict[int, float]:
+        """The weights of the hours a class's people arrive in, before `until` (minutes) if given:
+        the office's own record of the class, else the walk-ins' hours (else the working day)."""
+        hours = self.class_hours.get(quota_class) or self.walkins_per_hour or dict.fromkeys(range(8, 15), 1.0)
+        if until is not None:
+            hours = {h: w for h, w in hours.items() if h * 60 < until} or {int(until // 60) - 1: 1.0}
+        total = sum(hours.values()) or 1.0
+        return {h: w / total for h, w in sorted(hours.items())}
 
     def with_typed(
         self, *, show_rate: float | None = None, service_minutes: dict[str, float] | None = None

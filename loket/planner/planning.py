@@ -8,14 +8,15 @@ from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
+from loket.booking.models import ClassQuota
 from loket.core.errors import DomainError
 from loket.offices.calendar import closure_reason
 from loket.offices.models import ArrivalWindow, Office
 from loket.onsite.models import Counter
 from loket.planner.fit import HISTORY_DAYS, office_model
 from loket.planner.measured import MeasuredDay, measured_days
-from loket.planner.model import STAGES, OfficeModel
-from loket.planner.predict import Plan, Prediction, Window, run
+from loket.planner.model import CLASSES, STAGES, OfficeModel
+from loket.planner.predict import Places, Plan, Prediction, Window, places_for, run
 from loket.planner.simulate import Staffing
 from loket.planner.suggest import SEARCH_REPLICATIONS, Suggestion, suggest_counters, suggest_quota
 
@@ -74,6 +75,16 @@ def counters_now(office: Office) -> dict[str, int]:
     return {stage: max(n, 1) for stage, n in counts.items()}
 
 
+def class_quotas(office: Office, weekday: int) -> dict[str, int]:
+    """The office's places per quota class on this weekday (ClassQuota)."""
+    return dict(ClassQuota.objects.filter(office=office, weekday=weekday).values_list("quota_class", "capacity"))
+
+
+def office_places(office: Office, quotas: dict[str, int]) -> tuple[Places, ...]:
+    """A day's class places at this office (express with its arrival cut-off)."""
+    return places_for(quotas, office.express_arrival_cutoff)
+
+
 def default_plan(office: Office, weekday: int) -> Plan:
     windows = windows_of(office, weekday)
     hours = planning_hours(windows)
@@ -81,6 +92,7 @@ def default_plan(office: Office, weekday: int) -> Plan:
     return Plan(
         windows=tuple(Window(w.start, w.end, w.capacity) for w in windows),
         staffing=Staffing(first_hour=hours.start, counters={s: (n,) * len(hours) for s, n in now.items()}),
+        classes=office_places(office, class_quotas(office, weekday)),
     )
 
 
@@ -131,36 +143,47 @@ def comparable_days(office: Office, day: dt.date) -> list[MeasuredDay]:
     return found[::-1]
 
 
+def _pairs(text: str, known: list[str], most: int, error: str, field: str) -> dict[str, int]:
+    """`NAME=NUMBER,…` with names from `known` and numbers 0 to `most`; DomainError(`error`) naming `field`."""
+    pairs = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _sep, number = (p.strip() for p in part.partition("="))
+        if name not in known or not number.isdigit() or int(number) > most:
+            raise DomainError("invalid", error, field=field)
+        pairs[name] = int(number)
+    return pairs
+
+
 def parse_quota(text: str, plan: Plan) -> Plan:
     """`08:00=40,09:00=35`: new seats for the windows named; the others keep theirs. DomainError naming `quota`."""
-    quotas = {w.label: w.quota for w in plan.windows}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        label, _sep, seats = part.partition("=")
-        label = label.strip()
-        if label not in quotas or not seats.strip().isdigit() or int(seats) > 1000:
-            raise DomainError(
-                "invalid",
-                _("Kuota: tulis JAM=KUOTA untuk jam kedatangan yang ada (%(windows)s), kuota 0 sampai 1000.")
-                % {"windows": ", ".join(quotas) or "–"},
-                field="quota",
-            )
-        quotas[label] = int(seats)
+    labels = [w.label for w in plan.windows]
+    error = _("Kuota: tulis JAM=KUOTA untuk jam kedatangan yang ada (%(windows)s), kuota 0 sampai 1000.") % {
+        "windows": ", ".join(labels) or "–"
+    }
+    quotas = {w.label: w.quota for w in plan.windows} | _pairs(text, labels, 1000, error, "quota")
     return replace(plan, windows=tuple(replace(w, quota=quotas[w.label]) for w in plan.windows))
 
 
 def parse_counters(text: str, plan: Plan) -> Plan:
     """`verification=3,photo_interview=4,pickup=1`: counters open all day per stage. DomainError naming `counters`."""
-    counters = dict(plan.staffing.counters)
-    hours = plan.staffing.hours
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        stage, _sep, number = part.partition("=")
-        stage = stage.strip()
-        if stage not in STAGES or not number.strip().isdigit() or int(number) > 50:
-            raise DomainError(
-                "invalid",
-                _("Loket: tulis TAHAP=JUMLAH dengan tahap %(stages)s, jumlah 0 sampai 50.")
-                % {"stages": ", ".join(STAGES)},
-                field="counters",
-            )
-        counters[stage] = (int(number),) * hours
+    error = _("Loket: tulis TAHAP=JUMLAH dengan tahap %(stages)s, jumlah 0 sampai 50.") % {"stages": ", ".join(STAGES)}
+    numbers = _pairs(text, STAGES, 50, error, "counters")
+    counters = plan.staffing.counters | {stage: (n,) * plan.staffing.hours for stage, n in numbers.items()}
     return replace(plan, staffing=replace(plan.staffing, counters=counters))
+
+
+def parse_classes(text: str, office: Office, plan: Plan) -> Plan:
+    """`priority=50,express=35`: the day's class places (the classes not named keep theirs). DomainError naming `classes`."""
+    error = _("Kuota kelas: tulis KELAS=KUOTA dengan kelas %(classes)s, kuota 0 sampai 1000.") % {
+        "classes": ", ".join(CLASSES)
+    }
+    quotas = {p.quota_class: p.quota for p in plan.classes} | _pairs(text, list(CLASSES), 1000, error, "classes")
+    return replace(plan, classes=office_places(office, quotas))
+
+
+def plan_from_text(office: Office, day: dt.date, *, quota: str, counters: str, classes: str, fill: int) -> Plan:
+    """The office's plan for `day` with the changes an API query or the command wrote as text
+    (`parse_quota`, `parse_counters`, `parse_classes`; `fill` in per cent). DomainError naming the field."""
+    plan = parse_quota(quota, default_plan(office, day.weekday()))
+    plan = parse_classes(classes, office, parse_counters(counters, plan))
+    return replace(plan, fill=fill / 100)

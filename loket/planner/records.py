@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from loket.onsite.models import NEXT_STAGE, EventKind, Ticket, TicketEvent
+from loket.booking.models import PLACE_CLASSES, QuotaClass
+from loket.onsite.models import NEXT_STAGE, EventKind, Letter, Ticket, TicketEvent
 
 
 @dataclass
@@ -54,10 +55,20 @@ class TicketRow:
     arrived_at: dt.datetime
     appointment_at: dt.datetime | None
     segments: list[Segment]
+    booked_class: str | None = None  # the booking's quota class (None: no booking)
 
     @property
     def is_pickup(self) -> bool:
         return self.letter == "C"
+
+    @property
+    def quota_class(self) -> str:
+        """ "priority" or "express" for a person on one of the day's class places, else ""."""
+        if self.is_pickup:
+            return ""
+        if self.letter == Letter.EXPRESS:
+            return QuotaClass.EXPRESS
+        return self.booked_class if self.booked_class in PLACE_CLASSES else ""
 
     @property
     def is_walk_in(self) -> bool:
@@ -101,17 +112,28 @@ def fold(kind: str, stage: str, at: dt.datetime, counter_id: int | None, segment
             segments.append(Segment(stage=str(following), queued=at))
 
 
+TICKET_FIELDS = (
+    "pk",
+    "office_id",
+    "day",
+    "booking_id",
+    "walk_in",
+    "letter",
+    "priority",
+    "arrived_at",
+    "appointment_at",
+)
+
+
 def ticket_rows(*, start: dt.date, end: dt.date, office_ids: Iterable[int] | None = None) -> list[TicketRow]:
     """Every ticket of these offices (all offices: None) on these local days, with its stages."""
     where = Q(day__range=(start, end))
     if office_ids is not None:
         where &= Q(office_id__in=list(office_ids))
     rows = {
-        pk: TicketRow(pk, office_id, day, booking_id, walk_in, letter, priority, arrived_at, appointment_at, [])
-        for pk, office_id, day, booking_id, walk_in, letter, priority, arrived_at, appointment_at in (
-            Ticket.objects.filter(where).values_list(
-                "pk", "office_id", "day", "booking_id", "walk_in", "letter", "priority", "arrived_at", "appointment_at"
-            )
+        pk: TicketRow(pk, office_id, day, booking_id, walk_in, letter, priority, arrived_at, appointment_at, [], cls)
+        for pk, office_id, day, booking_id, walk_in, letter, priority, arrived_at, appointment_at, cls in (
+            Ticket.objects.filter(where).values_list(*TICKET_FIELDS, "booking__quota_class")
         )
     }
     events: dict[int, list[tuple[dt.datetime, int, str, str, int | None]]] = defaultdict(list)

@@ -97,9 +97,13 @@ class Visit:
     def wait(self, until: float, opens: float = 0.0) -> float:
         """Minutes spent in queues over all stages, counted from the opening for someone who came
         before it (no plan can serve him earlier); a queue never left counts up to `until`."""
-        called = [*self.called, *[until] * (len(self.queued) - len(self.called))]
-        queued = [max(q, opens) for q in self.queued]
-        return sum(max(c - q, 0.0) for q, c in zip(queued, called, strict=True))
+        total, called = 0.0, self.called
+        for i, queued in enumerate(self.queued):  # a plain loop: a search calls this for every person of every day
+            end = called[i] if i < len(called) else until
+            begin = queued if queued > opens else opens
+            if end > begin:
+                total += end - begin
+        return total
 
 
 def simulate_day(visitors: Sequence[Visitor], staffing: Staffing, recall: Recall | None = None) -> list[Visit]:
@@ -110,54 +114,54 @@ def simulate_day(visitors: Sequence[Visitor], staffing: Staffing, recall: Recall
     idle: dict[str, list[tuple[int, simpy.Event]]] = {stage: [] for stage in staffing.counters}
     order = itertools.count()
     visits = [Visit(v) for v in sorted(visitors, key=lambda v: v.arrival)]
+    open_at = staffing.open_at
 
     def enqueue(visit: Visit, stage: str) -> None:
-        visit.queued.append(env.now)
+        now = env.now
+        visit.queued.append(now)
         v = visit.visitor
-        first = v.appointment if v.appointment is not None else v.arrival
         if stage not in queues:  # a stage nobody serves: the person waits all day
             return
+        first = v.appointment if v.appointment is not None else v.arrival
         heapq.heappush(queues[stage], (not v.priority, first, v.arrival, next(order), visit))
         waiting = idle[stage]
         while waiting:
             number, woken = waiting.pop()
             woken.succeed()
-            if number < staffing.open_at(stage, env.now):
+            if number < open_at(stage, now):
                 break  # a closed counter woken goes back to sleep; wake another one
 
-    def arrivals() -> Generator[simpy.Event, Any, None]:
-        for visit in visits:
-            if visit.visitor.arrival > env.now:
-                yield env.timeout(visit.visitor.arrival - env.now)
-            enqueue(visit, visit.visitor.route[0])
-
     def counter(stage: str, number: int) -> Generator[simpy.Event, Any, None]:
-        queue = queues[stage]
+        queue, sleeping = queues[stage], idle[stage]
+        gap, calls = recall.gap, recall.calls
+        plan, first, last = staffing.counters[stage], staffing.first_hour, len(staffing.counters[stage]) - 1
         while True:
-            if number >= staffing.open_at(stage, env.now):
-                opens = staffing.next_open(stage, number, env.now)
+            now = env.now
+            hour = int(now // 60) - first  # open_at, inlined: the hottest line of a search
+            if hour < 0 or number >= plan[min(hour, last)]:
+                opens = staffing.next_open(stage, number, now)
                 if opens is None:
                     return
-                yield env.timeout(opens - env.now)
+                yield env.timeout(opens - now)
                 continue
             if not queue:
                 woken = env.event()
-                idle[stage].append((number, woken))
+                sleeping.append((number, woken))
                 yield woken
                 continue
             visit: Visit = heapq.heappop(queue)[-1]
-            visit.called.append(env.now)
+            visit.called.append(now)
             visit.counters.append(number)
             step = len(visit.ended)
             absence = visit.visitor.absence[step] if visit.visitor.absence else 0
             if absence == 2:
-                yield env.timeout(recall.gap * recall.calls)
-                visit.recalls.append(recall.calls - 1)
+                yield env.timeout(gap * calls)
+                visit.recalls.append(calls - 1)
                 visit.ended.append(env.now)
                 visit.outcome = "no_show"
                 continue
             if absence == 1:
-                yield env.timeout(recall.gap)
+                yield env.timeout(gap)
             visit.recalls.append(absence)
             visit.started.append(env.now)
             yield env.timeout(max(visit.visitor.service[step], 0.05))
@@ -167,6 +171,12 @@ def simulate_day(visitors: Sequence[Visitor], staffing: Staffing, recall: Recall
                 enqueue(visit, route[len(visit.ended)])
             else:
                 visit.outcome = "done"
+
+    def arrivals() -> Generator[simpy.Event, Any, None]:
+        for visit in visits:
+            if visit.visitor.arrival > env.now:
+                yield env.timeout(visit.visitor.arrival - env.now)
+            enqueue(visit, visit.visitor.route[0])
 
     env.process(arrivals())
     for stage, plan in staffing.counters.items():

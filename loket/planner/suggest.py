@@ -11,11 +11,12 @@ less is not tried). Every candidate runs with the same seed (common
 random numbers), so two candidates differ by the plan, not by luck.
 """
 
+import math
 from dataclasses import dataclass, replace
 
 from loket.planner.model import OfficeModel
-from loket.planner.predict import Plan, Prediction, Window, run
-from loket.planner.simulate import Staffing
+from loket.planner.predict import Draws, Plan, Prediction, Window, day_end, replication_seed, simulate_days, summarise
+from loket.planner.simulate import Recall, Staffing, Visit, simulate_day
 
 SEARCH_REPLICATIONS = 20
 MAX_WINDOW_QUOTA = 200
@@ -33,21 +34,60 @@ def _ok(value: float | None, target: float) -> bool:
     return value is None or value <= target
 
 
+class _Trials:
+    """The plans a search tries, all on the same people (Draws), and how many were tried.
+
+    `within` answers "is the p90 wait (pooled over the replications) at most the target?" exactly
+    as the full prediction would, but stops simulating as soon as the answer is known to be no:
+    with N waits the nearest-rank p90 is at most the target exactly when at most N − ⌈0.9·N⌉ of
+    them are over it, and N is known before the run (the people are drawn first). A plan far over
+    the target is thus rejected after a replication or two.
+    """
+
+    def __init__(self, model: OfficeModel, replications: int) -> None:
+        self.model, self.replications, self.runs = model, replications, 0
+        self.draws = Draws(model)
+        self.recall = Recall(gap=model.recall_gap)
+
+    def within(self, plan: Plan, target: float, group: str | None = None) -> list[list[Visit]] | None:
+        """The simulated days when the p90 wait of `group` (everyone: None) is within the target, else None."""
+        self.runs += 1
+        people = [self.draws.people(plan, replication_seed(1, n)) for n in range(self.replications)]
+        total = sum(1 for day in people for v in day if group is None or v.group == group)
+        allowed = total - math.ceil(0.9 * total)
+        over, days, staffing = 0, [], plan.staffing
+        opens = staffing.opens
+        for day in people:
+            visits = simulate_day(day, staffing, self.recall)
+            ended = day_end(visits, staffing)
+            over += sum(
+                1 for v in visits if (group is None or v.visitor.group == group) and v.wait(ended, opens) > target
+            )
+            if over > allowed:
+                return None
+            days.append(visits)
+        return days
+
+    def predict(self, plan: Plan) -> Prediction:
+        self.runs += 1
+        return summarise(
+            simulate_days(self.model, plan, replications=self.replications, draws=self.draws), plan.staffing
+        )
+
+
 def suggest_quota(
     model: OfficeModel, plan: Plan, *, target: float, replications: int = SEARCH_REPLICATIONS
 ) -> Suggestion:
     windows = list(plan.windows)
     chosen: list[Window] = []
-    runs = 0
+    trials = _Trials(model, replications)
     reached = True
     for i, window in enumerate(windows):
         empty_after = [replace(w, quota=0) for w in windows[i + 1 :]]
 
-        def holds(quota: int, i: int = i, window: Window = window, empty_after: list[Window] = empty_after) -> bool:
-            nonlocal runs
-            runs += 1
+        def holds(quota: int, window: Window = window, empty_after: list[Window] = empty_after) -> bool:
             trial = replace(plan, windows=(*chosen, replace(window, quota=quota), *empty_after))
-            return _ok(run(model, trial, replications=replications).group_p90.get(window.label), target)
+            return trials.within(trial, target, window.label) is not None
 
         low, high = 0, min(max(2 * window.quota, 20), MAX_WINDOW_QUOTA)
         if holds(high):
@@ -63,14 +103,13 @@ def suggest_quota(
         chosen.append(replace(window, quota=low))
     # Priority visitors of a later window do go ahead of earlier people: trim where that tips a window over.
     for _round in range(3 * len(chosen)):
-        prediction = run(model, replace(plan, windows=tuple(chosen)), replications=replications)
-        runs += 1
+        prediction = trials.predict(replace(plan, windows=tuple(chosen)))
         over = [i for i, w in enumerate(chosen) if w.quota and not _ok(prediction.group_p90.get(w.label), target)]
         if not over:
             break
         chosen[over[0]] = replace(chosen[over[0]], quota=chosen[over[0]].quota - 1)
     final = replace(plan, windows=tuple(chosen))
-    return Suggestion(final, run(model, final, replications=replications), reached, runs + 1)
+    return Suggestion(final, trials.predict(final), reached, trials.runs)
 
 
 def suggest_counters(
@@ -79,15 +118,13 @@ def suggest_counters(
     hours, first_hour = plan.staffing.hours, plan.staffing.first_hour
     generous = max((max(c, default=0) for c in plan.staffing.counters.values()), default=1) + 3
     counters = {stage: (generous,) * hours for stage in plan.staffing.counters}
-    runs = 0
+    trials = _Trials(model, replications)
 
-    def predict(trial: dict[str, tuple[int, ...]]) -> Prediction:
-        nonlocal runs
-        runs += 1
-        return run(model, replace(plan, staffing=Staffing(first_hour, trial)), replications=replications)
+    def with_counters(trial: dict[str, tuple[int, ...]]) -> Plan:
+        return replace(plan, staffing=Staffing(first_hour, trial))
 
     def holds(trial: dict[str, tuple[int, ...]]) -> bool:
-        return _ok(predict(trial).wait_p90, target)
+        return trials.within(with_counters(trial), target) is not None
 
     reached = holds(counters)
     if reached:
@@ -102,7 +139,7 @@ def suggest_counters(
                 else:
                     low = middle
             counters[stage] = (high,) * hours
-        current = predict(counters)
+        current = trials.predict(with_counters(counters))
         for stage in counters:
             for hour in reversed(range(hours)):
                 fewer = list(counters[stage])
@@ -110,11 +147,11 @@ def suggest_counters(
                     continue
                 fewer[hour] -= 1
                 trial = {**counters, stage: tuple(fewer)}
-                prediction = predict(trial)
-                if _ok(prediction.wait_p90, target):
-                    counters, current = trial, prediction
-    final = replace(plan, staffing=Staffing(first_hour, counters))
-    return Suggestion(final, run(model, final, replications=replications), reached, runs + 1)
+                days = trials.within(with_counters(trial), target)
+                if days is not None:
+                    counters, current = trial, summarise(days, with_counters(trial).staffing)
+    final = with_counters(counters)
+    return Suggestion(final, trials.predict(final), reached, trials.runs)
 
 
 def _would_overload(prediction: Prediction, stage: str, hour: int, open_: int) -> bool:

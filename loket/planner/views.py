@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loket.accounts.models import StaffRoleKind, User
 from loket.audit.services import request_ip
+from loket.booking.models import QuotaClass
 from loket.core import datefmt
 from loket.core.errors import DomainError
 from loket.offices.models import Office
@@ -26,8 +27,16 @@ from loket.onsite.access import officer_view
 from loket.onsite.models import Stage
 from loket.planner.charts import hour_bars, wait_chart
 from loket.planner.forms import ApplyForm, DayForm, PlanForm, quota_name
-from loket.planner.model import GROUPS, SOURCE_LABELS, STAGES
-from loket.planner.planning import Planned, counters_now, next_day_of, plan_day, planning_hours, windows_of
+from loket.planner.model import CLASSES, GROUPS, SOURCE_LABELS, STAGES
+from loket.planner.planning import (
+    Planned,
+    class_quotas,
+    counters_now,
+    next_day_of,
+    plan_day,
+    planning_hours,
+    windows_of,
+)
 from loket.planner.services import plan_apply
 
 SUGGEST = {"kuota": "quota", "loket": "counters"}
@@ -44,7 +53,14 @@ def _day(office: Office, form: DayForm) -> dt.date:
 
 def _plan_form(office: Office, day: dt.date, data: Any) -> PlanForm:
     windows = windows_of(office, day.weekday())
-    return PlanForm(data, windows=windows, hours=planning_hours(windows), counters=counters_now(office))
+    return PlanForm(
+        data,
+        windows=windows,
+        hours=planning_hours(windows),
+        counters=counters_now(office),
+        classes=class_quotas(office, day.weekday()),
+        express_until=office.express_arrival_cutoff,
+    )
 
 
 def _context(
@@ -66,6 +82,7 @@ def _context(
             (h, [_use(h.counters.get(s, 0), h.utilisation.get(s)) for s in STAGES]) for h in planned.prediction.hours
         ],
         sources=[(GROUPS[g], SOURCE_LABELS[model.sources.get(g, "built_in")]) for g in GROUPS],
+        class_rows=_class_rows(planned),
         figures=_figures(planned),
         suggested=planned.suggestion,
         quota_pairs=list(zip(planned.plan.windows, planned.suggestion.plan.windows, strict=True))
@@ -79,6 +96,20 @@ def _context(
         else [],
     )
     return context
+
+
+def _class_rows(planned: Planned) -> list[tuple[str, int, float, float | None]]:
+    """Per class place in the plan: its name, the places, the people predicted to take them, their p90 wait."""
+    prediction, model = planned.prediction, planned.model
+    return [
+        (
+            str(QuotaClass(p.quota_class).label),
+            p.quota,
+            round(p.quota * model.class_use.get(p.quota_class, 1.0)),
+            prediction.group_p90.get(p.quota_class),
+        )
+        for p in planned.plan.classes
+    ]
 
 
 def _use(counters: int, utilisation: float | None) -> str:
@@ -111,6 +142,16 @@ def _figures(planned: Planned) -> list[tuple[str, str]]:
         (_("Layanan %(stage)s (rata-rata)") % {"stage": Stage(s).label}, f"{model.service[s].mean:.1f} min")
         for s in STAGES
     ]
+    for quota_class in CLASSES:
+        if quota_class in model.class_use or quota_class in model.class_hours:
+            hours = model.class_arrival_hours(quota_class)
+            busiest = max(hours, key=lambda h: hours[h])
+            rows.append(
+                (
+                    _("%(class)s: tempat terpakai, jam datang terbanyak") % {"class": QuotaClass(quota_class).label},
+                    f"{100 * model.class_use.get(quota_class, 1.0):.0f} %, {datefmt.clock(dt.time(busiest))}",
+                )
+            )
     rows += [
         (_("Tidak ada saat dipanggil pertama"), f"{100 * model.absent_share:.0f} %"),
         (_("… dari mereka tidak pernah datang"), f"{100 * model.no_show_share:.0f} %"),

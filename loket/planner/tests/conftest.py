@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from loket.accounts.models import StaffRoleKind, User
+from loket.booking.models import ClassQuota
 from loket.offices.models import ArrivalWindow, Office
 from loket.onsite.tests.conftest import make_officer
 from loket.planner.demo_history import Truth, history_seed, truth
@@ -21,6 +22,9 @@ KNOWN = truth(
 )
 
 
+CLASS_PLACES = {"priority": 5, "express": 10}  # per day, besides the windows (express before 10.00)
+
+
 def make_planned_office(code: str) -> Office:
     office = Office.objects.create(code=code, name=f"Kantor Imigrasi {code}", timezone="Asia/Jakarta")
     for weekday in range(7):
@@ -28,6 +32,8 @@ def make_planned_office(code: str) -> Office:
             ArrivalWindow.objects.create(
                 office=office, weekday=weekday, start=dt.time(hour), end=dt.time(hour + 1), capacity=seats
             )
+        for quota_class, places in CLASS_PLACES.items():
+            ClassQuota.objects.create(office=office, quota_class=quota_class, weekday=weekday, capacity=places)
     return office
 
 

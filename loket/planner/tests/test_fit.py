@@ -3,6 +3,7 @@ and replaying its recorded days predicts their waits (the backtest)."""
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -58,9 +59,23 @@ def test_backtest_predicts_recorded_days_within_20_percent_or_5_minutes(history:
 
     assert [d.day for d in days] == DAYS[-3:]
     assert days[0].staffing.counters["verification"][:3] == (3, 3, 3)  # read back from the calls
+    for day in days:  # a counter left idle at the end of the day (nobody waiting) still counts until the stage ends
+        open_hours = [n for n in day.staffing.counters["verification"] if n]
+        assert open_hours == [KNOWN.staffing.counters["verification"][0]] * len(open_hours), day.staffing.counters
     for day in days:
         result = backtest(model, day, replications=20)
         assert result.ok, (day.day, result.predicted.wait_p50, day.wait_p50, result.predicted.wait_p90, day.wait_p90)
+
+
+def test_the_backtest_says_how_far_single_days_spread_by_chance(history: Office) -> None:
+    day = measured_days(history, DAYS[-1:])[0]
+    result = backtest(office_model(history, day.day), day, replications=20)
+
+    low, high = result.predicted.day_p90_range or (0.0, 0.0)
+    assert low < result.predicted.day_p90 < high  # the replayed days differ by their service times alone
+    assert high - low > 0.1 * result.predicted.day_p90
+    elsewhere = replace(result.predicted, day_p90_range=(day.wait_p90 + 1, day.wait_p90 + 2))
+    assert not replace(result, predicted=elsewhere).by_chance
 
 
 @pytest.mark.django_db

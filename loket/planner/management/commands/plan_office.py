@@ -1,6 +1,5 @@
 import datetime as dt
 import json
-from dataclasses import replace
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -12,7 +11,7 @@ from loket.planner.backtest import backtest
 from loket.planner.export import planned_data
 from loket.planner.fit import office_model
 from loket.planner.measured import measured_days
-from loket.planner.planning import default_plan, parse_counters, parse_quota, plan_day
+from loket.planner.planning import plan_day, plan_from_text
 
 
 class Command(BaseCommand):
@@ -23,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", type=dt.date.fromisoformat, help="local day, YYYY-MM-DD (default: tomorrow)")
         parser.add_argument("--quota", default="", help="seats per window, e.g. 08:00=40,09:00=35 (default: as set)")
         parser.add_argument("--counters", default="", help="counters per stage all day, e.g. verification=3,pickup=1")
+        parser.add_argument("--classes", default="", help="the day's class places, e.g. priority=50,express=35")
         parser.add_argument("--target", type=int, default=30, help="p90 wait target in minutes for --suggest")
         parser.add_argument("--fill", type=int, default=100, help="share of the quota booked, per cent")
         parser.add_argument(
@@ -44,12 +44,16 @@ class Command(BaseCommand):
             return
         day = options["date"] or office.local_today() + dt.timedelta(days=1)
         try:
-            plan = parse_counters(
-                options["counters"], parse_quota(options["quota"], default_plan(office, day.weekday()))
+            plan = plan_from_text(
+                office,
+                day,
+                quota=options["quota"],
+                counters=options["counters"],
+                classes=options["classes"],
+                fill=options["fill"],
             )
         except DomainError as error:
             raise CommandError(f"--{error.field}: {error.message}") from None
-        plan = replace(plan, fill=options["fill"] / 100)
         data = planned_data(
             plan_day(office, day, plan=plan, suggest=options["suggest"] or "", target=options["target"])
         )
@@ -63,11 +67,13 @@ class Command(BaseCommand):
         if not 1 <= days <= 60:
             raise CommandError("--backtest: 1 to 60 days")
         recorded = sorted(set(Ticket.objects.filter(office=office).values_list("day", flat=True)))[-days:]
-        passed = 0
+        passed = chance = 0
         sums = [0.0, 0.0, 0.0, 0.0]  # measured p50, p90, predicted p50, p90
         for measured in measured_days(office, recorded):
             result = backtest(office_model(office, measured.day), measured)
             passed += result.ok
+            chance += result.by_chance
+            low, high = result.predicted.day_p90_range or (0.0, 0.0)
             for i, value in enumerate(
                 (measured.wait_p50, measured.wait_p90, result.predicted.day_p50, result.predicted.day_p90)
             ):
@@ -75,12 +81,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{measured.day}: {len(measured.arrivals)} tickets, measured p50 {measured.wait_p50:.1f} p90 "
                 f"{measured.wait_p90:.1f}, predicted p50 {result.predicted.day_p50:.1f} p90 "
-                f"{result.predicted.day_p90:.1f} min: {'within' if result.ok else 'OUTSIDE'} 20 % or 5 min"
+                f"{result.predicted.day_p90:.1f} min: {'within' if result.ok else 'OUTSIDE'} 20 % or 5 min; "
+                f"replayed days' p90 {low:.1f}-{high:.1f} (10-90 %)"
             )
         n = len(recorded) or 1
         self.stdout.write(
             f"mean over the days: measured p50 {sums[0] / n:.1f} p90 {sums[1] / n:.1f}, "
             f"predicted p50 {sums[2] / n:.1f} p90 {sums[3] / n:.1f} min"
+        )
+        self.stdout.write(
+            f"{chance} of {len(recorded)} days inside the replayed days' own 10-90 % spread (median and p90)"
         )
         self.stdout.write(f"{passed} of {len(recorded)} days within the tolerance")
 
@@ -109,6 +119,9 @@ class Command(BaseCommand):
 
     def _plan(self, plan: dict[str, Any]) -> None:
         self.stdout.write("quota " + ", ".join(f"{w['start']}={w['quota']}" for w in plan["windows"]))
+        for places in plan["classes"]:
+            before = f", arriving before {places['arrive_before']}" if places["arrive_before"] else ""
+            self.stdout.write(f"class places {places['class']}={places['places']}{before}")
         for stage, hours in plan["counters"].items():
             self.stdout.write(f"counters {stage} from {plan['first_hour']:02d}:00: {' '.join(map(str, hours))}")
 
@@ -119,6 +132,7 @@ class Command(BaseCommand):
             f"{predicted['visitors']} people, {predicted['waiting_at_closing']} still waiting at closing, "
             f"overtime {predicted['overtime_minutes']} min"
         )
+        out("p90 by group: " + ", ".join(f"{group} {p90}" for group, p90 in predicted["groups_p90"].items()))
         out("hour  arrivals  p50   p90   queue  utilisation")
         for h in predicted["hours"]:
             use = " ".join(f"{s[:5]} {u:.0%}" for s, u in h["utilisation"].items() if u is not None)
