@@ -12,8 +12,9 @@ from lokal import format_rupiah
 from loket.accounts.models import Person, User
 from loket.accounts.nik import FLAG_BIRTH_DATE, FLAG_DISTRICT_UNKNOWN, FLAG_OLD_REGION, FLAG_SEX
 from loket.audit.services import audit_record
+from loket.booking.classes import class_places
 from loket.booking.codes import ALPHABET, CODE_LENGTH, code_from_qr, normalize_code
-from loket.booking.models import Booking, BookingStatus
+from loket.booking.models import Booking, BookingStatus, PriorityReason
 from loket.core import datefmt
 from loket.core.errors import DomainError, NotFound
 from loket.dossier.models import Application, CheckState, Document
@@ -268,3 +269,12 @@ def fee_summary(booking: Booking) -> str:
             % {"amount": format_rupiah(credit.amount), "type": credit.get_passport_type_display(), "until": until}
         )
     return " · ".join(parts)
+
+
+def kiosk_class_context(office: Office) -> dict[str, object]:
+    """What the kiosk's priority and express buttons show: today's places left of each class the
+    office offers (a read; pressing takes the place, loket/walkin/kiosk.py)."""
+    return {
+        "kiosk_classes": [p for p in class_places(office, office.local_today()) if p.remaining > 0],
+        "priority_reasons": PriorityReason.choices,
+    }
