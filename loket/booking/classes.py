@@ -3,7 +3,8 @@
 An office may offer a daily quota of priority places (the elderly, small children, people
 with disabilities, pregnant women) and of express places ("layanan percepatan": the passport
 is finished the same day, for an extra PNBP), set per weekday (ClassQuota). Both are taken
-at the office on the day itself, without an online booking. This module holds their rules
+at the office on the day itself or, where the office allows it, booked online in an appointment
+(class_online.py). This module holds their rules
 and reads; the places are claimed in seats.py like every other seat.
 """
 
