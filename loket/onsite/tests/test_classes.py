@@ -13,6 +13,7 @@ from loket.booking.models import Booking, ClassDay, ClassQuota, DeclarationCheck
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import Office
 from loket.onsite.board import board_state
+from loket.onsite.lookup import fee_summary
 from loket.onsite.models import Letter, Ticket
 from loket.onsite.services.calls import counter_call_next
 from loket.onsite.services.classes import ticket_class_change, ticket_declaration_check
@@ -109,6 +110,7 @@ def test_regular_to_express_after_payment_opens_an_additional_bill_that_is_paid_
     assert charge.billing_code and charge.billing_code != payment.billing_code
     page = client.get(url).content.decode()
     assert 'id="adjustments"' in page and "Tagihan tambahan" in page and "Rp1.000.000" in page
+    assert "Tagihan tambahan Rp1.000.000 · Belum selesai" in fee_summary(booking)
     entry = AuditEntry.objects.get(action="payment.adjustment")
     assert (entry.actor, entry.after["kind"], entry.after["amount"]) == (counter_officer_a, "charge", 1_000_000)
     with pytest.raises(DomainError):  # the bank must send the charge's amount

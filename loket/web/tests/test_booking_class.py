@@ -58,6 +58,8 @@ def test_a_declared_priority_place_is_booked_and_shown(signed_in: Client, online
     assert answer.status_code == 302, answer.content.decode()
     booking = Booking.objects.get()
     assert (booking.quota_class, booking.priority_reason, booking.class_online) == ("priority", "disabled", True)
+    proof = signed_in.get(answer["Location"]).content.decode()
+    assert 'id="quota-class"' in proof and "Prioritas" in proof and "memeriksa alasan prioritas" in proof
 
 
 @pytest.mark.parametrize(("language", "text"), [("id", "tidak berlaku"), ("en", "does not apply")])
