@@ -1,12 +1,14 @@
 """The booking steps with a class of place, where the office lets one be booked online."""
 
 import datetime as dt
+import io
 import re
 from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
+from pypdf import PdfReader
 
 from loket.accounts.models import User
 from loket.booking.models import Booking, ClassQuota, QuotaClass
@@ -60,6 +62,8 @@ def test_a_declared_priority_place_is_booked_and_shown(signed_in: Client, online
     assert (booking.quota_class, booking.priority_reason, booking.class_online) == ("priority", "disabled", True)
     proof = signed_in.get(answer["Location"]).content.decode()
     assert 'id="quota-class"' in proof and "Prioritas" in proof and "memeriksa alasan prioritas" in proof
+    pdf = PdfReader(io.BytesIO(signed_in.get(f"/pemesanan/{booking.code}/pdf/").content))
+    assert "Prioritas (Penyandang disabilitas" in "\n".join(page.extract_text() for page in pdf.pages)
 
 
 @pytest.mark.parametrize(("language", "text"), [("id", "tidak berlaku"), ("en", "does not apply")])
