@@ -30,6 +30,12 @@ class BookingIn(Schema):
     # Replacement only; required there (422 naming the field, checked by the service).
     replacement_reason: Literal["expired", "pages_full", "lost", "damaged", "data_changed"] | None = None
     old_passport_number: Short | None = None
+    # A priority or express place booked online, where the office allows it (GET
+    # /offices/{code}/classes, "bookable_online"); the rules are checked by the service.
+    quota_class: Literal["regular", "priority", "express"] = "regular"
+    # Priority only: "elderly" / "small_child" follow from the birth date (empty: the birth date's);
+    # "disabled" / "pregnant" are declared and checked at the counter.
+    priority_reason: Literal["", "elderly", "small_child", "disabled", "pregnant"] = ""
 
 
 class RescheduleIn(Schema):
@@ -55,6 +61,8 @@ class BookingOut(Schema):
     end: str
     service: str
     passport_type: str
+    quota_class: str
+    priority_reason: str
     name: str
     nik: str
     member: int
@@ -84,6 +92,8 @@ def booking_out(booking: Booking, *, just_booked: bool = False) -> BookingOut:
         end=f"{slot.end:%H:%M}",
         service=booking.service,
         passport_type=booking.passport_type,
+        quota_class=booking.quota_class,
+        priority_reason=booking.priority_reason,
         name=booking.person_name,
         nik=mask_nik(booking.person.nik),
         member=booking.person_id,

@@ -144,6 +144,10 @@ class ClassPlacesOut(Schema):
     quota_class: str = Field(description='"priority" or "express".')
     capacity: int
     remaining: int
+    bookable_online: bool = Field(
+        description="A person who qualifies may book a place of this class online in an appointment "
+        '(POST /bookings with "quota_class"); otherwise it is taken at the office on the day.'
+    )
 
 
 class ClassDayOut(Schema):
@@ -166,7 +170,7 @@ class ClassAvailabilityOut(Schema):
 def office_classes(request: HttpRequest, code: Path[OfficeCode], query: Query[AvailabilityQuery]) -> Any:
     """Priority and same-day express places per day: the office's daily quota of each class and
     what is left. They are taken at the office on the day (express before the arrival cut-off),
-    not booked online."""
+    or, where `bookable_online` says so, booked online in an appointment."""
     office = office_by_code(code)
     if office is None:
         raise Http404
@@ -186,7 +190,12 @@ def office_classes(request: HttpRequest, code: Path[OfficeCode], query: Query[Av
             ClassDayOut(
                 date=day,
                 classes=[
-                    ClassPlacesOut(quota_class=p.quota_class, capacity=p.capacity, remaining=p.remaining)
+                    ClassPlacesOut(
+                        quota_class=p.quota_class,
+                        capacity=p.capacity,
+                        remaining=p.remaining,
+                        bookable_online=p.bookable_online,
+                    )
                     for p in places
                 ],
             )

@@ -31,8 +31,8 @@ class BookingAdmin(admin.ModelAdmin):
 class ClassQuotaAdmin(admin.ModelAdmin):
     """Priority and express places per office and weekday; every change goes to the audit log too."""
 
-    list_display = ["office", "quota_class", "weekday", "capacity"]
-    list_filter = ["quota_class", "office"]
+    list_display = ["office", "quota_class", "weekday", "capacity", "bookable_online"]
+    list_filter = ["quota_class", "bookable_online", "office"]
     ordering = ["office", "quota_class", "weekday"]
 
     def save_model(self, request: HttpRequest, obj: ClassQuota, form: Any, change: bool) -> None:
@@ -54,7 +54,12 @@ class ClassQuotaAdmin(admin.ModelAdmin):
 
 
 def _quota_fields(quota: ClassQuota) -> dict[str, Any]:
-    return {"quota_class": quota.quota_class, "weekday": quota.weekday, "capacity": quota.capacity}
+    return {
+        "quota_class": quota.quota_class,
+        "weekday": quota.weekday,
+        "capacity": quota.capacity,
+        "bookable_online": quota.bookable_online,
+    }
 
 
 def _audit(

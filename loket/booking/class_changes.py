@@ -27,7 +27,14 @@ from loket.booking.models import (
     EventKind,
     QuotaClass,
 )
-from loket.booking.seats import claim_class_place, claim_pool_seat, class_day_for, free_held_seat, walkin_day_for
+from loket.booking.seats import (
+    claim_class_place,
+    claim_pool_seat,
+    class_day_for,
+    free_class_place,
+    free_held_seat,
+    walkin_day_for,
+)
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import Office
 
@@ -56,6 +63,15 @@ def class_rules(
     if quota_class == QuotaClass.PRIORITY:
         return priority_check(person=person, reason=priority_reason, day=day)
     return "", DeclarationCheck.NOT_NEEDED
+
+
+def _free_for_class(booking: Booking) -> None:
+    """What a booking gives back when it takes a place of another class: only its class place when
+    it was booked online in an appointment (it keeps the window's seat), else the seat it holds."""
+    if booking.class_online and booking.class_day_id is not None:
+        free_class_place(booking.class_day_id)
+    else:
+        free_held_seat(booking.pk, booking.slot_id)
 
 
 def booking_class_change(
@@ -98,9 +114,14 @@ def booking_class_change(
         if quota_class == old:  # priority to priority: only the reason changed
             pass
         elif quota_class in (QuotaClass.PRIORITY, QuotaClass.EXPRESS):
+            # The old seat is freed first: the window's row is then locked before the class's, the
+            # order an online class booking takes them in, so the two never wait for each other.
+            _free_for_class(booking)
             row = class_place_claim(office=office, quota_class=quota_class, day=day)
-            free_held_seat(booking.pk, booking.slot_id)
             Booking.objects.filter(pk=booking.pk).update(class_day=row, pool_day=None)
+        elif booking.class_online:  # booked online in an appointment: it keeps its window's seat
+            free_class_place(booking.class_day_id)  # type: ignore[arg-type]
+            Booking.objects.filter(pk=booking.pk).update(class_day=None, class_online=False)
         else:
             pool = walkin_day_for(office, day)
             if not claim_pool_seat(pool):
@@ -111,7 +132,7 @@ def booking_class_change(
                 )
             free_held_seat(booking.pk, booking.slot_id)
             Booking.objects.filter(pk=booking.pk).update(class_day=None, pool_day=pool)
-        data: dict[str, Any] = {"from": old, "to": quota_class}
+        data: dict[str, Any] = {"from": old, "to": quota_class, "by": by.pk}
         if quota_class == QuotaClass.EXPRESS:
             data["payment_deadline"] = express_payment_deadline(office, day).isoformat()
         event_record(booking_id=booking.pk, kind=EventKind.CLASS_CHANGED, data=data)

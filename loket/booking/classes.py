@@ -3,7 +3,8 @@
 An office may offer a daily quota of priority places (the elderly, small children, people
 with disabilities, pregnant women) and of express places ("layanan percepatan": the passport
 is finished the same day, for an extra PNBP), set per weekday (ClassQuota). Both are taken
-at the office on the day itself, without an online booking. This module holds their rules
+at the office on the day itself or, where the office allows it, booked online in an appointment
+(class_online.py). This module holds their rules
 and reads; the places are claimed in seats.py like every other seat.
 """
 
@@ -33,26 +34,31 @@ SMALL_CHILD_AGE = 5
 
 @dataclass(frozen=True)
 class ClassPlaces:
-    """The places of one class on one day: what the office offers and what is left."""
+    """The places of one class on one day: what the office offers and what is left, and whether
+    a person who qualifies may book one online in an appointment (class_online.py)."""
 
     quota_class: str
     capacity: int
     remaining: int
+    bookable_online: bool = False
 
     @property
     def label(self) -> str:
         return str(QuotaClass(self.quota_class).label)
 
 
-def class_places_between(office: Office, start: dt.date, days: int) -> dict[dt.date, list[ClassPlaces]]:
+def class_places_between(
+    office: Office, start: dt.date, days: int, *, online: bool = False
+) -> dict[dt.date, list[ClassPlaces]]:
     """Day by day, the classes the office offers and the places left (two queries; no row is created).
 
     A closed day offers nothing. A day nobody took a place on yet has its weekday's quota.
+    `online`: only the classes the office lets people book online in an appointment.
     """
     end = start + dt.timedelta(days=days - 1)
-    weekly: dict[tuple[int, str], int] = {
-        (q.weekday, q.quota_class): q.capacity for q in ClassQuota.objects.filter(office=office)
-    }
+    quotas = [q for q in ClassQuota.objects.filter(office=office) if q.bookable_online or not online]
+    weekly: dict[tuple[int, str], int] = {(q.weekday, q.quota_class): q.capacity for q in quotas}
+    bookable = {(q.weekday, q.quota_class) for q in quotas if q.bookable_online}
     used = {
         (row.date, row.quota_class): row for row in ClassDay.objects.filter(office=office, date__range=(start, end))
     }
@@ -62,33 +68,36 @@ def class_places_between(office: Office, start: dt.date, days: int) -> dict[dt.d
         day = start + dt.timedelta(days=offset)
         places = []
         for quota_class in PLACE_CLASSES:
+            key = (day.weekday(), quota_class)
             row = used.get((day, quota_class))
-            if row is not None:
-                places.append(ClassPlaces(quota_class, row.capacity, max(row.remaining, 0)))
-            elif (day.weekday(), quota_class) in weekly and day not in closed:
-                capacity = weekly[(day.weekday(), quota_class)]
-                places.append(ClassPlaces(quota_class, capacity, capacity))
+            if row is not None and (not online or key in weekly):
+                places.append(ClassPlaces(quota_class, row.capacity, max(row.remaining, 0), key in bookable))
+            elif key in weekly and day not in closed:
+                places.append(ClassPlaces(quota_class, weekly[key], weekly[key], key in bookable))
         plans[day] = [] if day in closed else places
     return plans
 
 
-def class_places(office: Office, day: dt.date) -> list[ClassPlaces]:
-    return class_places_between(office, day, 1)[day]
+def class_places(office: Office, day: dt.date, *, online: bool = False) -> list[ClassPlaces]:
+    return class_places_between(office, day, 1, online=online)[day]
 
 
-def class_next_day(office: Office, quota_class: str, *, after: dt.date) -> dt.date | None:
-    """The first open day after `after`, within the booking horizon, with a place of the class left."""
-    plans = class_places_between(office, after + dt.timedelta(days=1), office.horizon_days)
+def class_next_day(office: Office, quota_class: str, *, after: dt.date, online: bool = False) -> dt.date | None:
+    """The first open day after `after`, within the booking horizon, with a place of the class left
+    (`online`: one that may be booked online)."""
+    plans = class_places_between(office, after + dt.timedelta(days=1), office.horizon_days, online=online)
     for day, places in plans.items():
         if any(p.quota_class == quota_class and p.remaining > 0 for p in places):
             return day
     return None
 
 
-def _come_back(office: Office, quota_class: str, day: dt.date) -> tuple[str, dt.date | None]:
-    nearest = class_next_day(office, quota_class, after=day)
+def come_back(office: Office, quota_class: str, day: dt.date, *, online: bool = False) -> tuple[str, dt.date | None]:
+    nearest = class_next_day(office, quota_class, after=day, online=online)
     if nearest is None:
         return _("Belum ada hari lain dengan tempat tersisa; tanyakan kepada petugas."), None
+    if online and quota_class == QuotaClass.PRIORITY:
+        return _("Hari terdekat yang masih dapat dipesan: %(day)s.") % {"day": long_date(nearest)}, nearest
     if quota_class == QuotaClass.EXPRESS:
         hint = _("Silakan datang kembali pada %(day)s sebelum pukul %(time)s %(zone)s.") % {
             "day": long_date(nearest),
@@ -100,9 +109,10 @@ def _come_back(office: Office, quota_class: str, day: dt.date) -> tuple[str, dt.
     return hint, nearest
 
 
-def class_full(office: Office, quota_class: str, day: dt.date) -> Conflict:
-    """409: the day's places of the class are gone, with the next day that has one."""
-    hint, nearest = _come_back(office, quota_class, day)
+def class_full(office: Office, quota_class: str, day: dt.date, *, online: bool = False) -> Conflict:
+    """409: the day's places of the class are gone, with the next day that has one (`online`: one
+    that may be booked online)."""
+    hint, nearest = come_back(office, quota_class, day, online=online)
     return Conflict(
         "class_full",
         _("Kuota %(cls)s pada %(day)s sudah habis. %(hint)s")
@@ -113,7 +123,7 @@ def class_full(office: Office, quota_class: str, day: dt.date) -> Conflict:
 
 
 def class_not_offered(office: Office, quota_class: str, day: dt.date) -> DomainError:
-    hint, nearest = _come_back(office, quota_class, day)
+    hint, nearest = come_back(office, quota_class, day)
     return DomainError(
         "class_not_offered",
         _("Kantor ini tidak menyediakan tempat %(cls)s pada %(day)s. %(hint)s")
@@ -132,7 +142,7 @@ def express_check(office: Office, day: dt.date, *, now_local: dt.datetime) -> No
             field="day",
         )
     if now_local.time() >= office.express_arrival_cutoff:
-        hint, nearest = _come_back(office, QuotaClass.EXPRESS, day)
+        hint, nearest = come_back(office, QuotaClass.EXPRESS, day)
         raise DomainError(
             "express_closed",
             _("Layanan percepatan hari ini hanya untuk pemohon yang datang sebelum pukul %(time)s %(zone)s. %(hint)s")

@@ -15,20 +15,23 @@ def office_imported_class_quotas(sender: type[Office], *, office: Office, spec: 
     """Replace the office's class quotas with the file's; no `class_quotas` in the file: keep them."""
     if spec.class_quotas is None:
         return False
-    wanted: dict[tuple[str, int], int] = {
-        (q.quota_class, DAY_NAMES[day]): q.capacity for q in spec.class_quotas for day in q.days
+    wanted: dict[tuple[str, int], tuple[int, bool]] = {
+        (q.quota_class, DAY_NAMES[day]): (q.capacity, q.bookable_online) for q in spec.class_quotas for day in q.days
     }
     changed = False
     for row in ClassQuota.objects.filter(office=office):
-        capacity = wanted.pop((row.quota_class, row.weekday), None)
-        if capacity is None:
+        found = wanted.pop((row.quota_class, row.weekday), None)
+        if found is None:
             row.delete()
             changed = True
-        elif capacity != row.capacity:
-            row.capacity = capacity
-            row.save(update_fields=["capacity"])
+        elif found != (row.capacity, row.bookable_online):
+            row.capacity, row.bookable_online = found
+            row.save(update_fields=["capacity", "bookable_online"])
             changed = True
     ClassQuota.objects.bulk_create(
-        [ClassQuota(office=office, quota_class=c, weekday=w, capacity=n) for (c, w), n in wanted.items()]
+        [
+            ClassQuota(office=office, quota_class=c, weekday=w, capacity=n, bookable_online=online)
+            for (c, w), (n, online) in wanted.items()
+        ]
     )
     return changed or bool(wanted)

@@ -129,6 +129,9 @@ class Booking(models.Model):
         _("kelas kuota"), max_length=10, choices=QuotaClass.choices, default=QuotaClass.REGULAR
     )
     class_day = models.ForeignKey("ClassDay", on_delete=models.PROTECT, null=True, blank=True, related_name="bookings")
+    # A class place booked online in an appointment: the booking holds its window's seat AND the
+    # class place, and freeing it gives both back (a class place taken at the office holds only the place).
+    class_online = models.BooleanField(default=False)
     priority_reason = models.CharField(_("alasan prioritas"), max_length=12, choices=PriorityReason.choices, blank=True)
     declaration_check = models.CharField(
         _("pemeriksaan pernyataan"), max_length=10, choices=DeclarationCheck.choices, blank=True
@@ -223,6 +226,13 @@ class ClassQuota(models.Model):
     quota_class = models.CharField(_("kelas kuota"), max_length=10, choices=QuotaClass.choices)
     weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
     capacity = models.PositiveIntegerField(_("kuota"))
+    # Off by default: the class is taken at the office on the day. On: a person who qualifies may
+    # also book a place of the class online in an appointment (it takes a seat of the window too).
+    bookable_online = models.BooleanField(
+        _("dapat dipesan online"),
+        default=False,
+        help_text=_("Pemohon yang memenuhi syarat dapat memesan tempat kelas ini secara online pada jam kedatangan."),
+    )
 
     class Meta:
         ordering = ["office", "quota_class", "weekday"]

@@ -240,18 +240,22 @@ def claim_online_seat_of_day(office: Office, day: dt.date) -> Slot | None:
 
 
 def free_held_seat(booking_id: int, slot_id: int, *, moving: bool = False) -> None:
-    """Free the seat a booking holds: a class place (priority, express) or a walk-in pool seat
-    when it came from there, else its slot's.
+    """Free the seat a booking holds: a class place (priority, express; with its window's seat
+    when it was booked online) or a walk-in pool seat when it came from there, else its slot's.
 
     `moving`: the booking has just claimed a seat of a new slot (reschedule), so from now on
     it holds that slot seat, not a pool seat.
     """
-    held = Booking.objects.filter(pk=booking_id).values_list("pool_day_id", "class_day_id").first()
-    pool_id, class_day_id = held if held else (None, None)
+    held = Booking.objects.filter(pk=booking_id).values_list("pool_day_id", "class_day_id", "class_online").first()
+    pool_id, class_day_id, class_online = held if held else (None, None, False)
     if class_day_id is not None:
         if moving:
-            Booking.objects.filter(pk=booking_id).update(class_day=None, quota_class=QuotaClass.REGULAR)
+            Booking.objects.filter(pk=booking_id).update(
+                class_day=None, quota_class=QuotaClass.REGULAR, class_online=False
+            )
         free_class_place(class_day_id)
+        if class_online:  # booked online in an appointment: its window's seat goes back too
+            free_seat(slot_id)
         return
     if pool_id is None:
         free_seat(slot_id)

@@ -21,6 +21,13 @@ from django.utils.translation import gettext as _
 
 from loket.accounts.models import Person, Relation, User
 from loket.booking.choices import booking_choice_validate
+from loket.booking.class_online import (
+    class_place_move,
+    online_class_check,
+    online_class_day,
+    online_payment_deadline,
+)
+from loket.booking.classes import class_full
 from loket.booking.codes import new_code, normalize_code
 from loket.booking.events import event_record
 from loket.booking.models import (
@@ -30,6 +37,7 @@ from loket.booking.models import (
     BookingStatus,
     ClassDay,
     EventKind,
+    QuotaClass,
     Slot,
     WalkinDay,
 )
@@ -37,6 +45,7 @@ from loket.booking.passes import pass_check, pass_required, pass_used
 from loket.booking.seats import (
     WindowFull,
     bookable_slot,
+    claim_class_place,
     claim_or_roll_back,
     free_held_seat,
     release_one,
@@ -58,6 +67,8 @@ class ClassPlace:
     class_day: ClassDay
     priority_reason: str = ""
     declaration_check: str = ""
+    # Booked online in an appointment: the booking holds its window's seat too (seats.free_held_seat).
+    online: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,9 @@ class BookingRequest:
     member: int | None = None
     replacement_reason: str | None = None
     old_passport_number: str | None = None
+    # A priority or express place booked online, where the office allows it (class_online.py).
+    quota_class: str = QuotaClass.REGULAR
+    priority_reason: str = ""
 
     def fingerprint(self) -> str:
         body = {
@@ -85,6 +99,9 @@ class BookingRequest:
             body["replacement_reason"] = self.replacement_reason
         if self.old_passport_number:
             body["old_passport_number"] = self.old_passport_number
+        if self.quota_class != QuotaClass.REGULAR:
+            body["quota_class"] = self.quota_class
+            body["priority_reason"] = self.priority_reason
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -254,9 +271,10 @@ def booking_create(
     _check_cooling_off(person)
     if getattr(person, "has_active", False):
         return _twin_or_raise(user, request, idempotency_key, _active_exists())
+    place = _online_place(office, slot, request, person)
     for attempt in range(2):
         try:
-            return _book_seat(user, person, office, slot, request, idempotency_key, pass_id), True
+            return _book_seat(user, person, office, slot, request, idempotency_key, pass_id, place), True
         except WindowFull:
             # Seats of due cancellations may still wait for the worker: return them, try once more.
             if attempt or not seats_release_due(slot=slot):
@@ -275,6 +293,22 @@ def booking_create(
     raise AssertionError("unreachable")
 
 
+def _online_place(office: Office, slot: Slot, request: BookingRequest, person: Person) -> ClassPlace | None:
+    """A priority or express place asked for online: its rules checked, its day's counter found
+    (none for a regular booking, which reads nothing more)."""
+    if request.quota_class == QuotaClass.REGULAR:
+        return None
+    reason, check = online_class_check(
+        office=office,
+        slot=slot,
+        quota_class=request.quota_class,
+        priority_reason=request.priority_reason,
+        person=person,
+    )
+    row = online_class_day(office, request.quota_class, slot.date)
+    return ClassPlace(request.quota_class, row, reason, check, online=True)
+
+
 def _book_seat(
     user: User,
     person: Person,
@@ -283,12 +317,14 @@ def _book_seat(
     request: BookingRequest,
     idempotency_key: str | None,
     pass_id: str | None = None,
+    place: ClassPlace | None = None,
 ) -> Booking:
     """The seat transaction: the booking and its event first, the hot row last.
 
     The conditional UPDATE of the slot takes the row lock that every booking of this window
     waits for, so it runs as the last statement and the commit follows at once; a full
-    window rolls the two inserts back.
+    window rolls the two inserts back. A class place booked online (`place`) is claimed right
+    after the seat, the same way; a full class rolls back the seat too (409 class_full).
     """
     with transaction.atomic():
         booking, _event = booking_record(
@@ -305,8 +341,12 @@ def _book_seat(
             idempotency_key=idempotency_key,
             request_hash=request.fingerprint(),
             release_pass=_pass_to_store(pass_id),
+            place=place,
+            payment_deadline=online_payment_deadline(office, slot, place.quota_class) if place else None,
         )
         claim_or_roll_back(slot)
+        if place is not None and not claim_class_place(place.class_day):
+            raise class_full(office, place.quota_class, slot.date, online=True)
     return booking
 
 
@@ -351,6 +391,7 @@ def booking_record(
             "class_day": place.class_day,
             "priority_reason": place.priority_reason,
             "declaration_check": place.declaration_check,
+            "class_online": place.online,
         }
     booking = Booking.objects.create(
         code=new_code(),
@@ -474,6 +515,8 @@ def _retake_seat(booking: Booking) -> bool:
             if revived != 1:
                 return False
             claim_or_roll_back(booking.slot)
+            if booking.class_online and not claim_class_place(ClassDay(pk=booking.class_day_id)):
+                raise WindowFull  # its class place of the day is gone: no seat either
     except WindowFull:
         return False
     except IntegrityError:
@@ -510,6 +553,14 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
             _("Jadwal baru sama dengan jadwal sekarang. Pilih hari atau jam kedatangan lain."),
             field="start",
         )
+    if booking.class_online:  # the class's rules on the new day (a place booked online keeps its class)
+        online_class_check(
+            office=office,
+            slot=new_slot,
+            quota_class=booking.quota_class,
+            priority_reason=booking.priority_reason,
+            person=booking.person,
+        )
     old_slot_id = booking.slot_id
     with transaction.atomic():
         # Lock the booking by a conditional UPDATE first: parallel reschedules of one
@@ -525,7 +576,10 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
             full = True  # raised below, once the move is rolled back
         else:
             full = False
-            free_held_seat(booking.pk, old_slot_id, moving=True)
+            if booking.class_online:
+                class_place_move(booking=booking, new_slot=new_slot, old_slot_id=old_slot_id)
+            else:
+                free_held_seat(booking.pk, old_slot_id, moving=True)
             booking.refresh_from_db()
             event_record(
                 booking_id=booking.pk,

@@ -71,6 +71,8 @@ class ClassQuotaSpec(BaseModel):
     quota_class: Literal["priority", "express"] = Field(alias="class")
     days: list[Day] = Field(min_length=1)
     capacity: StrictInt = Field(ge=0, le=10_000)
+    # Optional: may a person who qualifies also book the class online in an appointment (default no).
+    bookable_online: StrictBool = False
 
 
 # Sent inside the import's transaction for every office written, with `office` and `spec`;

@@ -12,8 +12,9 @@ from lokal import format_rupiah
 from loket.accounts.models import Person, User
 from loket.accounts.nik import FLAG_BIRTH_DATE, FLAG_DISTRICT_UNKNOWN, FLAG_OLD_REGION, FLAG_SEX
 from loket.audit.services import audit_record
+from loket.booking.classes import class_places
 from loket.booking.codes import ALPHABET, CODE_LENGTH, code_from_qr, normalize_code
-from loket.booking.models import Booking, BookingStatus
+from loket.booking.models import Booking, BookingStatus, PriorityReason
 from loket.core import datefmt
 from loket.core.errors import DomainError, NotFound
 from loket.dossier.models import Application, CheckState, Document
@@ -22,8 +23,9 @@ from loket.dossier.selectors import Requirement, missing_documents, required_doc
 from loket.offices.models import Office
 from loket.onsite.models import LateDecision, Priority, QueuePolicy, Stage, Ticket
 from loket.onsite.policy import queue_policy_for
+from loket.payments.adjustments import adjustments_of
 from loket.payments.credits import credits_usable_by
-from loket.payments.models import FeeCredit, Payment
+from loket.payments.models import AdjustmentStatus, FeeCredit, Payment
 
 ELDERLY_AGE = 60
 SMALL_CHILD_AGE = 5
@@ -252,13 +254,20 @@ def checkin_case(booking: Booking, now: dt.datetime | None = None) -> CheckinCas
 
 
 def fee_summary(booking: Booking) -> str:
-    """For the counter: paid (by bill or with a credit), unpaid, and the person's unused credits."""
+    """For the counter: paid (by bill or with a credit), unpaid, an additional bill or refund note
+    still open, and the person's unused credits."""
     payment = Payment.objects.filter(booking=booking).first()
     used = FeeCredit.objects.filter(used_by=booking).select_related("source").first()
     if used is not None:
         parts = [_("Lunas dengan kredit dari pemesanan %(code)s") % {"code": used.source.code}]
     elif payment is not None:
         parts = [f"{payment.get_status_display()} · {format_rupiah(payment.amount)}"]
+        # What a class change after payment left open: an additional bill, or a fee owed back.
+        parts += [
+            f"{row.get_kind_display()} {format_rupiah(row.amount)} · {row.get_status_display()}"
+            for row in adjustments_of(payment)
+            if row.status == AdjustmentStatus.OPEN
+        ]
     else:
         parts = []
     for credit in credits_usable_by(booking.person_id):
@@ -268,3 +277,12 @@ def fee_summary(booking: Booking) -> str:
             % {"amount": format_rupiah(credit.amount), "type": credit.get_passport_type_display(), "until": until}
         )
     return " · ".join(parts)
+
+
+def kiosk_class_context(office: Office) -> dict[str, object]:
+    """What the kiosk's priority and express buttons show: today's places left of each class the
+    office offers (a read; pressing takes the place, loket/walkin/kiosk.py)."""
+    return {
+        "kiosk_classes": [p for p in class_places(office, office.local_today()) if p.remaining > 0],
+        "priority_reasons": PriorityReason.choices,
+    }

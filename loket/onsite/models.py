@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from loket.accounts.models import Person
-from loket.booking.models import Booking, WalkinDay
+from loket.booking.models import Booking, ClassDay, WalkinDay
 from loket.offices.models import Office
 
 
@@ -173,6 +173,11 @@ class Ticket(models.Model):
     pool_day = models.ForeignKey(
         WalkinDay, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kuota walk-in")
     )
+    # A priority or express number from the kiosk: the place of the class it took, held the same
+    # way until the first counter attaches the person (loket/walkin/kiosk.py).
+    class_day = models.ForeignKey(
+        ClassDay, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kuota kelas")
+    )
     appointment_at = models.DateTimeField(_("jadwal kedatangan"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("tiba"))
     # When the ticket joined the queue of its current stage. A transfer keeps the time of the
@@ -223,7 +228,7 @@ class Ticket(models.Model):
     @property
     def needs_data(self) -> bool:
         """A kiosk walk-in number whose person the first counter has not filled in yet."""
-        return self.pool_day_id is not None and self.booking_id is None
+        return (self.pool_day_id is not None or self.class_day_id is not None) and self.booking_id is None
 
 
 class EventKind(models.TextChoices):

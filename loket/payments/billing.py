@@ -54,8 +54,8 @@ def payment_open(*, booking: Booking, deadline: dt.datetime | None = None) -> Pa
 def payment_class_change(*, payment: Payment, deadline: dt.datetime | None = None) -> bool:
     """The booking's class changed (at the counter): an unpaid bill gets the new lines and
     amount and, when the amount changed, a new billing code (a code stands for one amount at
-    the bank; the old one is void). A paid bill is not touched (the counter refuses such a
-    change beforehand, see payment_class_change_refusal). True when the bill changed."""
+    the bank; the old one is void). A paid bill is not touched here: it is adjusted
+    (adjustments.payment_class_adjust). True when the bill changed."""
     if payment.status == PaymentStatus.PAID:
         return False
     booking = payment.booking

@@ -7,14 +7,17 @@ from typing import Any
 from django.conf import settings
 from django.dispatch import receiver
 
+from loket.accounts.models import User
+from loket.audit.services import audit_record
 from loket.booking.events import booking_event
 from loket.booking.models import BookingEvent, EventKind
 from loket.booking.selectors import booking_message_context
 from loket.booking.services import booking_confirm_paid
 from loket.notify.events import notify
+from loket.payments.adjustments import payment_class_adjust
 from loket.payments.billing import payment_class_change, payment_context, payment_open
 from loket.payments.credits import credit_grant, credit_tell, credit_use
-from loket.payments.models import FeeCredit, Payment
+from loket.payments.models import FeeCredit, Payment, PaymentStatus
 
 
 @receiver(booking_event)
@@ -57,11 +60,32 @@ def booking_event_credit(sender: type[BookingEvent], *, event: BookingEvent, **k
 
 @receiver(booking_event)
 def booking_event_bill_class(sender: type[BookingEvent], *, event: BookingEvent, **kwargs: Any) -> None:
-    """A class change at the counter changes the bill's lines (the express fee in or out)."""
+    """A class change at the counter changes the bill's lines (the express fee in or out); a
+    bill paid already is adjusted instead (adjustments.py), and the adjustment audited."""
     if event.kind != EventKind.CLASS_CHANGED:
         return
     payment = Payment.objects.filter(booking=event.booking).select_related("booking__office").first()
     if payment is None:
         return
-    deadline = event.data.get("payment_deadline")
-    payment_class_change(payment=payment, deadline=dt.datetime.fromisoformat(deadline) if deadline else None)
+    raw = event.data.get("payment_deadline")
+    deadline = dt.datetime.fromisoformat(raw) if raw else None
+    if payment.status != PaymentStatus.PAID:
+        payment_class_change(payment=payment, deadline=deadline)
+        return
+    adjusted = payment_class_adjust(payment=payment, deadline=deadline)
+    by = User.objects.filter(pk=event.data.get("by")).first()
+    if adjusted is not None and by is not None:
+        audit_record(
+            actor=by,
+            action="payment.adjustment",
+            office=payment.booking.office,
+            target_type="booking",
+            target_id=payment.booking.code,
+            after={
+                "kind": adjusted.kind,
+                "item": adjusted.item,
+                "amount": adjusted.amount,
+                "status": adjusted.status,
+                "billing_code": adjusted.billing_code or "",
+            },
+        )

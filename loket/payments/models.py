@@ -184,3 +184,58 @@ class FeeCredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} → {self.valid_until:%Y-%m-%d}"
+
+
+class AdjustmentKind(models.TextChoices):
+    CHARGE = "charge", _("Tagihan tambahan")
+    REFUND = "refund", _("Catatan pengembalian PNBP")
+
+
+class AdjustmentStatus(models.TextChoices):
+    OPEN = "open", _("Belum selesai")  # a charge not paid yet; a refund not returned yet
+    PAID = "paid", _("Lunas")  # a charge only
+    VOID = "void", _("Dibatalkan")  # the class changed back before it was settled
+
+
+class BillAdjustment(models.Model):
+    """A change to a bill that was already paid, made by a class change at the counter: the
+    express fee as an additional bill with its own billing code (the bank has the old code's
+    amount, which cannot change), or, when the express service is dropped, a note that its fee
+    is owed back to the person (a PNBP refund goes through the office's own procedure; a
+    FeeCredit would not fit: it stands for a whole fee and pays a whole next booking).
+
+    A charge is settled by the provider's reports like a bill (services.payment_report_apply).
+    """
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="adjustments")
+    kind = models.CharField(_("jenis"), max_length=10, choices=AdjustmentKind.choices)
+    item = models.CharField(_("pos tarif"), max_length=10, choices=FeeItem.choices)
+    amount = models.PositiveBigIntegerField(_("jumlah (rupiah)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=AdjustmentStatus.choices, default=AdjustmentStatus.OPEN
+    )
+    # A charge only: what the person pays with, and until when.
+    billing_code = models.CharField(_("kode billing"), max_length=15, unique=True, null=True, blank=True)
+    deadline = models.DateTimeField(_("batas waktu bayar"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
+    provider_ref = models.CharField(_("referensi penyedia"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perubahan tagihan")
+        verbose_name_plural = _("perubahan tagihan")
+        ordering = ["payment", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=AdjustmentKind.REFUND, billing_code__isnull=True)
+                | Q(kind=AdjustmentKind.CHARGE, billing_code__isnull=False),
+                name="adjustment_billing_code_for_charges",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=AdjustmentKind.REFUND, status=AdjustmentStatus.PAID),
+                name="adjustment_refund_never_paid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.item} {self.amount} {self.status}"

@@ -46,20 +46,6 @@ def bill_items(booking: Booking, *, on: dt.date) -> list[tuple[str, int]]:
     return items
 
 
-def class_change_refusal(booking: Booking, quota_class: str) -> str | None:
-    """Why the bill stops a class change now, else None: a paid bill cannot gain or lose the
-    express fee at the counter (the bank has the old amount)."""
-    payment = Payment.objects.filter(booking=booking).first()
-    if payment is None or payment.status != PaymentStatus.PAID:
-        return None
-    if (booking.quota_class == QuotaClass.EXPRESS) == (quota_class == QuotaClass.EXPRESS):
-        return None
-    return _(
-        "Tagihan PNBP pemesanan ini sudah lunas dengan jumlah lama, jadi layanan percepatan tidak dapat "
-        "ditambahkan atau dihapus di loket. Layani pemohon di kelasnya sekarang, atau minta supervisor."
-    )
-
-
 @dataclass(frozen=True)
 class BillLine:
     label: str

@@ -20,10 +20,14 @@ from loket.booking.services import booking_confirm_paid, booking_expire
 from loket.core import datefmt
 from loket.core.errors import DomainError, NotFound
 from loket.notify.events import notify
+from loket.payments.adjustments import refund_note
 from loket.payments.billing import payment_context
 from loket.payments.credits import credit_grant, credit_tell
 from loket.payments.models import (
     RANK,
+    AdjustmentKind,
+    AdjustmentStatus,
+    BillAdjustment,
     Payment,
     PaymentEvent,
     PaymentEventOutcome,
@@ -92,21 +96,13 @@ def payment_report_apply(*, report: BillReport, source: str, fingerprint: str) -
         # The row lock serialises everything that may settle this bill (see the module docstring).
         payment = Payment.objects.select_for_update().filter(billing_code=report.billing_code).first()
         if payment is None:
-            raise NotFound("unknown_billing_code", _("Kode billing tidak dikenal."), field="billing_code")
+            return _adjustment_report_apply(report=report, source=source, fingerprint=fingerprint)
         earlier = PaymentEvent.objects.filter(fingerprint=fingerprint).first()
         if earlier is not None:
             outcome, replayed = earlier.outcome, True
         else:
             outcome, replayed = _outcome(payment, report), False
-            PaymentEvent.objects.create(
-                payment=payment,
-                source=source,
-                fingerprint=fingerprint,
-                reported_status=report.status,
-                reported_amount=report.amount,
-                provider_ref=report.provider_ref,
-                outcome=outcome,
-            )
+            _event_record(payment, report, source=source, fingerprint=fingerprint, outcome=outcome)
             if outcome == PaymentEventOutcome.APPLIED:
                 _apply(payment, report)
     if outcome == PaymentEventOutcome.AMOUNT_MISMATCH:
@@ -121,6 +117,55 @@ def payment_report_apply(*, report: BillReport, source: str, fingerprint: str) -
         raise _amount_mismatch(payment)
     payment.refresh_from_db()  # also drops the cached booking: its status may have changed
     return Settlement(payment.status, payment.booking.status, outcome, replayed)
+
+
+def _event_record(payment: Payment, report: BillReport, *, source: str, fingerprint: str, outcome: str) -> None:
+    """What the provider said, kept for the audit and to make a replay a no-op."""
+    PaymentEvent.objects.create(
+        payment=payment,
+        source=source,
+        fingerprint=fingerprint,
+        reported_status=report.status,
+        reported_amount=report.amount,
+        provider_ref=report.provider_ref,
+        outcome=outcome,
+    )
+
+
+def _adjustment_report_apply(*, report: BillReport, source: str, fingerprint: str) -> Settlement:
+    """A report about an additional bill (adjustments.py), inside payment_report_apply's transaction:
+    the same state machine, recorded on the booking's bill. A voided charge paid anyway is kept
+    paid and its fee noted as owed back."""
+    adjustment = (
+        BillAdjustment.objects.select_for_update()
+        .filter(billing_code=report.billing_code, kind=AdjustmentKind.CHARGE)
+        .select_related("payment__booking")
+        .first()
+    )
+    if adjustment is None:
+        raise NotFound("unknown_billing_code", _("Kode billing tidak dikenal."), field="billing_code")
+    booking_status = adjustment.payment.booking.status
+    earlier = PaymentEvent.objects.filter(fingerprint=fingerprint).first()
+    if earlier is not None:
+        return Settlement(adjustment.status, booking_status, earlier.outcome, replayed=True)
+    if report.amount != adjustment.amount:
+        raise DomainError(
+            "amount_mismatch",
+            _("Jumlah pembayaran tidak sesuai dengan tagihan."),
+            field="amount",
+            expected=adjustment.amount,
+        )
+    settles = report.status == PaymentStatus.PAID and adjustment.status != AdjustmentStatus.PAID
+    outcome = PaymentEventOutcome.APPLIED if settles else PaymentEventOutcome.IGNORED
+    _event_record(adjustment.payment, report, source=source, fingerprint=fingerprint, outcome=outcome)
+    if settles:
+        BillAdjustment.objects.filter(pk=adjustment.pk).update(
+            status=AdjustmentStatus.PAID, paid_at=timezone.now(), provider_ref=report.provider_ref
+        )
+        if adjustment.status == AdjustmentStatus.VOID:
+            refund_note(payment=adjustment.payment, amount=adjustment.amount)
+        adjustment.status = AdjustmentStatus.PAID
+    return Settlement(adjustment.status, booking_status, outcome)
 
 
 def payment_notification_receive(*, report: BillReport, raw_body: bytes) -> Settlement:

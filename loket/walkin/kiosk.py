@@ -13,10 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loket.accounts.models import User
+from loket.accounts.models import Person, User
 from loket.audit.services import audit_record
-from loket.booking.models import Booking, BookingStatus, Service
+from loket.booking.class_changes import class_place_claim
+from loket.booking.classes import express_check, priority_reason_for
+from loket.booking.models import Booking, BookingStatus, DeclarationCheck, PriorityReason, QuotaClass, Service
 from loket.booking.seats import claim_pool_seat, walkin_day_for
+from loket.booking.services import ClassPlace
 from loket.core.datefmt import clock, long_date
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.offices.models import ArrivalWindow, Office
@@ -64,8 +67,9 @@ def _closed_now(office: Office, today: dt.date) -> tuple[str, bool] | None:
     return None
 
 
-def kiosk_walkin_refusal(office: Office) -> DomainError | None:
+def kiosk_walkin_refusal(office: Office, *, pool: bool = True) -> DomainError | None:
     """Why the kiosk cannot give a walk-in number now, with what to do instead; None when it can.
+    `pool`: also when today's walk-in pool is empty (not asked for a priority or express place).
 
     A read: the page says it before anyone presses (the press checks again, and the claim decides).
     """
@@ -76,7 +80,7 @@ def kiosk_walkin_refusal(office: Office) -> DomainError | None:
     if closed is not None:
         text, another_day = closed
         return Conflict("office_closed", text + (" " + _another_day(office, today) if another_day else ""))
-    if walkin_room(office, today, outage=False).pool_left <= 0:
+    if pool and walkin_room(office, today, outage=False).pool_left <= 0:
         return _full(office, today)
     return None
 
@@ -85,10 +89,21 @@ def _full(office: Office, today: dt.date) -> Conflict:
     return Conflict("walkin_full", _("Kuota walk-in hari ini sudah habis.") + " " + _another_day(office, today))
 
 
-def kiosk_walkin_issue(*, office: Office, by: User, service: str, ip: str | None) -> Ticket:
-    """Take one place of today's walk-in pool and give its queue number (A new passport, B replacement)."""
+def kiosk_walkin_issue(
+    *,
+    office: Office,
+    by: User,
+    service: str,
+    ip: str | None,
+    quota_class: str = QuotaClass.REGULAR,
+    priority_reason: str = "",
+) -> Ticket:
+    """Take one place of today's walk-in pool and give its queue number (A new passport, B
+    replacement); or, for `quota_class` priority or express, a place of that class (P, E)."""
     if service not in KIOSK_SERVICES:
         raise DomainError("invalid", _("Pilih layanan: paspor baru atau penggantian paspor."), field="service")
+    if quota_class != QuotaClass.REGULAR:
+        return _class_ticket(office, by, service, ip, quota_class, priority_reason)
     refusal = kiosk_walkin_refusal(office)
     today = office.local_today()
     if refusal is None:
@@ -108,6 +123,34 @@ def kiosk_walkin_issue(*, office: Office, by: User, service: str, ip: str | None
     raise refusal
 
 
+def _class_ticket(
+    office: Office, by: User, service: str, ip: str | None, quota_class: str, priority_reason: str
+) -> Ticket:
+    """A priority or express number: the class's place of today, taken as the desk takes it. Nobody
+    has read a KTP yet, so every priority reason waits for the counter (kiosk_ticket_attach checks
+    an age on the KTP's birth date; a declaration is checked by the counter officer)."""
+    try:
+        refusal = kiosk_walkin_refusal(office, pool=False)
+        if refusal is not None:
+            raise refusal
+        if quota_class == QuotaClass.PRIORITY and priority_reason not in PriorityReason.values:
+            raise DomainError("required", _("Pilih alasan prioritas Anda."), field="priority_reason")
+        today = office.local_today()
+        if quota_class == QuotaClass.EXPRESS:
+            express_check(office, today, now_local=office.local_now())
+        elif quota_class != QuotaClass.PRIORITY:
+            raise DomainError("invalid", _("Kelas kuota tidak dikenal."), field="quota_class")
+        with transaction.atomic():
+            row = class_place_claim(office=office, quota_class=quota_class, day=today)
+            priority = priority_reason if quota_class == QuotaClass.PRIORITY else ""
+            ticket = ticket_issue(office=office, by=by, service=service, walk_in=True, priority=priority, class_day=row)
+            _audit(office, by, ip, "kiosk.class_ticket", ticket=ticket.display, quota_class=quota_class)
+    except DomainError as error:
+        _audit(office, by, ip, "kiosk.walkin_refused", allowed=False, reason=error.code, quota_class=quota_class)
+        raise
+    return ticket
+
+
 def _audit(office: Office, by: User, ip: str | None, action: str, allowed: bool = True, **after: object) -> None:
     audit_record(
         actor=by,
@@ -121,17 +164,33 @@ def _audit(office: Office, by: User, ip: str | None, action: str, allowed: bool 
     )
 
 
+def _kiosk_place(ticket: Ticket, request: WalkinRequest) -> ClassPlace | None:
+    """The priority or express place a kiosk number holds (None: a walk-in pool place). A priority
+    reason chosen at the kiosk stands when the KTP's birth date shows it; otherwise (and for a
+    declared disability or pregnancy) the counter officer checks it (declaration_check pending)."""
+    row = ticket.class_day
+    if row is None:
+        return None
+    reason = ticket.priority if row.quota_class == QuotaClass.PRIORITY else ""
+    check = DeclarationCheck.NOT_NEEDED
+    if reason:
+        shown = priority_reason_for(Person(birth_date=request.birth_date), ticket.day)
+        check = DeclarationCheck.NOT_NEEDED if reason == shown else DeclarationCheck.PENDING
+    return ClassPlace(row.quota_class, row, reason, check)
+
+
 def kiosk_ticket_attach(
     *, officer: User, office: Office, ticket_id: int, request: WalkinRequest, ip: str | None
 ) -> Booking:
     """The counter fills in the person of a kiosk walk-in number: the walk-in booking is made on the
-    pool place the ticket holds (no second claim), checked in, and tied to the ticket.
+    pool place (or the priority or express place) the ticket holds (no second claim), checked in,
+    and tied to the ticket.
 
     The same NIK rules as the desk walk-in: a person with an active booking is refused (its
     code shown only to staff of its office), a birth-date or sex mismatch is flagged.
     """
     nik, flags, phone = _check(request)
-    ticket = Ticket.objects.filter(pk=ticket_id, office=office).select_related("pool_day").first()
+    ticket = Ticket.objects.filter(pk=ticket_id, office=office).select_related("pool_day", "class_day").first()
     if ticket is None:
         raise NotFound("not_found", _("Tiket tidak ditemukan di kantor ini."), field="ticket")
     if not ticket.needs_data:
@@ -141,7 +200,7 @@ def kiosk_ticket_attach(
     active = active_booking_of(nik)
     if active is not None:
         raise _active_conflict(officer, office, active)
-    assert ticket.pool_day is not None  # needs_data
+    place = _kiosk_place(ticket, request)
     try:
         with transaction.atomic():
             person, created = _person(request, nik, flags, phone)
@@ -151,8 +210,9 @@ def kiosk_ticket_attach(
                 person=person,
                 request=request,
                 slot=_expected_slot(office, ticket.day),
-                pool=ticket.pool_day,
-                from_pool=True,
+                pool=ticket.pool_day or walkin_day_for(office, ticket.day),
+                from_pool=place is None,
+                place=place,
                 audit_after={"new_person": created, "nik_flags": flags, "ticket": ticket.display},
                 ip=ip,
                 action="walkin.kiosk_data",

@@ -13,6 +13,7 @@ from loket.core.errors import DomainError
 from loket.offices.models import Office
 from loket.onsite.access import officer_view
 from loket.onsite.kiosk_lock import kiosk_remember
+from loket.onsite.lookup import kiosk_class_context
 from loket.onsite.models import Ticket
 from loket.walkin.forms import KioskDataForm
 from loket.walkin.kiosk import kiosk_ticket_attach, kiosk_walkin_issue, kiosk_walkin_refusal
@@ -37,6 +38,8 @@ def kiosk_walkin(request: HttpRequest, office: Office) -> HttpResponse:
                 by=_officer(request),
                 service=request.POST.get("service", "")[:20],
                 ip=request_ip(request),
+                quota_class=request.POST.get("quota_class", "regular")[:10],
+                priority_reason=request.POST.get("priority_reason", "")[:12],
             )
         except DomainError as error:
             context = {"office": office, "error": error, "seconds": KIOSK_SECONDS}
@@ -44,12 +47,8 @@ def kiosk_walkin(request: HttpRequest, office: Office) -> HttpResponse:
         kiosk_remember(request, ticket.pk)
         return redirect(f"{reverse('onsite:kiosk', args=[office.code])}?tiket={ticket.pk}")
     refusal = kiosk_walkin_refusal(office)
-    return render(
-        request,
-        "walkin/kiosk_walkin.html",
-        {"office": office, "error": refusal, "seconds": KIOSK_SECONDS},
-        status=refusal.status if refusal else 200,
-    )
+    context = {"office": office, "error": refusal, "seconds": KIOSK_SECONDS, **kiosk_class_context(office)}
+    return render(request, "walkin/kiosk_walkin.html", context, status=refusal.status if refusal else 200)
 
 
 def _back(office: Office, ticket: Ticket) -> HttpResponse:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from lokal import format_rupiah
 
-from loket.booking.models import Booking, BookingStatus
+from loket.booking.models import Booking, BookingStatus, QuotaClass
 from loket.booking.selectors import what_to_bring
 from loket.core import datefmt
 from loket.payments.models import FeeCredit
@@ -89,6 +89,9 @@ def proof_pdf(proof: Proof) -> bytes:
     sheet.fact(_("Nama"), booking.person_name)
     sheet.fact("NIK", booking.person.masked_nik)
     sheet.fact(_("Layanan"), f"{booking.get_service_display()} · {booking.get_passport_type_display()}")
+    if booking.quota_class != QuotaClass.REGULAR:  # a class place booked online
+        reason = f" ({booking.get_priority_reason_display()})" if booking.priority_reason else ""
+        sheet.fact(_("Kelas kuota"), f"{booking.get_quota_class_display()}{reason}")
     sheet.fact(_("Kantor"), "\n".join(part for part in (office.name, proof.address) if part))
     sheet.fact(_("Tanggal"), datefmt.long_date(slot.date))
     sheet.fact(_("Waktu kedatangan"), times)

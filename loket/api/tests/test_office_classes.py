@@ -49,8 +49,8 @@ def test_places_left_per_class_and_day_with_the_cutoffs_and_fee(batam: Office) -
     assert body["express_fee"] == 1_000_000
     days = {d["date"]: d["classes"] for d in body["days"]}
     assert days["2026-11-30"] == [
-        {"quota_class": "priority", "capacity": 50, "remaining": 50},
-        {"quota_class": "express", "capacity": 35, "remaining": 34},
+        {"quota_class": "priority", "capacity": 50, "remaining": 50, "bookable_online": False},
+        {"quota_class": "express", "capacity": 35, "remaining": 34, "bookable_online": False},
     ]
     assert days["2026-12-01"] == []  # closed
     assert days["2026-12-05"] == []  # Saturday: no class places

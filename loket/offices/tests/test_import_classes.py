@@ -93,3 +93,15 @@ def test_the_command_names_the_bad_entry(tmp_path: Path) -> None:
     path.write_text(json.dumps([office_entry("BTM", class_quotas=[{"class": "vip", "days": ["mon"], "capacity": 1}])]))
     with pytest.raises(CommandError, match=r"entry 0 \(BTM\): class_quotas.0.class"):
         call_command("import_offices", str(path))
+
+
+def test_a_class_may_be_made_bookable_online_and_back() -> None:
+    online = [{"class": "priority", "days": ["mon", "tue"], "capacity": 5, "bookable_online": True}]
+    offices_import(data=[office_entry("BTM", class_quotas=online)])
+    assert set(ClassQuota.objects.values_list("weekday", "bookable_online")) == {(0, True), (1, True)}
+    assert offices_import(data=[office_entry("BTM", class_quotas=online)]).unchanged == ["BTM"]
+    report = offices_import(data=[office_entry("BTM", class_quotas=[{**online[0], "bookable_online": False}])])
+    assert report.updated == ["BTM"]
+    assert not ClassQuota.objects.filter(bookable_online=True).exists()
+    with pytest.raises(OfficeImportError, match="bookable_online"):
+        offices_import(data=[office_entry("BTM", class_quotas=[{**online[0], "bookable_online": "ya"}])])

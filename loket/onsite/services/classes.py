@@ -1,7 +1,7 @@
 """The class of a visit at the counter: change it (the place, the bill and the ticket's priority
 follow) and check a declared priority reason. The quota engine moves the place
-(loket/booking/class_changes.py); here the counter's own rules: the bill may stop the change,
-the new bill is shown at once, and the ticket keeps its number.
+(loket/booking/class_changes.py); here the counter's own rules: the new bill (or, for a bill paid
+already, its additional bill or refund note) is shown at once, and the ticket keeps its number.
 """
 
 from django.db import transaction
@@ -11,9 +11,8 @@ from loket.accounts.models import User
 from loket.booking.class_changes import booking_class_change, declaration_record
 from loket.booking.events import events_process_for
 from loket.booking.models import Booking, QuotaClass
-from loket.core.errors import Conflict, DomainError
+from loket.core.errors import DomainError
 from loket.onsite.models import Ticket
-from loket.payments.selectors import class_change_refusal
 
 DECISIONS = ("keep", "regular")
 
@@ -32,9 +31,6 @@ def ticket_class_change(
     """Move the visit behind `ticket` to another class. The ticket keeps its number (the person
     holds it and the board has called it); its priority follows the new class."""
     booking = _booking_of(ticket)
-    refusal = class_change_refusal(booking, quota_class)
-    if refusal:
-        raise Conflict("bill_paid", refusal, field="quota_class")
     with transaction.atomic():
         booking = booking_class_change(
             booking=booking, quota_class=quota_class, by=by, priority_reason=priority_reason, note=note, ip=ip

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import Person, User
-from loket.booking.models import Booking, BookingStatus, QuotaClass, Service, WalkinDay
+from loket.booking.models import Booking, BookingStatus, ClassDay, QuotaClass, Service, WalkinDay
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import Office
 from loket.onsite.models import EventKind, Letter, Priority, Stage, Ticket, TicketEvent, TicketSequence
@@ -53,13 +53,15 @@ def ticket_issue(
     walk_in: bool = False,
     flags: list[dict[str, str]] | None = None,
     pool_day: WalkinDay | None = None,
+    class_day: ClassDay | None = None,
 ) -> Ticket:
     """Give a queue number to someone at this office today.
 
     With a booking (verification): the booking becomes checked in, its appointment time
     orders the queue. Without one (a walk-in or priority visitor, or a pickup): a Person or
     just a name; a kiosk walk-in number carries the walk-in pool place it took (`pool_day`,
-    claimed by the caller in the same transaction) and nobody yet. The caller has checked the rules (payment, arrival policy, roles).
+    claimed by the caller in the same transaction) and nobody yet, or likewise the priority or
+    express place it took (`class_day`; an express place gets the E letter). The caller has checked the rules (payment, arrival policy, roles).
     """
     if priority not in Priority.values:
         raise DomainError("invalid", _("Alasan prioritas tidak dikenal."), field="priority")
@@ -72,7 +74,9 @@ def ticket_issue(
         service = booking.service
     now = timezone.now()
     day = office.local_today()
-    express = booking is not None and booking.quota_class == QuotaClass.EXPRESS
+    express = (booking is not None and booking.quota_class == QuotaClass.EXPRESS) or (
+        class_day is not None and class_day.quota_class == QuotaClass.EXPRESS
+    )
     letter = letter_for(service=service, stage=stage, priority=priority, express=express)
     with transaction.atomic():
         if booking is not None and stage != Stage.PICKUP:
@@ -97,6 +101,7 @@ def ticket_issue(
             late=late,
             walk_in=walk_in,
             pool_day=pool_day,
+            class_day=class_day,
             checkin_flags=flags or [],
             appointment_at=booking.slot.starts_at if booking is not None and stage != Stage.PICKUP else None,
             arrived_at=now,

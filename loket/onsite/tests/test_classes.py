@@ -13,6 +13,7 @@ from loket.booking.models import Booking, ClassDay, ClassQuota, DeclarationCheck
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import Office
 from loket.onsite.board import board_state
+from loket.onsite.lookup import fee_summary
 from loket.onsite.models import Letter, Ticket
 from loket.onsite.services.calls import counter_call_next
 from loket.onsite.services.classes import ticket_class_change, ticket_declaration_check
@@ -20,7 +21,9 @@ from loket.onsite.services.tickets import letter_for
 from loket.onsite.tests.conftest import staff_client
 from loket.onsite.tests.queue_helpers import counter
 from loket.onsite.voice import announcement
-from loket.payments.models import PaymentStatus
+from loket.payments.models import BillAdjustment, PaymentStatus
+from loket.payments.provider import BillReport
+from loket.payments.services import payment_report_apply
 from loket.walkin.tests.conftest import NOW, post_walkin, share
 
 
@@ -84,18 +87,82 @@ def test_the_counter_changes_a_regular_visit_to_express_and_the_bill_follows(
     assert ticket.display == "A001"  # the person keeps the number already called
 
 
-def test_a_paid_bill_stops_the_change_with_a_clear_message(
+def _pay(billing_code: str, amount: int) -> str:
+    report = BillReport(billing_code=billing_code, status="paid", amount=amount, provider_ref=f"ref-{billing_code}")
+    return payment_report_apply(report=report, source="webhook", fingerprint=f"fp-{billing_code}").payment_status
+
+
+def test_regular_to_express_after_payment_opens_an_additional_bill_that_is_paid_once(
     classed: Office, checkin_officer_a: User, counter_officer_a: User
 ) -> None:
     ticket = register(checkin_officer_a, classed, 1)
-    Booking.objects.get(pk=ticket.booking_id).payment.__class__.objects.update(status=PaymentStatus.PAID)
-    response = staff_client(counter_officer_a).post(
-        f"/petugas/OFA/tiket/{ticket.pk}/kelas/", {"action": "change", "quota_class": "express"}
-    )
-    assert response.status_code == 409
-    assert "sudah lunas" in response.content.decode()
-    assert Booking.objects.get(pk=ticket.booking_id).quota_class == "regular"
-    assert not ClassDay.objects.filter(used__gt=0).exists()
+    payment = Booking.objects.get(pk=ticket.booking_id).payment
+    assert _pay(payment.billing_code, payment.amount) == PaymentStatus.PAID
+    client = staff_client(counter_officer_a)
+    url = f"/petugas/OFA/tiket/{ticket.pk}/kelas/"
+    assert client.post(url, {"action": "change", "quota_class": "express"}).status_code == 302
+    booking = Booking.objects.get(pk=ticket.booking_id)
+    assert booking.quota_class == "express"
+    payment.refresh_from_db()
+    assert (payment.amount, payment.status) == (350_000, PaymentStatus.PAID)  # the paid bill is untouched
+    charge = BillAdjustment.objects.get()
+    assert (charge.kind, charge.item, charge.amount, charge.status) == ("charge", "express", 1_000_000, "open")
+    assert charge.billing_code and charge.billing_code != payment.billing_code
+    page = client.get(url).content.decode()
+    assert 'id="adjustments"' in page and "Tagihan tambahan" in page and "Rp1.000.000" in page
+    assert "Tagihan tambahan Rp1.000.000 · Belum selesai" in fee_summary(booking)
+    entry = AuditEntry.objects.get(action="payment.adjustment")
+    assert (entry.actor, entry.after["kind"], entry.after["amount"]) == (counter_officer_a, "charge", 1_000_000)
+    with pytest.raises(DomainError):  # the bank must send the charge's amount
+        payment_report_apply(
+            report=BillReport(billing_code=charge.billing_code, status="paid", amount=350_000, provider_ref="x"),
+            source="webhook",
+            fingerprint="fp-wrong",
+        )
+    assert _pay(charge.billing_code, 1_000_000) == "paid"
+    assert _pay(charge.billing_code, 1_000_000) == "paid"  # a replay changes nothing
+    charge.refresh_from_db()
+    assert charge.status == "paid" and charge.paid_at is not None
+    # Back to regular now: the paid express fee is noted as owed back to the person.
+    assert client.post(url, {"action": "change", "quota_class": "regular"}).status_code == 302
+    refund = BillAdjustment.objects.get(kind="refund")
+    assert (refund.amount, refund.status) == (1_000_000, "open")
+
+
+def test_express_to_regular_after_payment_leaves_a_refund_note_and_back_voids_it(
+    classed: Office, checkin_officer_a: User, counter_officer_a: User
+) -> None:
+    ticket = register(checkin_officer_a, classed, 1, quota_class="express")
+    payment = Booking.objects.get(pk=ticket.booking_id).payment
+    assert payment.amount == 1_350_000
+    _pay(payment.billing_code, payment.amount)
+    client = staff_client(counter_officer_a)
+    url = f"/petugas/OFA/tiket/{ticket.pk}/kelas/"
+    assert client.post(url, {"action": "change", "quota_class": "regular", "note": "tidak jadi"}).status_code == 302
+    refund = BillAdjustment.objects.get()
+    assert (refund.kind, refund.amount, refund.billing_code) == ("refund", 1_000_000, None)
+    assert "pengembalian PNBP" in client.get(url).content.decode()
+    # Express again before the fee went back: the note is voided, no new charge.
+    assert client.post(url, {"action": "change", "quota_class": "express"}).status_code == 302
+    refund.refresh_from_db()
+    assert refund.status == "void"
+    assert not BillAdjustment.objects.exclude(status="void").exists()
+    assert AuditEntry.objects.filter(action="payment.adjustment").count() == 2
+
+
+def test_an_unpaid_charge_is_voided_when_the_class_changes_back(
+    classed: Office, checkin_officer_a: User, counter_officer_a: User
+) -> None:
+    ticket = register(checkin_officer_a, classed, 1)
+    booking = Booking.objects.get(pk=ticket.booking_id)
+    _pay(booking.payment.billing_code, booking.payment.amount)
+    ticket_class_change(ticket=ticket, quota_class=QuotaClass.EXPRESS, by=counter_officer_a)
+    ticket_class_change(ticket=ticket, quota_class=QuotaClass.REGULAR, by=counter_officer_a)
+    charge = BillAdjustment.objects.get()
+    assert charge.status == "void"
+    # Paid anyway (a transfer already on its way): kept paid, and its fee is owed back.
+    assert _pay(charge.billing_code or "", 1_000_000) == "paid"
+    assert BillAdjustment.objects.get(kind="refund").amount == 1_000_000
 
 
 def test_a_wrong_pregnancy_declaration_moves_the_person_to_regular_when_the_office_decides_so(

@@ -14,6 +14,7 @@ from loket.onsite.access import officer_view
 from loket.onsite.models import Ticket
 from loket.onsite.services.classes import ticket_class_change, ticket_declaration_check
 from loket.onsite.views.desk import client_ip, error_status, staff_user
+from loket.payments.adjustments import adjustments_of
 from loket.payments.selectors import payment_lines
 
 ROLES = (StaffRoleKind.COUNTER, StaffRoleKind.SUPERVISOR)
@@ -46,6 +47,7 @@ def ticket_class(request: HttpRequest, office: Office, ticket: int) -> HttpRespo
         "booking": booking,
         "payment": payment,
         "bill_lines": payment_lines(payment) if payment else [],
+        "adjustments": list(adjustments_of(payment)) if payment else [],
         "classes": QuotaClass.choices,
         "reasons": PriorityReason.choices,
     }

@@ -11,7 +11,7 @@ from loket.core.headers import camera_allowed
 from loket.offices.models import Office
 from loket.onsite.access import officer_view
 from loket.onsite.kiosk_lock import kiosk_lock, kiosk_locked_office, kiosk_may_show, kiosk_remember
-from loket.onsite.lookup import booking_at_office, checkin_case
+from loket.onsite.lookup import booking_at_office, checkin_case, kiosk_class_context
 from loket.onsite.models import Ticket
 from loket.onsite.policy import queue_policy_for
 from loket.onsite.queue import ticket_estimate
@@ -32,6 +32,8 @@ def kiosk(request: HttpRequest, office: Office) -> HttpResponse:
         # The walk-in button (loket/walkin/kiosk.py), when the office allows it.
         "walkin": queue_policy_for(office).kiosk_walkin,
     }
+    if context["walkin"]:
+        context.update(kiosk_class_context(office))
     if request.method == "POST" and request.POST.get("action") == "lock" and not locked:
         kiosk_lock(request, office=office, by=staff_user(request))
         return redirect("onsite:kiosk", office.code)

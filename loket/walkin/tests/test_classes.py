@@ -15,8 +15,8 @@ from loket.core.errors import Conflict, DomainError
 from loket.offices.models import Office
 from loket.onsite.models import Ticket
 from loket.onsite.tests.conftest import staff_client
-from loket.payments.models import FeeItem, FeeRate, PaymentStatus
-from loket.payments.selectors import class_change_refusal, payment_lines
+from loket.payments.models import FeeItem, FeeRate
+from loket.payments.selectors import payment_lines
 from loket.walkin.services import WalkinRequest, walkin_register
 from loket.walkin.tests.conftest import NOW, TODAY, nik, post_walkin, share
 
@@ -193,15 +193,6 @@ def test_class_change_is_refused_when_the_class_is_full_and_nothing_moves(
     assert (booking.quota_class, booking.pool_day_id is not None) == ("regular", True)
     assert booking.payment.amount == 350_000
     assert not AuditEntry.objects.filter(action="booking.class_change").exists()
-
-
-def test_a_paid_bill_stops_adding_the_express_fee(office_a: Office, counter_officer_a: User) -> None:
-    classes(office_a)
-    booking = _regular(office_a, counter_officer_a)
-    booking.payment.status = PaymentStatus.PAID
-    booking.payment.save()
-    assert class_change_refusal(booking, "express") is not None
-    assert class_change_refusal(booking, "priority") is None
 
 
 def test_a_wrong_declaration_is_recorded_and_the_office_may_move_the_person(

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from loket.accounts.models import Person, Relation
 from loket.accounts.selectors import household_of
-from loket.booking.forms import BookingDetailsForm
-from loket.booking.models import Booking, BookingStatus
+from loket.booking.classes import class_places
+from loket.booking.forms import OnlineBookingForm
+from loket.booking.models import Booking, BookingStatus, QuotaClass
 from loket.booking.seats import day_gated
 from loket.booking.selectors import DayPlan, bookings_of, day_plans, next_available_cached
 from loket.booking.services import BookingRequest, booking_create
@@ -36,7 +37,7 @@ from loket.release.selectors import next_release
 from loket.release.waiting import pass_for
 from loket.web.calendar import booking_calendar
 from loket.web.forms import OfficeSearchForm
-from loket.web.selectors import OfficeResult, offices_matching
+from loket.web.selectors import OfficeResult, express_fee_in_force, offices_matching
 from loket.web.views.profile import _user
 
 View = Callable[..., HttpResponse]
@@ -192,6 +193,17 @@ def _credit_for(request: HttpRequest, data: dict[str, Any]) -> FeeCredit | None:
     return credits_usable(person_id=person_id, service=data["service"], passport_type=data["passport_type"]).first()
 
 
+def _online_classes(office: Office, day: dt.date, start: dt.time) -> list[tuple[str, str]]:
+    """The classes a person may book online in this appointment (express: today, before the
+    cut-off), with the places left; a full one stays listed, and the claim says the next day."""
+    express_now = day == office.local_today() and start < office.express_arrival_cutoff
+    return [
+        (p.quota_class, _("%(cls)s — %(n)d tempat tersisa") % {"cls": p.label, "n": p.remaining})
+        for p in class_places(office, day, online=True)
+        if p.quota_class != QuotaClass.EXPRESS or express_now
+    ]
+
+
 def _people(request: HttpRequest) -> list[tuple[str, str]]:
     members = [(str(p.pk), p.full_name) for p in household_of(_user(request))]
     return [("", _("Saya sendiri")), *members]
@@ -216,14 +228,18 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
         # A stale link to a window that filled up: back to the window step of that day, which
         # lists the windows with room (or, for a full day, the next days), before any form is filled.
         return _window_full_back(request, place, plan.date, time)
-    form = BookingDetailsForm(request.POST or None, people=_people(request))
+    classes = _online_classes(place, plan.date, time)
+    form = OnlineBookingForm(request.POST or None, people=_people(request), classes=classes)
     context = {"office": place, "plan": plan, "start": time, "form": form}
     if request.method != "POST" or not form.is_valid():
         return render(request, "web/book_details.html", context)
     data = form.cleaned_data
     if "confirm" not in request.POST:
         context["key"] = secrets.token_urlsafe(16)
-        context["credit"] = _credit_for(request, data)
+        express = data.get("quota_class") == QuotaClass.EXPRESS
+        # An express bill has the express fee too: a credit (a passport fee) does not pay it.
+        context["credit"] = None if express else _credit_for(request, data)
+        context["express_fee"] = express_fee_in_force(on=place.local_today()) if express else None
         return render(request, "web/book_confirm.html", context)
     booking_request = BookingRequest(
         office=place.code,
@@ -234,6 +250,8 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
         member=int(data["member"]) if data["member"] else None,
         replacement_reason=data["replacement_reason"] or None,
         old_passport_number=data["old_passport_number"] or None,
+        quota_class=data.get("quota_class") or QuotaClass.REGULAR,
+        priority_reason=data.get("priority_reason") or "",
     )
     try:
         booking = _book(request, booking_request, place)
@@ -247,6 +265,6 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
         if error.code == "booking_suspended":  # outage mode (loket/walkin)
             return _full(request, place, error.message)
         add_domain_error(form, error)
-        return render(request, "web/book_details.html", context)
+        return render(request, "web/book_details.html", context, status=error.status)
     messages.success(request, _("Pemesanan berhasil."))
     return redirect("web:proof", code=booking.code)
