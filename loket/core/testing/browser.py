@@ -15,7 +15,7 @@ import pytest
 
 CHROMIUM = os.environ.get("LOKET_CHROMIUM", "/usr/bin/chromium")
 # Screenshots are the suite's artefacts: look at them after a run.
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 # axe-core, the accessibility checker, from npm (package.json; `make tools` installs it).
 AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -53,7 +53,7 @@ def browser_page(chromium: Any) -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page PNG under var/screenshots/ and return its path."""
+    """Save a full-page PNG under test-artifacts/screenshots/ and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
