@@ -118,6 +118,7 @@ def book(journey: Journey, start: str, step: str) -> None:
     assert replacement.is_hidden()  # the replacement part only for a replacement (app.js)
     page.check('input[name="service"][value="replacement"]')
     assert replacement.is_visible()
+    screenshot(page, f"new-user-{journey.language}-{step}-replacement-part")
     page.check('input[name="service"][value="new"]')
     assert replacement.is_hidden()
     page.check('input[name="passport_type"][value="regular"]')

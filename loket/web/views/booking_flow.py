@@ -217,6 +217,8 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
         # lists the windows with room (or, for a full day, the next days), before any form is filled.
         return _window_full_back(request, place, plan.date, time)
     form = BookingDetailsForm(request.POST or None, people=_people(request))
+    for name in ("replacement_reason", "old_passport_number"):
+        form.fields[name].help_text = ""  # the page's replacement part says it once for both
     context = {"office": place, "plan": plan, "start": time, "form": form}
     if request.method != "POST" or not form.is_valid():
         return render(request, "web/book_details.html", context)
