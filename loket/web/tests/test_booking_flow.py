@@ -69,6 +69,7 @@ def test_the_replacement_details_are_a_separate_part_after_the_choices(signed_in
     assert part, "the replacement fields sit in their own part, shown by app.js only for a replacement"
     assert 'name="replacement_reason"' in part.group(1) and 'name="old_passport_number"' in part.group(1)
     assert page.index('name="passport_type"') < page.index('id="replacement"')  # the choices come first
+    assert "Rabu, 2 Desember 2026, pukul 09.00–10.00 WIB" in page  # the appointment as the glossary writes it
 
 
 def test_replacement_details_left_over_for_a_new_passport_are_ignored(signed_in: Client) -> None:
