@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install clean
+.PHONY: run test install clean tools
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,7 +11,15 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# Test tools from npm (package.json, pinned by package-lock.json): axe-core for the browser tests'
+# accessibility check. Without npm they are left out (the check then skips, or fails in CI).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the browser tests cannot check accessibility (apt-get install npm)"; fi
+
+tools: node_modules/.installed
+
+install: $(VENV)/.installed tools
 
 run: $(VENV)/.installed
 	mkdir -p var
@@ -21,8 +29,8 @@ run: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 	scripts/serve.sh
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed tools
 	scripts/test.sh
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from lokal import parse_phone
 
 from loket.accounts import lockout
+from loket.accounts.kinship import relation_check
 from loket.accounts.models import ApiToken, EmailVerification, Person, Relation, User
 from loket.accounts.nik import NikError, Sex, nik_check, normalize_nik
 from loket.accounts.signals import account_message
@@ -352,6 +353,8 @@ def household_add(*, user: User, full_name: str, nik: str, birth_date: dt.date, 
     if relation not in Relation.values or relation == Relation.SELF:
         raise DomainError("invalid", _("Hubungan keluarga tidak dikenal. Pilih dari daftar."), field="relation")
     birth_date_ok(birth_date)
+    holder_birth_date = user.people.filter(relation=Relation.SELF).values_list("birth_date", flat=True).first()
+    relation_check(relation=relation, birth_date=birth_date, holder_birth_date=holder_birth_date)
     clean_nik, flags = nik_or_error(nik, birth_date=birth_date, sex=sex)
     # Lock the account row so two parallel adds cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from pydantic import Field, StringConstraints
 
@@ -128,7 +129,16 @@ def office_availability(request: HttpRequest, code: Path[OfficeCode], query: Que
     office = office_by_code(code)
     if office is None:
         raise Http404
-    answer = on_replica(lambda: availability_answer(office, query.start or office.local_today(), query.days))
+    start, today = query.start or office.local_today(), office.local_today()
+    if start + dt.timedelta(days=query.days - 1) < today:
+        # Every day asked for is past: said plainly instead of a list of closed days.
+        raise DomainError(
+            "past",
+            _("Semua tanggal yang diminta sudah lewat. Mulai dari hari ini (%(today)s) atau sesudahnya.")
+            % {"today": today.isoformat()},
+            field="start",
+        )
+    answer = on_replica(lambda: availability_answer(office, start, query.days))
     if answer.etag in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()
     else:

@@ -62,8 +62,16 @@ def _day(plan: DayPlan, href: Callable[[dt.date], str]) -> CalendarDay:
     )
 
 
+def _gone(day: CalendarDay, today: dt.date) -> bool:
+    """Past, or today with nothing left to book (its windows have started, or it is closed)."""
+    return day.date < today or (day.date == today and day.state not in ("open", "full"))
+
+
 def booking_calendar(office: Office, *, href: Callable[[dt.date], str]) -> Calendar:
-    """Whole months from today to MAX_DAYS ahead (or the office's horizon, if nearer); open days link to `href`."""
+    """Whole months from today to MAX_DAYS ahead (or the office's horizon, if nearer); open days link to `href`.
+
+    On the last day of a month, once that day can no longer be booked, the month is left out:
+    a grid of past days only would be a dead end."""
     today = office.local_now().date()
     last = today + dt.timedelta(days=min(office.horizon_days, MAX_DAYS))
     start = today.replace(day=1)
@@ -78,7 +86,8 @@ def booking_calendar(office: Office, *, href: Callable[[dt.date], str]) -> Calen
             [plans[day] if day.month == month.month else None for day in week]
             for week in grid.monthdatescalendar(month.year, month.month)
         ]
-        months.append(Month(month, weeks))
+        if any(not _gone(day, today) for week in weeks for day in week if day):
+            months.append(Month(month, weeks))  # a month whose days are all gone is not offered
         month = (month + dt.timedelta(days=32)).replace(day=1)
     closures = [d for d in plans.values() if d.date >= today and d.code == "closed"]
     monday = today - dt.timedelta(days=today.weekday())

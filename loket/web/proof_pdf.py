@@ -4,7 +4,6 @@ import io
 
 from django.utils.translation import gettext as _
 from fpdf import FPDF
-from lokal import format_rupiah
 
 from loket.booking.models import Booking, BookingStatus, QuotaClass
 from loket.booking.selectors import what_to_bring
@@ -54,12 +53,15 @@ def _credit_facts(sheet: _Sheet, booking: Booking) -> None:
     used = FeeCredit.objects.filter(used_by=booking).select_related("source").first()
     if used is not None:
         paid = _("Lunas: %(amount)s dengan kredit dari pemesanan %(code)s.")
-        sheet.fact(_("Pembayaran PNBP"), paid % {"amount": format_rupiah(used.amount), "code": used.source.code})
+        sheet.fact(
+            _("Pembayaran PNBP"),
+            paid % {"amount": datefmt.rupiah(used.amount), "code": datefmt.grouped(used.source.code)},
+        )
     kept = FeeCredit.objects.filter(source=booking).first()
     if kept is not None:
         until = datefmt.long_date(kept.valid_until.astimezone(booking.office.zone).date())
         text = _("Biaya %(amount)s disimpan sebagai kredit sampai %(until)s.")
-        sheet.fact(_("Kredit PNBP"), text % {"amount": format_rupiah(kept.amount), "until": until})
+        sheet.fact(_("Kredit PNBP"), text % {"amount": datefmt.rupiah(kept.amount), "until": until})
 
 
 def proof_filename(booking: Booking) -> str:
@@ -97,7 +99,7 @@ def proof_pdf(proof: Proof) -> bytes:
     sheet.fact(_("Waktu kedatangan"), times)
     payment = getattr(booking, "payment", None)
     if payment is not None:
-        sheet.fact(_("Pembayaran PNBP"), f"{payment.get_status_display()} · {format_rupiah(payment.amount)}")
+        sheet.fact(_("Pembayaran PNBP"), f"{payment.get_status_display()} · {datefmt.rupiah(payment.amount)}")
         if booking.status == BookingStatus.AWAITING_PAYMENT:
             sheet.fact(_("Kode billing"), datefmt.grouped(payment.billing_code))
             sheet.fact(_("Bayar sebelum"), datefmt.in_zone(payment.deadline, office))

@@ -7,10 +7,10 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lokal import format_rupiah
 
 from loket.booking.models import PassportType
 from loket.booking.selectors import next_available_cached
+from loket.core import datefmt
 from loket.core.errors import DomainError
 from loket.dossier.models import AgeGroup, DocumentKind, DocumentRule, ReplacementReason
 from loket.offices.models import Office, ServiceNotice
@@ -93,7 +93,7 @@ class Fee:
 def express_fee_in_force(*, on: dt.date) -> str | None:
     """The express service's PNBP (on top of the passport fee), formatted; None when not set."""
     try:
-        return format_rupiah(express_fee_for(on=on).amount)
+        return datefmt.rupiah(express_fee_for(on=on).amount)
     except DomainError:
         return None
 
@@ -102,7 +102,7 @@ def fees_in_force(*, on: dt.date) -> list[Fee]:
     fees = []
     for value, label in PassportType.choices:
         try:
-            amount: str | None = format_rupiah(fee_for(value, on=on).amount)
+            amount: str | None = datefmt.rupiah(fee_for(value, on=on).amount)
         except DomainError:
             amount = None
         fees.append(Fee(label=str(label), amount=amount))

@@ -35,11 +35,11 @@ SARI = {
 }
 FULL_WIDTH = "".join(chr(ord(digit) + 0xFEE0) for digit in "1671011508900001")  # １６７１...
 MEMBERS = [
-    ("1671010101100003", dt.date(2010, 1, 1), "M"),
-    ("1671014107120004", dt.date(2012, 7, 1), "F"),
-    ("1671011111880005", dt.date(1988, 11, 11), "M"),
-    ("1671016204600006", dt.date(1960, 4, 22), "F"),
-    ("1671012306180007", dt.date(2018, 6, 23), "M"),
+    ("1671010101100003", dt.date(2010, 1, 1), "M", "child"),
+    ("1671014107120004", dt.date(2012, 7, 1), "F", "child"),
+    ("1671011111880005", dt.date(1988, 11, 11), "M", "spouse"),
+    ("1671016204600006", dt.date(1960, 4, 22), "F", "parent"),
+    ("1671012306180007", dt.date(2018, 6, 23), "M", "child"),
 ]
 
 
@@ -370,9 +370,9 @@ def test_bad_reset_codes_are_refused(applicant: User, code: str) -> None:
 
 
 def test_household_holds_five_members_and_no_sixth(applicant: User) -> None:
-    for index, (nik, born, sex) in enumerate(MEMBERS):
+    for index, (nik, born, sex, relation) in enumerate(MEMBERS):
         services.household_add(
-            user=applicant, full_name=f"Anggota {index}", nik=nik, birth_date=born, sex=sex, relation="child"
+            user=applicant, full_name=f"Anggota {index}", nik=nik, birth_date=born, sex=sex, relation=relation
         )
     with pytest.raises(Conflict) as caught:
         services.household_add(user=applicant, **SARI)
@@ -414,6 +414,35 @@ def test_invalid_member_is_refused(applicant: User, changes: dict[str, Any], fie
         services.household_add(user=applicant, **{**SARI, **changes})
     assert caught.value.field == field
     assert applicant.people.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("relation", "born"),
+    [
+        ("parent", dt.date(1995, 1, 1)),  # a parent born after Ani (1990)
+        ("parent", dt.date(1980, 1, 1)),  # ten years older: not a plausible parent
+        ("child", dt.date(1985, 1, 1)),  # a child born before her
+        ("child", dt.date(1999, 1, 1)),  # born when Ani was eight
+    ],
+)
+def test_a_relation_that_does_not_fit_the_birth_dates_is_refused_on_the_birth_date(
+    applicant: User, relation: str, born: dt.date
+) -> None:
+    with pytest.raises(DomainError) as caught:
+        services.household_add(user=applicant, **{**SARI, "relation": relation, "birth_date": born})
+    assert (caught.value.code, caught.value.field) == ("relation_birth_date", "birth_date")
+    assert "5 Agustus 1990" in caught.value.message
+    assert applicant.people.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("relation", "born"),
+    [("parent", dt.date(1960, 4, 22)), ("child", dt.date(2015, 3, 12)), ("sibling", dt.date(1985, 1, 1))],
+)
+def test_a_relation_that_fits_the_birth_dates_is_added(applicant: User, relation: str, born: dt.date) -> None:
+    nik = f"167101{born.day + 40:02d}{born.month:02d}{born.year % 100:02d}0001"
+    person = services.household_add(user=applicant, **{**SARI, "nik": nik, "relation": relation, "birth_date": born})
+    assert person.relation == relation
 
 
 def test_removing_a_member_frees_the_nik(applicant: User, other_applicant: User) -> None:

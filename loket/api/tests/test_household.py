@@ -18,8 +18,8 @@ SARI = {
 OTHERS = [
     {"nik": "1671010101100003", "birth_date": "2010-01-01", "sex": "M"},
     {"nik": "1671014107120004", "birth_date": "2012-07-01", "sex": "F"},
-    {"nik": "1671011111880005", "birth_date": "1988-11-11", "sex": "M"},
-    {"nik": "1671016204600006", "birth_date": "1960-04-22", "sex": "F"},
+    {"nik": "1671011111880005", "birth_date": "1988-11-11", "sex": "M", "relation": "spouse"},
+    {"nik": "1671016204600006", "birth_date": "1960-04-22", "sex": "F", "relation": "parent"},
     {"nik": "1671012306180007", "birth_date": "2018-06-23", "sex": "M"},
 ]
 
@@ -65,6 +65,15 @@ def test_five_members_and_a_sixth_is_409(api: Client, auth_headers: dict[str, st
     assert_error(add(api, auth_headers), 409, "household_full")
     listed = api.get("/api/v1/household", headers=auth_headers).json()
     assert [m["nik"] for m in listed] == [o["nik"] for o in OTHERS]  # in the order they were added
+
+
+def test_a_parent_born_after_the_holder_is_refused_naming_the_birth_date(
+    api: Client, auth_headers: dict[str, str]
+) -> None:
+    answer = add(api, auth_headers, relation="parent")  # born 2015, Ani 1990
+    assert_error(answer, 422, "relation_birth_date", "birth_date")
+    assert "1990" in answer.json()["message"]
+    assert api.get("/api/v1/household", headers=auth_headers).json() == []
 
 
 def test_removing_one_makes_room_again(api: Client, auth_headers: dict[str, str]) -> None:

@@ -94,6 +94,17 @@ def test_availability_days_out_of_range_is_422(api: Client, office: Office, days
     assert response.json()["field"] == "days"
 
 
+def test_availability_of_a_wholly_past_month_is_422_on_start(api: Client, office: Office) -> None:
+    response = api.get("/api/v1/offices/TST/availability", {"start": "2026-11-01", "days": 30})
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["field"]) == ("past", "start")
+    assert "2026-12-01" in body["message"]
+    # A range that reaches today still answers, past days marked as such.
+    days = api.get("/api/v1/offices/TST/availability", {"start": "2026-11-30", "days": 2}).json()["days"]
+    assert [d["reason_code"] for d in days] == ["past", None]
+
+
 def test_availability_of_unknown_office_is_404(api: Client, db: None) -> None:
     assert api.get("/api/v1/offices/NOPE/availability").status_code == 404
 

@@ -6,6 +6,7 @@ so there a missing browser is an error, never a skip.
 """
 
 import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,9 @@ import pytest
 
 CHROMIUM = os.environ.get("LOKET_CHROMIUM", "/usr/bin/chromium")
 # Screenshots are the suite's artefacts: look at them after a run.
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
+# axe-core, the accessibility checker, from npm (package.json; `make tools` installs it).
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _require_browser() -> None:
@@ -50,7 +53,7 @@ def browser_page(chromium: Any) -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page PNG under var/screenshots/ and return its path."""
+    """Save a full-page PNG under test-artifacts/screenshots/ and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -122,3 +125,28 @@ def wait_for_js(page: Any, expression: str, arg: Any = None, timeout: float = 10
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} ms waiting for: {expression}")
         page.wait_for_timeout(50)
+
+
+def assert_accessible(page: Any) -> None:
+    """axe-core (all its rules but the experimental ones) finds no violation on the page as it is now.
+
+    The script is injected with add_script_tag, an inline script that the pages' CSP refuses:
+    the page's context must be made with bypass_csp=True. Without node_modules/axe-core the check
+    is skipped with a warning on a developer machine and fails where LOKET_REQUIRE_BROWSER=1 (CI).
+    """
+    if not AXE.exists():
+        message = f"axe-core is missing ({AXE}): run `make tools` (npm ci)"
+        if os.environ.get("LOKET_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        warnings.warn(message, stacklevel=2)
+        return
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+        if not page.evaluate("typeof window.axe === 'object'"):
+            pytest.fail("axe-core did not load: create the page's context with bypass_csp=True")
+    found = page.evaluate(
+        """() => axe.run(document, {resultTypes: ["violations"]}).then((r) => r.violations.map((v) =>
+            [`${v.id} (${v.impact}): ${v.help}`, ...v.nodes.map((n) => n.target.join(" "))]))"""
+    )
+    report = "\n".join("\n    ".join(lines) for lines in found)
+    assert not found, f"axe-core on {page.url}:\n{report}"

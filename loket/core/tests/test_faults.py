@@ -18,6 +18,7 @@ from loket.accounts.models import Person, User
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import BookingRequest, booking_create
 from loket.booking.tests.conftest import make_office
+from loket.core.datefmt import grouped
 from loket.core.db import atomic_retry_once
 from loket.core.models import FormSubmission
 
@@ -148,7 +149,7 @@ def test_a_cancel_form_sent_twice_cancels_once(applicant: User) -> None:
     browser.force_login(applicant)
     key = key_of(browser.get(f"/pemesanan/{booking.code}/batal/").content.decode())
     first = browser.post("/pemesanan/batal/", {"code": booking.code, "idempotency_key": key}, follow=True)
-    assert f"Pemesanan {booking.code} dibatalkan." in first.content.decode()
+    assert f"Pemesanan {grouped(booking.code)} dibatalkan." in first.content.decode()
     again = browser.post("/pemesanan/batal/", {"code": booking.code, "idempotency_key": key}, follow=True)
     html = again.content.decode()
     assert "sudah dikirim sebelumnya" in html

@@ -257,7 +257,8 @@ def test_a_text_only_account_adds_a_child_and_books_for_him(plb: Any, clock: Any
         ("KELUARGA TAMBAH 1671011503150003 15-03-2015 tetangga Budi", "Tulis hubungannya"),
         ("KELUARGA TAMBAH 1671011503150003 15-03-2015 anak", "nama lengkap anggota"),
         ("KELUARGA TAMBAH 16710115031500 15-03-2015 anak Budi", "NIK harus 16 digit"),
-        ("KELUARGA TAMBAH 1671014508900002 05-08-1990 anak Ani", "NIK ini tidak dapat dipakai di sini"),
+        ("KELUARGA TAMBAH 1671014508900002 05-08-1990 saudara Ani", "NIK ini tidak dapat dipakai di sini"),
+        ("KELUARGA TAMBAH 1671011503150003 15-03-2015 ortu Budi", "Tanggal lahir orang tua tidak cocok"),
     ],
 )
 def test_bad_household_additions_are_explained(plb: Any, clock: Any, text: str, answer: str) -> None:

@@ -6,7 +6,6 @@ from django import template
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from lokal import format_rupiah
 
 from loket.core import datefmt
 from loket.offices.models import Office
@@ -32,7 +31,8 @@ def field(bound: BoundField) -> dict[str, object]:
 
 @register.filter
 def rupiah(amount: int) -> str:
-    return format_rupiah(amount)
+    """Rp350.000 in Indonesian, Rp350,000 in English (the glossary's amounts)."""
+    return datefmt.rupiah(amount)
 
 
 @register.filter

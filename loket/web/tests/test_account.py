@@ -89,6 +89,17 @@ def test_register_verify_login_and_add_a_child(
         assert NIK not in url and CHILD_NIK not in url and "ani@example.id" not in url
 
 
+def test_a_child_born_before_the_holder_is_explained_next_to_the_birth_date(signed_in: Client) -> None:
+    answer = signed_in.post(
+        "/akun/keluarga/",
+        {"full_name": "Sari Lestari", "nik": CHILD_NIK, "birth_date": "1985-03-10", "sex": "F", "relation": "child"},
+    )
+    assert answer.status_code == 200
+    error = re.search(r'<p class="error" id="id_birth_date-error">([^<]+)</p>', answer.content.decode())
+    assert error and "Tanggal lahir anak tidak cocok" in error.group(1)
+    assert not Person.objects.filter(nik=CHILD_NIK).exists()
+
+
 def test_a_bad_nik_is_explained_next_to_the_nik_field(
     browser: Client, db: None, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -59,6 +59,26 @@ def test_a_replacement_needs_its_reason(signed_in: Client) -> None:
     assert not Booking.objects.exists()
 
 
+def test_the_replacement_details_are_a_separate_part_after_the_choices(signed_in: Client) -> None:
+    page = signed_in.get(DETAILS).content.decode()
+    part = re.search(
+        r'<fieldset class="part" id="replacement" data-shown-for="service=replacement">(.*?)</fieldset>\n<button',
+        page,
+        re.S,
+    )
+    assert part, "the replacement fields sit in their own part, shown by app.js only for a replacement"
+    assert 'name="replacement_reason"' in part.group(1) and 'name="old_passport_number"' in part.group(1)
+    assert page.index('name="passport_type"') < page.index('id="replacement"')  # the choices come first
+    assert "Rabu, 2 Desember 2026, pukul 09.00–10.00 WIB" in page  # the appointment as the glossary writes it
+
+
+def test_replacement_details_left_over_for_a_new_passport_are_ignored(signed_in: Client) -> None:
+    left_over = {**CHOICE, "replacement_reason": "lost", "old_passport_number": "B1234567", "confirm": "1"}
+    assert signed_in.post(DETAILS, left_over).status_code == 302
+    application = Booking.objects.get().application
+    assert (application.service, application.replacement_reason, application.old_passport_number) == ("new", "", "")
+
+
 def _dedi_takes_the_nine_oclock_seat(other_applicant: User) -> None:
     dedi = Client()
     dedi.force_login(other_applicant)

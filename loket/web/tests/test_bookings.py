@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from loket.accounts.models import User
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import BookingRequest, booking_create
+from loket.core.datefmt import grouped
 from loket.offices.models import Office
 from loket.web.tests.conftest import NIK, in_language
 from loket.web.tests.test_pages import _linked_assets
@@ -45,7 +46,7 @@ def test_my_bookings_lists_own_bookings_with_payment(
     assert theirs.code[:4] not in html
     assert "WIB" in html
     assert mine.payment.billing_code in html
-    assert "Rp350.000" in html
+    assert ("Rp350.000" if language == "id" else "Rp350,000") in html  # the reader's thousands separator
 
 
 def test_my_bookings_asks_to_log_in(browser: Client, db: None) -> None:
@@ -55,7 +56,7 @@ def test_my_bookings_asks_to_log_in(browser: Client, db: None) -> None:
 def test_cancel_a_booking(signed_in: Client, applicant: User, office: Office) -> None:
     booking = book(applicant, office)
     page = signed_in.post("/pemesanan/batal/", {"code": booking.code}, follow=True)
-    assert f"Pemesanan {booking.code} dibatalkan." in page.content.decode()
+    assert f"Pemesanan {grouped(booking.code)} dibatalkan." in page.content.decode()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
 
@@ -131,7 +132,7 @@ def test_the_proof_downloads_as_a_pdf(
     assert "Ani Lestari" in text
     assert "Kantor Imigrasi PLB" in text
     assert ("08.00-09.00" if language == "id" else "08:00-09:00") + " WIB (Asia/Jakarta)" in text
-    assert "Rp350.000" in text
+    assert ("Rp350.000" if language == "id" else "Rp350,000") in text
     assert ("Rabu, 2 Desember 2026" if language == "id" else "Wednesday 2 December 2026") in text
     assert "Selasa, 1 Desember 2026, pukul 09.30 WIB" in text or "Tuesday 1 December 2026, 09:30 WIB" in text
     assert ("Dokumen yang dibawa" if language == "id" else "Documents to bring") in text
@@ -156,7 +157,7 @@ def test_a_refusal_is_announced_and_a_success_is_a_status(
     )
     mine = book(applicant, office)
     done = signed_in.post("/pemesanan/batal/", {"code": mine.code}, follow=True).content.decode()
-    assert f'<p class="msg success" role="status">Pemesanan {mine.code} dibatalkan.</p>' in done
+    assert f'<p class="msg success" role="status">Pemesanan {grouped(mine.code)} dibatalkan.</p>' in done
 
 
 def test_the_office_address_names_the_city_once(db: None) -> None:

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.tests.conftest import make_office, open_day_ahead
+from loket.core.datefmt import grouped
 from loket.core.testing.browser import screenshot, sign_in, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -142,7 +143,7 @@ def test_register_book_for_a_child_keep_the_proof_reschedule_cancel(live_server:
     page.get_by_role("link", name=f"Batalkan {booking.code}").click()  # a confirmation page first
     assert page.url.endswith(f"/pemesanan/{booking.code}/batal/")
     page.get_by_role("button", name=re.compile("^Ya, batalkan")).click()
-    assert f"Pemesanan {booking.code} dibatalkan." in page.content()
+    assert f"Pemesanan {grouped(booking.code)} dibatalkan." in page.content()
     screenshot(page, "journey-11-cancelled")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils.formats import date_format
 
 from conftest import PASSWORD
@@ -13,7 +14,7 @@ from loket.booking.models import Booking
 from loket.booking.selectors import next_available
 from loket.booking.services import BookingRequest, booking_create
 from loket.booking.tests.conftest import make_office, open_day_ahead
-from loket.core.testing.browser import new_page, screenshot, sign_in
+from loket.core.testing.browser import assert_accessible, new_page, screenshot, sign_in
 from loket.offices.models import Office
 from loket.web.tests.test_calendar import fill_day
 
@@ -137,3 +138,31 @@ def test_the_logout_button_lines_up_with_the_nav_links(ani: Any) -> None:
     button = page.get_by_role("navigation").get_by_role("button", name="Keluar").bounding_box()
     assert abs((link["y"] + link["height"] / 2) - (button["y"] + button["height"] / 2)) <= 1  # same middle
     screenshot(page, "nav-signed-in")
+
+
+SIGNED_OUT = ["/", "/daftar/", "/verifikasi/", "/masuk/", "/lupa-sandi/", "/bantuan/", "/kantor/PLB/"]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_axe_core_finds_no_violation_on_the_citizen_pages(
+    live_server: Any, chromium: Any, applicant: User, booking: Booking, language: str
+) -> None:
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="id-ID", bypass_csp=True)
+    context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    page = context.new_page()
+    for path in SIGNED_OUT:
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+    page.goto(live_server.url + "/daftar/")
+    page.locator("main form button[type=submit]").click()  # every error at once: the summary and each field's
+    assert_accessible(page)
+    page.goto(live_server.url + "/masuk/")
+    page.fill("#id_login", applicant.email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/masuk/" not in url)
+    pages = {**main_pages(booking), "cancel": f"/pemesanan/{booking.code}/batal/"}
+    for path in pages.values():
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+    context.close()

@@ -82,3 +82,28 @@ def test_a_longer_horizon_shows_the_next_month_too(signed_in: Client, office: Of
     assert "<caption>Januari 2027</caption>" in html
     assert 'href="/pesan/PLB/2027-01-04/"' in html
     assert 'href="/pesan/PLB/2027-01-31/"' not in html  # beyond the 45-day horizon
+
+
+@pytest.mark.parametrize(
+    ("moment", "months"),
+    [
+        # 30 November, 07:30 WIB: that day's windows are still to come, so November stays.
+        (dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.UTC), ["November 2026", "Desember 2026"]),
+        # 30 November, 21:00 WIB: every day of November is gone, so the grid starts with December.
+        (dt.datetime(2026, 11, 30, 14, 0, tzinfo=dt.UTC), ["Desember 2026"]),
+    ],
+)
+def test_a_month_whose_days_are_all_gone_is_not_offered(
+    signed_in: Client, office: Office, moment: dt.datetime, months: list[str]
+) -> None:
+    with time_machine.travel(moment, tick=False):
+        html = signed_in.get("/pesan/PLB/").content.decode()
+    assert re.findall(r"<caption>([^<]+)</caption>", html) == months
+
+
+def test_a_past_day_answers_with_the_reason_and_the_next_day_with_room(signed_in: Client, office: Office) -> None:
+    answer = signed_in.get("/pesan/PLB/2026-11-20/")
+    assert answer.status_code == 409
+    html = answer.content.decode()
+    assert "tanggal sudah lewat" in html
+    assert 'href="/pesan/PLB/2026-12-01/"' in html  # today still has room at 09:00

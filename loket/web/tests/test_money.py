@@ -11,6 +11,7 @@ from django.test import Client
 from loket.accounts.models import User
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import BookingRequest, booking_create
+from loket.core.datefmt import grouped
 from loket.offices.models import Office
 from loket.payments.models import FeeCredit
 from loket.payments.provider import BillReport
@@ -53,7 +54,7 @@ def test_the_proof_shows_the_bill_grouped_copyable_with_deadline_and_channels(
     html = in_language(signed_in, language).get(f"/pemesanan/{booking.code}/").content.decode()
     assert f"{code[:4]} {code[4:8]} {code[8:12]} {code[12:]}" in html  # large and grouped for reading
     assert re.search(rf'<input id="billing-{booking.code}"[^>]*readonly[^>]*value="{code}"', html)  # copyable
-    assert "Rp350.000" in html
+    assert ("Rp350.000" if language == "id" else "Rp350,000") in html
     for text in texts:
         assert text in html, text
     assert f'data-poll="/pemesanan/{booking.code}/status.json"' in html
@@ -83,7 +84,7 @@ def test_my_bookings_asks_before_cancelling(signed_in: Client, applicant: User, 
     ("language", "texts"),
     [
         ("id", ["Ubah jadwal saja", "Biaya Rp350.000 yang sudah dibayar tidak hilang", "Rabu, 1 Desember 2027"]),
-        ("en", ["Just reschedule", "The Rp350.000 fee already paid is not lost", "Wednesday 1 December 2027"]),
+        ("en", ["Just reschedule", "The Rp350,000 fee already paid is not lost", "Wednesday 1 December 2027"]),
     ],
 )
 def test_the_cancel_page_of_a_paid_booking_offers_rescheduling_and_tells_of_the_credit(
@@ -119,7 +120,7 @@ def test_cancel_then_book_again_uses_the_credit_shown_on_every_page(
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
     assert key
     done = signed_in.post("/pemesanan/batal/", {"code": first.code, "idempotency_key": key.group(1)}, follow=True)
-    assert f"Pemesanan {first.code} dibatalkan." in done.content.decode()
+    assert f"Pemesanan {grouped(first.code)} dibatalkan." in done.content.decode()
     listing = signed_in.get("/pemesanan/").content.decode()
     assert 'id="credits"' in listing and "Rp350.000" in listing
     proof = signed_in.get(f"/pemesanan/{first.code}/").content.decode()
@@ -128,7 +129,7 @@ def test_cancel_then_book_again_uses_the_credit_shown_on_every_page(
     second.refresh_from_db()
     assert second.status == BookingStatus.CONFIRMED
     html = signed_in.get(f"/pemesanan/{second.code}/").content.decode()
-    assert f"dengan kredit dari pemesanan {first.code}" in html
+    assert f"dengan kredit dari pemesanan {grouped(first.code)}" in html
     assert "Kode billing" not in html
     assert FeeCredit.objects.get(source=first).used_by_id == second.pk
 
@@ -157,6 +158,6 @@ def test_the_confirm_step_says_the_credit_will_be_used(signed_in: Client, applic
     booking_cancel(user=applicant, code=first.code)
     form = {"member": "", "service": "new", "passport_type": "regular"}
     html = signed_in.post(f"/pesan/{office.code}/2026-12-02/09:00/", form).content.decode()
-    assert 'id="credit"' in html and first.code in html
+    assert 'id="credit"' in html and grouped(first.code) in html
     other = signed_in.post(f"/pesan/{office.code}/2026-12-02/09:00/", {**form, "passport_type": "electronic"})
     assert 'id="credit"' not in other.content.decode()

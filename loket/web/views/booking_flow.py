@@ -230,7 +230,10 @@ def details(request: HttpRequest, office: str, date: str, start: str) -> HttpRes
         return _window_full_back(request, place, plan.date, time)
     classes = _online_classes(place, plan.date, time)
     form = OnlineBookingForm(request.POST or None, people=_people(request), classes=classes)
-    context = {"office": place, "plan": plan, "start": time, "form": form}
+    for name in ("replacement_reason", "old_passport_number"):
+        form.fields[name].help_text = ""  # the page's replacement part says it once for both
+    appointment = datefmt.window(plan.date, window.start, window.end, place.zone_abbreviation)
+    context = {"office": place, "plan": plan, "start": time, "form": form, "appointment": appointment}
     if request.method != "POST" or not form.is_valid():
         return render(request, "web/book_details.html", context)
     data = form.cleaned_data

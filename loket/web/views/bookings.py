@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from loket.booking import services
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import booking_of, bookings_of
+from loket.core import datefmt
 from loket.core.errors import DomainError
 from loket.core.idempotency import form_once
 from loket.payments.channels import payment_channels
@@ -90,7 +91,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Pemesanan %(code)s dibatalkan.") % {"code": booking.code})
+        messages.success(request, _("Pemesanan %(code)s dibatalkan.") % {"code": datefmt.grouped(booking.code)})
     return redirect("web:bookings")
 
 

@@ -14,6 +14,15 @@ document.querySelectorAll("[data-copy]").forEach((button) => {
     copied.catch(() => document.execCommand("copy")).then(() => (button.textContent = button.dataset.done));
   });
 });
+// A part of a form that applies to one choice only (the replacement details: data-shown-for="service=replacement")
+// shows while that choice is made; without JavaScript it stays as a separate, optional part.
+document.querySelectorAll("[data-shown-for]").forEach((part) => {
+  const [name, value] = part.dataset.shownFor.split("=");
+  const choices = part.form.querySelectorAll(`input[name="${name}"]`);
+  const update = () => (part.hidden = !Array.from(choices).some((choice) => choice.checked && choice.value === value));
+  choices.forEach((choice) => choice.addEventListener("change", update));
+  update();
+});
 document.querySelectorAll("[data-print]").forEach((button) => {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
