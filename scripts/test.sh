@@ -34,11 +34,13 @@ run_pytest() {
 stage() { echo "== $1 (at ${SECONDS}s)"; }
 
 stage "pytest on SQLite"
-# In LOKET_TEST_WORKERS processes (pytest-xdist; each its own test database), except the browser
-# tests, which time pages and run after, one at a time.
-(unset DATABASE_URL; run_pytest -n "${LOKET_TEST_WORKERS:-2}" -m "not postgres_only and not browser")
+# In LOKET_TEST_WORKERS processes (pytest-xdist; each its own test database). The browser tests
+# run after the rest, two at a time too: they time pages, so they do not share the machine with
+# the rest of the suite (measured in both ways: their page times stay far inside their limits).
+WORKERS="${LOKET_TEST_WORKERS:-2}"
+(unset DATABASE_URL; run_pytest -n "$WORKERS" -m "not postgres_only and not browser")
 stage "browser tests on SQLite"
-(unset DATABASE_URL; run_pytest -m "browser and not postgres_only")
+(unset DATABASE_URL; run_pytest -n "$WORKERS" -m "browser and not postgres_only")
 
 PG_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/loket}"
 if python - "$PG_URL" <<'PY'
@@ -53,11 +55,11 @@ PY
 then
   stage "pytest on PostgreSQL ($PG_URL)"
   # Connections are not kept between requests in tests: the live-server threads of the
-  # concurrency suite would otherwise hold one each until the end of the run. Two processes
-  # as on SQLite (each its own test database), then the browser tests one at a time.
-  DATABASE_URL="$PG_URL" DB_CONN_MAX_AGE=0 run_pytest -n "${LOKET_TEST_WORKERS:-2}" -m "not browser"
+  # concurrency suite would otherwise hold one each until the end of the run. As on SQLite:
+  # the suite, then the browser tests, each in $WORKERS processes with their own test database.
+  DATABASE_URL="$PG_URL" DB_CONN_MAX_AGE=0 run_pytest -n "$WORKERS" -m "not browser"
   stage "browser tests on PostgreSQL"
-  DATABASE_URL="$PG_URL" DB_CONN_MAX_AGE=0 run_pytest -m browser
+  DATABASE_URL="$PG_URL" DB_CONN_MAX_AGE=0 run_pytest -n "$WORKERS" -m browser
 elif [ "${LOKET_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "PostgreSQL is required here (LOKET_REQUIRE_POSTGRES=1) but not reachable" >&2
   exit 1
