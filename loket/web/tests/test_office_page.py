@@ -61,3 +61,12 @@ def test_the_office_finder_links_to_the_page(batam: Office) -> None:
     html = Client().get("/?q=BTM").content.decode()
     assert 'href="/kantor/BTM/"' in html
     assert "Tambahan layanan percepatan" in html
+
+
+def test_the_address_names_the_city_once(batam: Office) -> None:
+    Office.objects.filter(pk=batam.pk).update(
+        address="Jl. Ahmad Yani, Batam Centre, Batam", city="Batam", province="Kepulauan Riau"
+    )
+    html = Client().get("/kantor/btm/").content.decode()
+    assert "Jl. Ahmad Yani, Batam Centre, Batam, Kepulauan Riau · WIB" in html
+    assert "Batam, Batam" not in html

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from loket.booking.classes import class_places
 from loket.booking.selectors import day_plans_cached, next_available_cached
 from loket.core.replica import on_replica
+from loket.web.proof import address_of
 from loket.web.selectors import express_fee_in_force
 from loket.web.views.booking_flow import office_or_404
 
@@ -16,6 +17,7 @@ def office_page(request: HttpRequest, office: str) -> HttpResponse:
     plan = on_replica(lambda: day_plans_cached(place, today, 1)[0])
     context = {
         "office": place,
+        "address": address_of(place),
         "today": today,
         "plan": plan,
         "online_left": sum(w.remaining for w in plan.windows) if plan.open else 0,
