@@ -48,6 +48,8 @@ def kiosk_walkin(request: HttpRequest, office: Office) -> HttpResponse:
         return redirect(f"{reverse('onsite:kiosk', args=[office.code])}?tiket={ticket.pk}")
     refusal = kiosk_walkin_refusal(office)
     context = {"office": office, "error": refusal, "seconds": KIOSK_SECONDS, **kiosk_class_context(office)}
+    # An empty walk-in pool leaves the priority and express places, which have their own quota.
+    context["class_buttons"] = bool(context["kiosk_classes"]) and (refusal is None or refusal.code == "walkin_full")
     return render(request, "walkin/kiosk_walkin.html", context, status=refusal.status if refusal else 200)
 
 

@@ -139,3 +139,13 @@ def test_the_kiosk_gives_no_class_number_when_the_office_does_not_allow_kiosk_nu
     assert 'id="kiosk-express"' not in client.get(KIOSK).content.decode()
     assert client.post(PRESS, {"service": "new", "quota_class": "express"}).status_code == 409
     assert not Ticket.objects.exists() and not ClassDay.objects.filter(used__gt=0).exists()
+
+
+def test_an_empty_walkin_pool_still_offers_the_class_places(kiosk_classes: Office, checkin_officer_a: User) -> None:
+    WalkinDay.objects.create(office=kiosk_classes, date=TODAY, percent=50, capacity=3, used=3)
+    page = staff_client(checkin_officer_a).get(PRESS)
+    html = page.content.decode()
+    assert page.status_code == 409 and 'id="walkin-refusal"' in html  # no regular walk-in number
+    assert 'id="kiosk-walkin"' not in html
+    assert 'id="kiosk-priority"' in html and 'id="kiosk-express"' in html  # their own quota is left
+    assert 'http-equiv="refresh"' not in html  # the page stays while the person chooses
