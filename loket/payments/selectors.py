@@ -8,7 +8,15 @@ from django.utils.translation import gettext as _
 
 from loket.booking.models import Booking, BookingStatus, QuotaClass
 from loket.core.errors import DomainError
-from loket.payments.models import FeeItem, FeeRate, Payment, PaymentStatus
+from loket.payments.models import (
+    AdjustmentKind,
+    AdjustmentStatus,
+    BillAdjustment,
+    FeeItem,
+    FeeRate,
+    Payment,
+    PaymentStatus,
+)
 
 UNPAID = [PaymentStatus.PENDING, PaymentStatus.FAILED]
 
@@ -84,6 +92,13 @@ def payments_to_reconcile(*, now: dt.datetime, expired_within: dt.timedelta) -> 
     still_open = Payment.objects.filter(status__in=UNPAID, booking__status=BookingStatus.AWAITING_PAYMENT)
     recently_expired = Payment.objects.filter(status=PaymentStatus.EXPIRED, deadline__gte=now - expired_within)
     return (still_open | recently_expired).order_by("deadline", "pk")
+
+
+def charges_to_reconcile() -> QuerySet[BillAdjustment]:
+    """Additional bills (a class change after payment, adjustments.py) still open."""
+    return BillAdjustment.objects.filter(kind=AdjustmentKind.CHARGE, status=AdjustmentStatus.OPEN).order_by(
+        "deadline", "pk"
+    )
 
 
 def payments_needing_rebooking() -> QuerySet[Payment]:

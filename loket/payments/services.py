@@ -35,7 +35,7 @@ from loket.payments.models import (
     PaymentStatus,
 )
 from loket.payments.provider import BillReport, PaymentProvider, ProviderError
-from loket.payments.selectors import payments_overdue, payments_to_reconcile, payments_to_remind
+from loket.payments.selectors import charges_to_reconcile, payments_overdue, payments_to_reconcile, payments_to_remind
 
 log = logging.getLogger("loket.payments")
 security_log = logging.getLogger("loket.security")
@@ -237,10 +237,14 @@ def payments_reconcile(
     *, provider: PaymentProvider, expired_within: dt.timedelta = dt.timedelta(hours=24), limit: int = 1000
 ) -> ReconcileSummary:
     """Ask the provider about bills still open (and recently expired: a lost notification
-    of a late payment), and apply its answers through the webhook's state machine."""
+    of a late payment) and additional bills still open, and apply its answers through the
+    webhook's state machine."""
     summary = ReconcileSummary()
-    codes = payments_to_reconcile(now=timezone.now(), expired_within=expired_within)
-    for billing_code in list(codes.values_list("billing_code", flat=True)[:limit]):
+    bills = payments_to_reconcile(now=timezone.now(), expired_within=expired_within)
+    codes = list(bills.values_list("billing_code", flat=True)[:limit])
+    charges = charges_to_reconcile().exclude(billing_code=None).values_list("billing_code", flat=True)
+    codes += [code for code in charges[: max(limit - len(codes), 0)] if code]
+    for billing_code in codes:
         summary.asked += 1
         try:
             report = provider.bill_status(billing_code)

@@ -15,7 +15,16 @@ from django_q.models import Schedule
 from loket.booking.models import BookingStatus, Slot
 from loket.booking.tests.conftest import make_office
 from loket.core.testing.http import LocalHTTPServer
-from loket.payments.models import Payment, PaymentEvent, PaymentStatus
+from loket.payments.billing import new_billing_code
+from loket.payments.models import (
+    AdjustmentKind,
+    AdjustmentStatus,
+    BillAdjustment,
+    FeeItem,
+    Payment,
+    PaymentEvent,
+    PaymentStatus,
+)
 from loket.payments.provider import BillReport, HttpProvider, ProviderError
 from loket.payments.services import payments_reconcile
 from loket.payments.simulator.services import bill_record
@@ -139,3 +148,23 @@ def test_scheduled_job_reconciles_without_anyone_running_a_command(provider_url:
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_reconcile_settles_an_additional_bill_whose_notification_was_lost(provider_url: str, office: Any) -> None:
+    booking = book(applicant(1))
+    charge = BillAdjustment.objects.create(
+        payment=booking.payment,
+        kind=AdjustmentKind.CHARGE,
+        item=FeeItem.EXPRESS,
+        amount=1_000_000,
+        billing_code=new_billing_code(),
+        deadline=booking.payment.deadline,
+    )
+    bill_record(billing_code=charge.billing_code, amount=1_000_000, status="paid")
+    summary = payments_reconcile(provider=HttpProvider(provider_url))
+    # The booking's own bill (unknown to the provider) and the additional bill were asked about.
+    assert (summary.asked, summary.changed, summary.unknown) == (2, 1, 1)
+    charge.refresh_from_db()
+    assert charge.status == AdjustmentStatus.PAID and charge.paid_at is not None
+    # Settled: not asked about again.
+    assert payments_reconcile(provider=HttpProvider(provider_url)).asked == 1
