@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lokal import format_rupiah
 
 from loket.accounts.models import Person, User
 from loket.accounts.nik import FLAG_BIRTH_DATE, FLAG_DISTRICT_UNKNOWN, FLAG_OLD_REGION, FLAG_SEX
@@ -261,10 +260,10 @@ def fee_summary(booking: Booking) -> str:
     if used is not None:
         parts = [_("Lunas dengan kredit dari pemesanan %(code)s") % {"code": used.source.code}]
     elif payment is not None:
-        parts = [f"{payment.get_status_display()} · {format_rupiah(payment.amount)}"]
+        parts = [f"{payment.get_status_display()} · {datefmt.rupiah(payment.amount)}"]
         # What a class change after payment left open: an additional bill, or a fee owed back.
         parts += [
-            f"{row.get_kind_display()} {format_rupiah(row.amount)} · {row.get_status_display()}"
+            f"{row.get_kind_display()} {datefmt.rupiah(row.amount)} · {row.get_status_display()}"
             for row in adjustments_of(payment)
             if row.status == AdjustmentStatus.OPEN
         ]
@@ -274,7 +273,7 @@ def fee_summary(booking: Booking) -> str:
         until = datefmt.long_date(credit.valid_until.astimezone(booking.office.zone).date())
         parts.append(
             _("Kredit %(amount)s (%(type)s) sampai %(until)s")
-            % {"amount": format_rupiah(credit.amount), "type": credit.get_passport_type_display(), "until": until}
+            % {"amount": datefmt.rupiah(credit.amount), "type": credit.get_passport_type_display(), "until": until}
         )
     return " · ".join(parts)
 

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from lokal import format_rupiah
 
+from loket.core import datefmt
 from loket.payments.models import FeeCredit, FeeRate, Payment, PaymentEvent, PaymentItem
 from loket.payments.selectors import payments_needing_rebooking
 
@@ -18,7 +18,7 @@ class FeeRateAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("tarif"), ordering="amount")
     def amount_rupiah(self, rate: FeeRate) -> str:
-        return format_rupiah(rate.amount)
+        return datefmt.rupiah(rate.amount)
 
 
 class NeedsRebookingFilter(admin.SimpleListFilter):
@@ -71,7 +71,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("jumlah"), ordering="amount")
     def amount_rupiah(self, payment: Payment) -> str:
-        return format_rupiah(payment.amount)
+        return datefmt.rupiah(payment.amount)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -90,7 +90,7 @@ class FeeCreditAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("jumlah"), ordering="amount")
     def amount_rupiah(self, credit: FeeCredit) -> str:
-        return format_rupiah(credit.amount)
+        return datefmt.rupiah(credit.amount)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone, translation
-from lokal import format_rupiah
 
 from loket.accounts.models import User
 from loket.booking.models import Booking
@@ -118,7 +117,7 @@ def credit_context(credit: FeeCredit) -> dict[str, Any]:
     """The fields of the messages that tell where a credit stands, in the office's time zone."""
     office = credit.source.office
     return {
-        "credit_amount": format_rupiah(credit.amount),
+        "credit_amount": datefmt.rupiah(credit.amount),
         "credit_until": datefmt.long_date(timezone.localtime(credit.valid_until, office.zone).date()),
         "service": credit.get_service_display(),
         "passport_type": credit.get_passport_type_display(),
