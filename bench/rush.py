@@ -557,10 +557,11 @@ def run_pgbench(seed_data: dict, clients: int, seconds: int) -> float:
 BEGIN;
 UPDATE booking_slot SET booked = booked + 1 WHERE id = :s AND booked < capacity;
 INSERT INTO booking_booking (code, person_id, booked_by_id, office_id, slot_id, service, passport_type, status,
-  person_name, created_at, seat_released, reschedule_count, request_hash)
+  person_name, created_at, seat_released, reschedule_count, request_hash, quota_class, class_online,
+  priority_reason, declaration_check)
 VALUES ('x' || lpad(to_hex(nextval('bench_pgbench_code')), 7, '0'), {people[0]} + :i, {users[0]} + :i,
   {seed_data["raw_office_id"]}, :s, 'new', 'regular', 'completed', 'Pemohon Bench', now(), false, 0,
-  '{"0" * 64}');
+  '{"0" * 64}', 'regular', false, '', '');
 COMMIT;
 """
     script_path = OUT / "pgbench_booking.sql"

@@ -19,9 +19,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import Count, Q
 
+from loket.core.db import db_instant, read_rows
 from loket.offices.models import Office
 from loket.onsite.models import Counter, EventKind, Letter, Ticket, TicketEvent, TicketStatus
 from loket.onsite.voice import Announcement, announcement
@@ -81,7 +81,7 @@ class BoardState:
 
 
 def board_office(code: str) -> Office | None:
-    # Written out like the two statements below (see _read): building this one statement with
+    # Written out like the two statements below (core.db.read_rows): building this one statement with
     # the ORM cost three times what running it did, on every poll.
     offices = list(Office.objects.raw(f"SELECT * FROM {Office._meta.db_table} WHERE code = %s", [code.upper()]))  # noqa: S608
     return offices[0] if offices else None
@@ -93,7 +93,8 @@ def local_day_start(office: Office, day: dt.date) -> dt.datetime:
 
 def open_counters(office: Office) -> list[tuple[int, int, bool]]:
     """(pk, number, on break) of the office's active counters, by number (one query)."""
-    rows = _read(
+    rows = read_rows(
+        Counter,
         f"SELECT id, number, on_break_since IS NOT NULL FROM {Counter._meta.db_table}"  # noqa: S608 (table names only)
         " WHERE office_id = %s AND active ORDER BY number",
         [office.pk],
@@ -107,8 +108,9 @@ def board_fingerprint(office: Office, day: dt.date, counters: list[tuple[int, in
     Counting the events, not only taking the newest id, matters: an event whose transaction
     commits after a later one has a smaller id, but it still raises the count.
     """
-    start = connections[router.db_for_read(TicketEvent)].ops.adapt_datetimefield_value(local_day_start(office, day))
-    ((count, newest),) = _read(
+    start = db_instant(TicketEvent, local_day_start(office, day))
+    ((count, newest),) = read_rows(
+        TicketEvent,
         f"SELECT COUNT(id), MAX(id) FROM {TicketEvent._meta.db_table} WHERE office_id = %s AND at >= %s",  # noqa: S608
         [office.pk, start],
     )
@@ -116,15 +118,6 @@ def board_fingerprint(office: Office, day: dt.date, counters: list[tuple[int, in
     parts = [BOARD_FORMAT, office.code, office.name, office.timezone, day.isoformat(), events, counters]
     digest = hashlib.sha256(json.dumps(parts, separators=(",", ":")).encode()).hexdigest()
     return f'"{digest[:32]}"'
-
-
-def _read(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """Rows of one fixed statement on the database the router reads from (the replica inside
-    on_replica). The two statements of every poll are written out rather than built by the
-    ORM: nearly every poll answers 304 from them alone, and building them took most of its time."""
-    with connections[router.db_for_read(TicketEvent)].cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
 
 
 def board_counters(office: Office, day: dt.date, counters: list[tuple[int, int, bool]]) -> list[CounterNow]:
