@@ -71,6 +71,9 @@ def test_officer_enrols_totp_then_logs_in_with_a_code(
     assert "Kode salah" in error.inner_text()
     assert page.get_by_label("Kode 6 angka").get_attribute("aria-invalid") == "true"
     screenshot(page, "staff-code-wrong")
+    # django-otp refuses any code for a second after a wrong one (OTP_TOTP_THROTTLE_FACTOR = 1 s,
+    # doubling with each failure); a person takes longer than that to type the next code.
+    page.wait_for_timeout(1200)
     # The enrolment used this time step's code; an app shows the next one a moment later.
     page.get_by_label("Kode 6 angka").fill(code_from(secret, steps_ahead=1))
     page.get_by_role("button", name="Masuk").click()
