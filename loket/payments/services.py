@@ -242,7 +242,7 @@ def payments_reconcile(
     summary = ReconcileSummary()
     bills = payments_to_reconcile(now=timezone.now(), expired_within=expired_within)
     codes = list(bills.values_list("billing_code", flat=True)[:limit])
-    charges = charges_to_reconcile().exclude(billing_code=None).values_list("billing_code", flat=True)
+    charges = charges_to_reconcile().values_list("billing_code", flat=True)
     codes += [code for code in charges[: max(limit - len(codes), 0)] if code]
     for billing_code in codes:
         summary.asked += 1
