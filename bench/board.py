@@ -16,7 +16,7 @@ One command does everything (see docs/benchmarks.md, "Waiting-room boards"):
    other call at an office whose dashboard polls);
    At the same time 20 supervisor dashboards (offices 1-20) and 20 counter pages (offices
    21-40) poll their live parts (`/petugas/<office>/dasbor/live/`, `/petugas/<office>/loket/1/live/`)
-   every 2 s with If-None-Match and a staff session, as live.js does;
+   every 1.5 s with If-None-Match and a staff session, as live.js does;
 6. prints polls/s, the 200/304/other mix, latencies, the time from each call being written to
    the first poll (and to every screen) of that office showing it, queries and CPU per poll,
    and the same for the staff pages (latency, call -> dashboard);
@@ -34,7 +34,6 @@ import datetime as dt
 import json
 import os
 import random
-import ssl
 import subprocess
 import sys
 import time
@@ -42,7 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import aiohttp
+import uvloop
 from common import (
     OUT,
     ROOT,
@@ -423,21 +423,36 @@ async def _screens(
     pages = staff_paths(codes, args.dashboards, args.counter_pages)
     run = Run()
     rng = random.Random(args.rng_seed + 2)
-    tls = ssl.create_default_context()  # unused (plain http); one context instead of one per client
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+
+    def browser(headers: dict[str, str] | None = None) -> aiohttp.ClientSession:
+        """One browser: its own session with one keep-alive connection (aiohttp: about a quarter of
+        httpx's CPU per request, see docs/benchmarks.md)."""
+        return aiohttp.ClientSession(
+            base_url=base_url,
+            connector=aiohttp.TCPConnector(limit=1, force_close=False),
+            timeout=timeout,
+            headers=headers,
+            auto_decompress=False,
+        )
+
+    async def get(session: aiohttp.ClientSession, path: str, etag: str) -> tuple[int, str | None, bytes]:
+        """One conditional GET; a keep-alive connection the server closed as it was reused is tried
+        again once on a new connection, as a browser does (counted in `retries`, timed in full)."""
+        for attempt in (1, 2):
+            try:
+                async with session.get(path, headers={"If-None-Match": etag} if etag else None) as response:
+                    body = await response.read()
+                    return response.status, response.headers.get("ETag"), body
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                if attempt == 2:
+                    raise
+                run.retries += 1
+        raise AssertionError("unreachable")
+
     async with contextlib.AsyncExitStack() as stack:
-        # Each screen is its own browser: its own client with one keep-alive connection.
-        # (One shared httpx pool of 250 connections costs the load generator several ms of CPU per request.)
-        clients = {
-            screen: await stack.enter_async_context(
-                httpx.AsyncClient(
-                    base_url=base_url,
-                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                    timeout=REQUEST_TIMEOUT,
-                    verify=tls,
-                )
-            )
-            for screen in screens
-        }
+        # Each screen is its own browser: its own session with one keep-alive connection.
+        clients = {screen: await stack.enter_async_context(browser()) for screen in screens}
         # Warm-up: every screen loads the board once (its first ETag; every connection and every
         # app server thread's database connection opened), 32 at a time.
         etags: dict[tuple[str, int], str] = {}
@@ -445,30 +460,23 @@ async def _screens(
 
         async def first(code: str, n: int) -> None:
             async with gate:
-                response = await clients[(code, n)].get(data_path(code))
-                response.raise_for_status()
-                etags[(code, n)] = response.headers["ETag"]
+                status, etag, _body = await get(clients[(code, n)], data_path(code), "")
+                if status != 200 or not etag:
+                    raise SystemExit(f"{data_path(code)}: answered {status} at warm-up")
+                etags[(code, n)] = etag
 
         await asyncio.gather(*(first(code, n) for code, n in screens))
         # The staff pages: each its own browser too, with its own staff session.
         staff_clients = [
-            await stack.enter_async_context(
-                httpx.AsyncClient(
-                    base_url=base_url,
-                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                    timeout=REQUEST_TIMEOUT,
-                    verify=tls,
-                    headers={"Cookie": f"sessionid={session}"},
-                )
-            )
+            await stack.enter_async_context(browser({"Cookie": f"sessionid={session}"}))
             for session in sessions[: len(pages)]
         ]
         staff_etags: list[str] = []
         for (_kind, _code, path), client_ in zip(pages, staff_clients, strict=True):
-            response = await client_.get(path)
-            if response.status_code != 200:
-                raise SystemExit(f"{path}: staff page answered {response.status_code} at warm-up")
-            staff_etags.append(response.headers["ETag"])
+            status, etag, _body = await get(client_, path, "")
+            if status != 200 or not etag:
+                raise SystemExit(f"{path}: staff page answered {status} at warm-up")
+            staff_etags.append(etag)
         run.warmup_requests = len(screens) + len(pages)
         loop = asyncio.get_running_loop()
         begin = loop.time() + 0.1
@@ -486,17 +494,10 @@ async def _screens(
                 t0 = time.perf_counter()
                 status, detail, events = "other", "", ()
                 try:
-                    try:
-                        response = await client.get(url, headers={"If-None-Match": etag})
-                    except (httpx.RemoteProtocolError, httpx.ReadError):
-                        # The server closed the idle keep-alive connection as we reused it: a browser
-                        # sends a GET again on a new connection, once. Counted, and timed in full.
-                        run.retries += 1
-                        response = await client.get(url, headers={"If-None-Match": etag})
-                    code_ = response.status_code
+                    code_, new_etag, body = await get(client, url, etag)
                     if code_ == 200:
-                        etag = response.headers["ETag"]
-                        events = tuple(call["id"] for call in response.json()["calls"])
+                        etag = new_etag or etag
+                        events = tuple(call["id"] for call in json.loads(body)["calls"])
                         status = "200"
                     elif code_ == 304:
                         status = "304"
@@ -504,9 +505,9 @@ async def _screens(
                         status, detail = "5xx", str(code_)
                     else:
                         detail = str(code_)
-                except httpx.TimeoutException:
+                except TimeoutError:
                     status = "timeout"
-                except httpx.HTTPError as error:
+                except aiohttp.ClientError as error:
                     detail = type(error).__name__
                 latency = time.perf_counter() - t0
                 run.polls.append(Poll(code, n, status, latency, lag, time.time(), events, detail))
@@ -527,24 +528,18 @@ async def _screens(
                 sent, t0 = time.time(), time.perf_counter()
                 status = "other"
                 try:
-                    try:
-                        response = await client.get(path, headers={"If-None-Match": etag})
-                    except (httpx.RemoteProtocolError, httpx.ReadError):
-                        # app server closes a connection idle for its keep-alive (2 s) as we reuse it:
-                        # a browser sends the GET again on a new connection, once (counted, timed in full).
-                        run.retries += 1
-                        response = await client.get(path, headers={"If-None-Match": etag})
-                    if response.status_code == 200:
-                        etag, status = response.headers["ETag"], "200"
-                    elif response.status_code == 304:
+                    code_, new_etag, _body = await get(client, path, etag)
+                    if code_ == 200:
+                        etag, status = new_etag or etag, "200"
+                    elif code_ == 304:
                         status = "304"
-                    elif response.status_code >= 500:
+                    elif code_ >= 500:
                         status = "5xx"
                     else:
-                        status = f"other {response.status_code}"
-                except httpx.TimeoutException:
+                        status = f"other {code_}"
+                except TimeoutError:
                     status = "timeout"
-                except httpx.HTTPError as error:
+                except aiohttp.ClientError as error:
                     status = f"other {type(error).__name__}"
                 run.staff.append(StaffPoll(kind, code, status, time.perf_counter() - t0, sent, time.time()))
                 scheduled = loop.time() + args.staff_interval
@@ -635,7 +630,7 @@ def report(
         f"({args.pacing} pacing) for {args.seconds:g} s; writer calls a ticket every ~{args.call_every:g} s"
     )
     print(
-        f"app server (granian) {args.workers} workers x {args.threads} threads; client: asyncio + httpx, {screens} connections"
+        f"app server (granian) {args.workers} workers x {args.threads} threads; client: asyncio (uvloop) + aiohttp, {screens} connections"
     )
     print(
         f"load average at start: {load_at_start[0]:.2f} {load_at_start[1]:.2f} {load_at_start[2]:.2f}; "
@@ -692,7 +687,7 @@ def report(
     print(
         f"CPU during the run ({cores} cores x {run.wall:.1f} s = {cores * run.wall:.1f} core-s): "
         f"app server {cpu['server']:.1f} s, postgres (all databases) {cpu['postgres']:.1f} s, "
-        f"load generator {run.client_cpu:.1f} s, writer {cpu['extra']:.1f} s, other processes {max(others, 0.0):.1f} s, "
+        f"load generator {run.client_cpu:.1f} s ({run.client_cpu / (cores * run.wall):.1%} of the machine), writer {cpu['extra']:.1f} s, other processes {max(others, 0.0):.1f} s, "
         f"idle {max(cores * run.wall - cpu['machine'], 0.0):.1f} s"
     )
     print(
@@ -822,7 +817,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rng-seed", type=int, default=1)
     parser.add_argument("--dashboards", type=int, default=20, help="supervisor dashboards polling (offices 1..N)")
     parser.add_argument("--counter-pages", type=int, default=20, help="counter pages polling (the next offices)")
-    parser.add_argument("--staff-interval", type=float, default=2.0, help="seconds between staff polls (live.js)")
+    parser.add_argument("--staff-interval", type=float, default=1.5, help="seconds between staff polls (live.js)")
     parser.add_argument(
         "--idle-wait", type=float, default=60, help="seconds to wait at most for other load on the machine to stop"
     )
@@ -911,7 +906,7 @@ def main() -> int:
             cpu_before.update(cpu_snapshot(server_pid, (writer_pid,)))
 
         server_pid, writer_pid = server.process.pid, writer_process.pid
-        run = asyncio.run(_screens(server.base_url, seed_data["offices"], seed_data["sessions"], args, go))
+        run = uvloop.run(_screens(server.base_url, seed_data["offices"], seed_data["sessions"], args, go))
         cpu_after = cpu_snapshot(server.process.pid, (writer_process.pid,))
         cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
         writer_process.wait(timeout=30)

@@ -22,7 +22,6 @@ from loket.onsite.models import Counter, LateDecision, LateDecisionStatus, Ticke
 
 # Change it when what a live part shows changes, so that pages open during a deploy redraw.
 LIVE_FORMAT = 2
-POLL_MS = 2000
 
 
 def _day_start(office: Office, day: dt.date) -> dt.datetime:
