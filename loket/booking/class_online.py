@@ -19,7 +19,7 @@ from loket.accounts.models import Person
 from loket.booking.class_changes import class_rules
 from loket.booking.classes import class_full, come_back, express_payment_deadline
 from loket.booking.models import PLACE_CLASSES, Booking, ClassDay, ClassQuota, QuotaClass, Slot
-from loket.booking.seats import claim_class_place, class_day_for, free_class_place, free_seat
+from loket.booking.seats import claim_class_place, class_day_for, free_class_place, free_seat, lock_in_order
 from loket.core.datefmt import clock, long_date
 from loket.core.errors import DomainError
 from loket.offices.models import Office
@@ -89,6 +89,7 @@ def class_place_move(*, booking: Booking, new_slot: Slot, old_slot_id: int) -> N
     Conflict (409 class_full, with the next day) rolls the whole move back."""
     office = booking.office
     row = online_class_day(office, booking.quota_class, new_slot.date)
+    lock_in_order(ClassDay, [row.pk, booking.class_day_id])  # two moves between the same days: no deadlock
     if not claim_class_place(row):
         raise class_full(office, booking.quota_class, new_slot.date, online=True)
     free_seat(old_slot_id)

@@ -217,6 +217,20 @@ def claim_or_roll_back(slot: Slot) -> None:
         raise WindowFull
 
 
+def lock_in_order(model: type[Slot] | type[ClassDay], ids: list[int | None]) -> None:
+    """Lock the rows of `ids` (FOR UPDATE), lowest id first, inside the caller's transaction.
+
+    A move takes a seat of one row and gives one back to another. Two moves in opposite
+    directions (A→B and B→A) that each took their new row first would wait for each other
+    until PostgreSQL aborted one as a deadlock; locking both rows first, in one order, makes
+    the second wait for the first instead. (SQLite locks the whole database: nothing to do.)"""
+    wanted = sorted({pk for pk in ids if pk is not None})
+    if getattr(settings, "LOKET_UNSAFE_UNORDERED_MOVES_FOR_TESTS", False):
+        return  # test settings only: the control test shows the deadlock this prevents
+    if len(wanted) > 1:
+        list(model.objects.filter(pk__in=wanted).order_by("pk").select_for_update().values_list("pk", flat=True))
+
+
 def free_seat(slot_id: int) -> None:
     Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 

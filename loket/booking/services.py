@@ -48,6 +48,7 @@ from loket.booking.seats import (
     claim_class_place,
     claim_or_roll_back,
     free_held_seat,
+    lock_in_order,
     release_one,
     seats_release_due,
 )
@@ -570,6 +571,7 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
         ).update(slot=new_slot, reschedule_count=F("reschedule_count") + 1)
         if moved != 1:
             raise Conflict("changed", _("Pemesanan ini baru saja diubah. Muat ulang dan coba lagi."))
+        lock_in_order(Slot, [old_slot_id, new_slot.pk])
         try:
             claim_or_roll_back(new_slot)
         except WindowFull:
