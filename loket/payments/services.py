@@ -96,25 +96,30 @@ def payment_report_apply(*, report: BillReport, source: str, fingerprint: str) -
         # The row lock serialises everything that may settle this bill (see the module docstring).
         payment = Payment.objects.select_for_update().filter(billing_code=report.billing_code).first()
         if payment is None:
-            return _adjustment_report_apply(report=report, source=source, fingerprint=fingerprint)
-        earlier = PaymentEvent.objects.filter(fingerprint=fingerprint).first()
-        if earlier is not None:
-            outcome, replayed = earlier.outcome, True
+            settlement, refused = _adjustment_report_apply(report=report, source=source, fingerprint=fingerprint)
         else:
-            outcome, replayed = _outcome(payment, report), False
-            _event_record(payment, report, source=source, fingerprint=fingerprint, outcome=outcome)
-            if outcome == PaymentEventOutcome.APPLIED:
-                _apply(payment, report)
-    if outcome == PaymentEventOutcome.AMOUNT_MISMATCH:
+            earlier = PaymentEvent.objects.filter(fingerprint=fingerprint).first()
+            if earlier is not None:
+                outcome, replayed = earlier.outcome, True
+            else:
+                outcome, replayed = _outcome(payment, report), False
+                _event_record(payment, report, source=source, fingerprint=fingerprint, outcome=outcome)
+                if outcome == PaymentEventOutcome.APPLIED:
+                    _apply(payment, report)
+            refused = _amount_mismatch(payment) if outcome == PaymentEventOutcome.AMOUNT_MISMATCH else None
+    if refused is not None:
         # Recorded above (committed) for the audit; nothing was marked paid.
         security_log.warning(
-            "payment report for bill %s refused: amount %s, billed %s (%s)",
-            payment.pk,
+            "payment report for %s %s refused: amount %s, billed %s (%s)",
+            "bill" if payment else "additional bill",
+            payment.pk if payment else report.billing_code,
             report.amount,
-            payment.amount,
+            refused.extra["expected"],
             source,
         )
-        raise _amount_mismatch(payment)
+        raise refused
+    if payment is None:
+        return settlement
     payment.refresh_from_db()  # also drops the cached booking: its status may have changed
     return Settlement(payment.status, payment.booking.status, outcome, replayed)
 
@@ -132,10 +137,13 @@ def _event_record(payment: Payment, report: BillReport, *, source: str, fingerpr
     )
 
 
-def _adjustment_report_apply(*, report: BillReport, source: str, fingerprint: str) -> Settlement:
+def _adjustment_report_apply(
+    *, report: BillReport, source: str, fingerprint: str
+) -> tuple[Settlement, DomainError | None]:
     """A report about an additional bill (adjustments.py), inside payment_report_apply's transaction:
     the same state machine, recorded on the booking's bill. A voided charge paid anyway is kept
-    paid and its fee noted as owed back."""
+    paid and its fee noted as owed back. A wrong amount is recorded too (outcome amount_mismatch)
+    and returned as the 422 for the caller to raise once the record is committed."""
     adjustment = (
         BillAdjustment.objects.select_for_update()
         .filter(billing_code=report.billing_code, kind=AdjustmentKind.CHARGE)
@@ -145,16 +153,20 @@ def _adjustment_report_apply(*, report: BillReport, source: str, fingerprint: st
     if adjustment is None:
         raise NotFound("unknown_billing_code", _("Kode billing tidak dikenal."), field="billing_code")
     booking_status = adjustment.payment.booking.status
+    mismatch = DomainError(
+        "amount_mismatch",
+        _("Jumlah pembayaran tidak sesuai dengan tagihan."),
+        field="amount",
+        expected=adjustment.amount,
+    )
     earlier = PaymentEvent.objects.filter(fingerprint=fingerprint).first()
     if earlier is not None:
-        return Settlement(adjustment.status, booking_status, earlier.outcome, replayed=True)
+        refused = mismatch if earlier.outcome == PaymentEventOutcome.AMOUNT_MISMATCH else None
+        return Settlement(adjustment.status, booking_status, earlier.outcome, replayed=True), refused
     if report.amount != adjustment.amount:
-        raise DomainError(
-            "amount_mismatch",
-            _("Jumlah pembayaran tidak sesuai dengan tagihan."),
-            field="amount",
-            expected=adjustment.amount,
-        )
+        outcome = PaymentEventOutcome.AMOUNT_MISMATCH
+        _event_record(adjustment.payment, report, source=source, fingerprint=fingerprint, outcome=outcome)
+        return Settlement(adjustment.status, booking_status, outcome), mismatch
     settles = report.status == PaymentStatus.PAID and adjustment.status != AdjustmentStatus.PAID
     outcome = PaymentEventOutcome.APPLIED if settles else PaymentEventOutcome.IGNORED
     _event_record(adjustment.payment, report, source=source, fingerprint=fingerprint, outcome=outcome)
@@ -165,7 +177,7 @@ def _adjustment_report_apply(*, report: BillReport, source: str, fingerprint: st
         if adjustment.status == AdjustmentStatus.VOID:
             refund_note(payment=adjustment.payment, amount=adjustment.amount)
         adjustment.status = AdjustmentStatus.PAID
-    return Settlement(adjustment.status, booking_status, outcome)
+    return Settlement(adjustment.status, booking_status, outcome), None
 
 
 def payment_notification_receive(*, report: BillReport, raw_body: bytes) -> Settlement:

@@ -21,7 +21,7 @@ from loket.onsite.services.tickets import letter_for
 from loket.onsite.tests.conftest import staff_client
 from loket.onsite.tests.queue_helpers import counter
 from loket.onsite.voice import announcement
-from loket.payments.models import BillAdjustment, PaymentStatus
+from loket.payments.models import BillAdjustment, PaymentEvent, PaymentStatus
 from loket.payments.provider import BillReport
 from loket.payments.services import payment_report_apply
 from loket.walkin.tests.conftest import NOW, post_walkin, share
@@ -113,12 +113,16 @@ def test_regular_to_express_after_payment_opens_an_additional_bill_that_is_paid_
     assert "Tagihan tambahan Rp1.000.000 · Belum selesai" in fee_summary(booking)
     entry = AuditEntry.objects.get(action="payment.adjustment")
     assert (entry.actor, entry.after["kind"], entry.after["amount"]) == (counter_officer_a, "charge", 1_000_000)
-    with pytest.raises(DomainError):  # the bank must send the charge's amount
-        payment_report_apply(
-            report=BillReport(billing_code=charge.billing_code, status="paid", amount=350_000, provider_ref="x"),
-            source="webhook",
-            fingerprint="fp-wrong",
-        )
+    wrong = BillReport(billing_code=charge.billing_code, status="paid", amount=350_000, provider_ref="x")
+    for _attempt in range(2):  # the bank must send the charge's amount; its replay is refused the same way
+        with pytest.raises(DomainError) as refused:
+            payment_report_apply(report=wrong, source="webhook", fingerprint="fp-wrong")
+        assert (refused.value.code, refused.value.extra["expected"]) == ("amount_mismatch", 1_000_000)
+    # Kept for the audit on the booking's bill, once; the charge stays open.
+    mismatch = PaymentEvent.objects.get(fingerprint="fp-wrong")
+    assert (mismatch.payment_id, mismatch.outcome, mismatch.reported_amount) == (payment.pk, "amount_mismatch", 350_000)
+    charge.refresh_from_db()
+    assert charge.status == "open"
     assert _pay(charge.billing_code, 1_000_000) == "paid"
     assert _pay(charge.billing_code, 1_000_000) == "paid"  # a replay changes nothing
     charge.refresh_from_db()
