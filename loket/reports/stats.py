@@ -5,8 +5,9 @@ and their events); nothing is stored twice. A day is the office's local day. The
 carry no personal data: counts, shares and minutes.
 
 - quota: the seats of the day's arrival windows (0 when the office is closed), as set now;
-- booked: regular bookings for that day that hold or held a seat (not cancelled, not expired),
-  walk-ins included;
+- booked: bookings for that day that hold or held a seat of its arrival windows (not cancelled,
+  not expired): the regular ones, walk-ins included, and the class places booked online in a
+  window (each also holds that window's seat, so it counts here and in its class);
 - per class (priority, express): the day's places of the class (its ClassDay once used, else the
   weekday's ClassQuota; 0 when closed) and the bookings on them that hold or held a place;
 - arrived: bookings checked in or completed; no-show: booked people who never came (or did
@@ -158,16 +159,16 @@ def office_report(office: Office, start: dt.date, end: dt.date) -> Report:
 
     bookings = (
         Booking.objects.filter(office=office, slot__date__range=(start, end))
-        .values_list("slot__date", "status", "quota_class")
+        .values_list("slot__date", "status", "quota_class", "class_online")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for day, status, quota_class, n in bookings:
+    for day, status, quota_class, online, n in bookings:
         row = days[day]
         if status in SEAT_HOLDING:
             if quota_class in PLACE_CLASSES:
                 setattr(row, quota_class, getattr(row, quota_class) + n)
-            else:
+            if quota_class not in PLACE_CLASSES or online:
                 row.booked += n
         if status in ARRIVED:
             row.arrived += n
@@ -253,7 +254,9 @@ def national_report(start: dt.date, end: dt.date) -> list[OfficeLine]:
         Booking.objects.filter(slot__date__range=(start, end))
         .values_list("office_id")
         .annotate(
-            booked=Count("pk", filter=Q(status__in=SEAT_HOLDING, quota_class=QuotaClass.REGULAR)),
+            booked=Count(
+                "pk", filter=Q(status__in=SEAT_HOLDING) & (Q(quota_class=QuotaClass.REGULAR) | Q(class_online=True))
+            ),
             priority=Count("pk", filter=Q(status__in=SEAT_HOLDING, quota_class=QuotaClass.PRIORITY)),
             express=Count("pk", filter=Q(status__in=SEAT_HOLDING, quota_class=QuotaClass.EXPRESS)),
             arrived=Count("pk", filter=Q(status__in=ARRIVED)),

@@ -37,9 +37,9 @@ def history(office_a: Office) -> Office:
         priority = booked(office_a, status=status)
         priority.quota_class = QuotaClass.PRIORITY
         priority.save()
-    for _ in range(2):
+    for online in (False, True):  # one given at the office, one booked online in a window
         express = booked(office_a)
-        express.quota_class, express.class_day = QuotaClass.EXPRESS, express_day
+        express.quota_class, express.class_day, express.class_online = QuotaClass.EXPRESS, express_day, online
         express.save()
     return office_a
 
@@ -47,7 +47,8 @@ def history(office_a: Office) -> Office:
 def test_office_report_counts_each_class_on_its_own_quota(history: Office) -> None:
     report = office_report(history, TODAY - dt.timedelta(days=1), TODAY)
     today = report.days[-1]
-    assert (today.booked, today.priority, today.express) == (1, 1, 2)  # the cancelled one holds no place
+    # The cancelled one holds no place; the express place booked online also holds its window's seat.
+    assert (today.booked, today.priority, today.express) == (2, 1, 2)
     assert (today.priority_quota, today.express_quota) == (4, 2)
     assert report.days[0].express_quota == 3  # yesterday: the weekday's quota
     assert (report.total.priority_quota, report.total.express) == (8, 2)
@@ -65,4 +66,4 @@ def test_the_csv_has_the_class_columns(history: Office, supervisor_a: User) -> N
 
 def test_the_national_report_sums_the_classes(history: Office) -> None:
     line = next(line for line in national_report(TODAY, TODAY) if line.office == history)
-    assert (line.booked, line.priority, line.express, line.priority_quota, line.express_quota) == (1, 1, 2, 4, 2)
+    assert (line.booked, line.priority, line.express, line.priority_quota, line.express_quota) == (2, 1, 2, 4, 2)
