@@ -196,10 +196,11 @@ def wait_for_quiet(max_wait: float) -> float:
     return share
 
 
-def cpu_snapshot(server_pid: int, extra_pids: tuple[int, ...] = ()) -> dict[str, float]:
+def cpu_snapshot(server_pid: int, extra_pids: tuple[int, ...] = (), proxy_pid: int | None = None) -> dict[str, float]:
     """CPU seconds used so far by app server (master + workers), all postgres processes, the
-    processes in `extra_pids` ("extra") and the machine."""
-    totals = {"server": 0.0, "postgres": 0.0, "extra": 0.0, "machine": machine_busy()}
+    processes in `extra_pids` ("extra"), the reverse proxy `proxy_pid` and its workers ("proxy")
+    and the machine."""
+    totals = {"server": 0.0, "postgres": 0.0, "extra": 0.0, "proxy": 0.0, "machine": machine_busy()}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -209,6 +210,8 @@ def cpu_snapshot(server_pid: int, extra_pids: tuple[int, ...] = ()) -> dict[str,
         name, ppid, seconds = stat
         if int(pid) == server_pid or ppid == server_pid:
             totals["server"] += seconds
+        elif proxy_pid is not None and proxy_pid in (int(pid), ppid):
+            totals["proxy"] += seconds
         elif int(pid) in extra_pids:
             totals["extra"] += seconds
         elif name.startswith("postgres"):

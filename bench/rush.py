@@ -7,7 +7,8 @@ One command does everything (see docs/benchmarks.md):
 1. drops and creates the PostgreSQL database `loket_bench` on 127.0.0.1:5432 and migrates it;
 2. seeds one office (W windows x S seats on every weekday) and N verified applicants, each
    with a holder Person and an API token, with bulk_create in a Django subprocess;
-3. starts the app server (granian by default; production-like settings, rate limits off) on a free local port;
+3. starts the app server (granian by default; production-like settings, rate limits off) on a free local port
+   (`--via nginx`: and Debian's nginx in front of it with deploy/nginx/loket-proxy.conf, as deployed);
 4. fires the burst: every applicant POSTs one booking, mixed with availability reads;
 5. prints throughput, latencies, errors and the overbookings counted in the database;
 6. runs the bare booking transaction (UPDATE slot ... booked < capacity; INSERT booking)
@@ -32,6 +33,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +61,9 @@ from common import (
     stop_server,
     wait_for_quiet,
 )
+
+sys.path.insert(0, str(ROOT))
+from loket.ops.tests.cluster import Cluster, Process  # nginx as the cluster test runs it (--via nginx)
 
 DB_NAME = "loket_bench"
 DATABASE_URL = database_url(DB_NAME)
@@ -417,10 +422,11 @@ def bill_delays(seed_data: dict, wait: float = 120.0) -> list[float]:
 
 def cpu_line(cpu: dict[str, float], wall: float, client_cpu: float) -> str:
     cores = os.cpu_count() or 1
-    others = cpu["machine"] - cpu["server"] - cpu["postgres"] - cpu["extra"] - client_cpu
+    others = cpu["machine"] - cpu["server"] - cpu["postgres"] - cpu["extra"] - cpu.get("proxy", 0.0) - client_cpu
+    proxy = f"nginx {cpu['proxy']:.1f} s, " if cpu.get("proxy") else ""
     return (
         f"CPU during the burst ({cores} cores x {wall:.1f} s = {cores * wall:.1f} core-s): "
-        f"app server {cpu['server']:.1f} s, postgres {cpu['postgres']:.1f} s, events worker {cpu['extra']:.1f} s, "
+        f"app server {cpu['server']:.1f} s, {proxy}postgres {cpu['postgres']:.1f} s, events worker {cpu['extra']:.1f} s, "
         f"load generator (wrk) {client_cpu:.1f} s = {client_cpu / (cores * wall):.1%} of the machine, "
         f"other processes {max(others, 0.0):.1f} s, idle {max(cores * wall - cpu['machine'], 0.0):.1f} s"
     )
@@ -484,35 +490,35 @@ def report_burst(
 
 
 def fire(server: Server, seed_data: dict, args: argparse.Namespace, events_pid: int) -> dict[str, float]:
-    warm_up(server.base_url, seed_data, max(4 * args.workers * args.threads, 2 * args.concurrency))
+    target = args.target or server.base_url  # nginx in front (--via nginx), else the app server
+    warm_up(target, seed_data, max(4 * args.workers * args.threads, 2 * args.concurrency))
     started_at = dt.datetime.now(dt.UTC)
-    cpu_before = cpu_snapshot(server.process.pid, (events_pid,))
+    cpu_before = cpu_snapshot(server.process.pid, (events_pid,), args.proxy_pid)
     started = time.time()
-    book = wrk_start("book", server.base_url, booking_jobs(seed_data), args.concurrency)
-    read = wrk_start(
-        "read", server.base_url, read_jobs(seed_data, args.reads * len(seed_data["keys"])), args.concurrency
-    )
+    book = wrk_start("book", target, booking_jobs(seed_data), args.concurrency)
+    read = wrk_start("read", target, read_jobs(seed_data, args.reads * len(seed_data["keys"])), args.concurrency)
     book, read = wrk_finish(book, started), wrk_finish(read, started)
-    cpu_after = cpu_snapshot(server.process.pid, (events_pid,))
+    cpu_after = cpu_snapshot(server.process.pid, (events_pid,), args.proxy_pid)
     cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
     return report_burst(book, read, seed_data, cpu, args, last_seat_after(seed_data, started_at))
 
 
 def read_storm(server: Server, seed_data: dict, args: argparse.Namespace) -> dict[str, float]:
     """20,000 availability reads over 64 connections, half of them asking If-None-Match."""
-    first = httpx.get(server.base_url + read_path(seed_data), timeout=10)
-    warm_up(server.base_url, seed_data, max(4 * args.workers * args.threads, 2 * args.concurrency))
-    cpu_before = cpu_snapshot(server.process.pid)
+    target = args.target or server.base_url
+    first = httpx.get(target + read_path(seed_data), timeout=10)
+    warm_up(target, seed_data, max(4 * args.workers * args.threads, 2 * args.concurrency))
+    cpu_before = cpu_snapshot(server.process.pid, proxy_pid=args.proxy_pid)
     started = time.time()
     run = wrk_start(
         "storm",
-        server.base_url,
+        target,
         read_jobs(seed_data, args.storm_reads, first.headers["ETag"]),
         args.concurrency,
         threads=2,
     )
     run = wrk_finish(run, started)
-    cpu_after = cpu_snapshot(server.process.pid)
+    cpu_after = cpu_snapshot(server.process.pid, proxy_pid=args.proxy_pid)
     cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
     answered = sum(run.statuses.values())
     rate = answered / run.wall
@@ -612,7 +618,8 @@ COMMIT;
 
 
 def server_label(args: argparse.Namespace) -> str:
-    return f"{args.server}, {args.workers} workers x {args.threads} threads"
+    proxy = " behind nginx (deploy/nginx/loket-proxy.conf)" if args.via == "nginx" else ""
+    return f"{args.server}, {args.workers} workers x {args.threads} threads{proxy}"
 
 
 def parse_args() -> argparse.Namespace:
@@ -627,6 +634,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--server", choices=SERVERS, default="granian", help="the app server")
     parser.add_argument("--workers", type=int, default=2, help="app server worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
+    parser.add_argument(
+        "--via",
+        choices=("direct", "nginx"),
+        default="direct",
+        help="nginx: through Debian's nginx with deploy/nginx/loket-proxy.conf (its 1 s availability micro-cache)",
+    )
     parser.add_argument("--pgbench-seconds", type=int, default=10)
     parser.add_argument(
         "--idle-wait", type=float, default=60, help="seconds to wait at most for other load on the machine to stop"
@@ -638,9 +651,23 @@ def parse_args() -> argparse.Namespace:
         args.seats = 500 // args.windows
     if args.concurrency is None:
         args.concurrency = 64 if args.reads_only else 16
+    args.target, args.proxy_pid = None, None  # set once nginx runs (--via nginx)
     if not 1 <= args.concurrency <= 64 or not 1 <= args.workers * args.threads <= 80:
         parser.error("keep --concurrency <= 64 and workers x threads <= 80 (PostgreSQL allows 100 connections)")
     return args
+
+
+def start_proxy(server: Server) -> Cluster:
+    """Debian's nginx with Loket's own proxy rules in front of the app server, as deployed (the
+    cluster test's configuration: deploy/nginx/loket-proxy.conf, a 1 s micro-cache of the
+    availability answers, keep-alive to the app server)."""
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        raise SystemExit("--via nginx needs Debian's nginx: apt-get install nginx")
+    proxy = Cluster(folder=Path(tempfile.mkdtemp(prefix="loket-bench-rush-")), env=app_env(DB_NAME))
+    proxy.apps = [(Process("app", server.process, server.log_path), server.base_url)]
+    proxy.start_nginx()
+    proxy.wait_ready()
+    return proxy
 
 
 def start_events_worker() -> subprocess.Popen:
@@ -676,12 +703,16 @@ def main() -> int:
     recreate_database(DB_NAME)
     server: Server | None = None
     events: subprocess.Popen | None = None
+    proxy: Cluster | None = None
     try:
         migrate(DB_NAME)
         log(f"seeding {args.applicants} verified applicants with tokens")
         seed_data = run_seed(args)
         log(f"target day {seed_data['date']}, {seed_data['seats']} seats; starting {server_label(args)}")
         server = start_server(args.server, args.workers, args.threads, DB_NAME, f"/api/v1/offices/{OFFICE}")
+        if args.via == "nginx":
+            proxy = start_proxy(server)
+            args.target, args.proxy_pid = proxy.proxy, proxy.nginx.popen.pid if proxy.nginx else None
         preflight = httpx.get(
             f"{server.base_url}/api/v1/offices/{OFFICE}/availability",
             params={"start": seed_data["date"], "days": 1},
@@ -721,6 +752,9 @@ def main() -> int:
         )
         return 0 if figures["overbooked"] == 0 else 1
     finally:
+        if proxy is not None and proxy.nginx is not None:
+            proxy.nginx.stop()
+            shutil.rmtree(proxy.folder, ignore_errors=True)
         if events is not None:
             events.terminate()
             try:
