@@ -81,11 +81,14 @@ def event_process(*, event_id: int) -> bool:
     leaves the event pending, retried later with a growing delay."""
     try:
         with transaction.atomic():
-            claimed = BookingEvent.objects.filter(pk=event_id, processed_at__isnull=True).update(
-                processed_at=timezone.now()
+            # SKIP LOCKED: an event another worker is processing right now is passed over at once
+            # (not waited for and then found done), so several workers share a backlog.
+            unclaimed = BookingEvent.objects.select_for_update(skip_locked=True).filter(
+                pk=event_id, processed_at__isnull=True
             )
+            claimed = BookingEvent.objects.filter(pk__in=unclaimed.values("pk")).update(processed_at=timezone.now())
             if claimed != 1:
-                return False  # another worker got there first, or this is a replay
+                return False  # another worker has it or had it, or this is a replay
             event = BookingEvent.objects.select_related(
                 "booking__slot", "booking__office", "booking__person", "booking__booked_by"
             ).get(pk=event_id)

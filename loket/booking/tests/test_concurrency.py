@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from django.core.servers.basehttp import WSGIServer
 from django.db import connection
@@ -21,9 +22,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from loket.accounts.models import ApiToken, Person, Relation, User
-from loket.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, Slot
+from loket.booking.events import events_process
+from loket.booking.models import ACTIVE_STATUSES, Booking, BookingEvent, BookingStatus, Slot
+from loket.booking.services import BookingRequest, booking_create
 from loket.booking.tests.conftest import make_office, open_day_ahead
+from loket.dossier.models import Application
 from loket.offices.models import ArrivalWindow, Office
+from loket.payments.models import Payment
 
 # Django's test server listens with a backlog of 10: fifty simultaneous connects would be
 # refused by the kernel before they reach Loket. A production server listens with more.
@@ -40,6 +45,12 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True,
 def _postgres_only() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("real parallel transactions need PostgreSQL")
+
+
+def psycopg_params() -> dict[str, Any]:
+    """A second connection to the test database, outside Django."""
+    db = connection.settings_dict
+    return {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"], "dbname": db["NAME"]}
 
 
 def day_ahead() -> str:
@@ -213,3 +224,58 @@ def test_control_unordered_moves_in_opposite_directions_deadlock(live_server: An
     assert statuses[503] >= 1, statuses
     assert set(statuses) <= {200, 503}, statuses
     assert_counts_exact(office)  # the aborted moves left nothing behind
+
+
+def pending_bookings(settings: Any, code: str, n: int) -> list[int]:
+    """n bookings whose `booked` events wait for the worker; their event ids, oldest first."""
+    settings.LOKET_BOOKING_EVENTS_INLINE = False
+    make_office(code, capacity=n)
+    day = open_day_ahead()
+    for i, user in enumerate(User.objects.filter(email__startswith="race").order_by("pk")[:n]):
+        booking_create(
+            user=user,
+            request=BookingRequest(office=code, date=day, start=dt.time(8), service="new", passport_type="regular"),
+            idempotency_key=f"k{i}",
+        )
+    return list(BookingEvent.objects.filter(processed_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+
+
+def test_a_worker_passes_over_an_event_another_worker_is_processing(settings: Any) -> None:
+    """Two `booking_events` processes share a backlog: the claim skips a locked event at once
+    (FOR UPDATE SKIP LOCKED) instead of waiting for it and then finding it done."""
+    applicants(3)
+    first, *others = pending_bookings(settings, "SKIP", 3)
+    other_worker = psycopg.connect(**psycopg_params())  # mid-way through the first event
+    other_worker.execute("SELECT id FROM booking_bookingevent WHERE id = %s FOR UPDATE", [first])
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '3s'")  # waiting (the old claim) fails instead of hanging
+    try:
+        assert events_process(limit=10) == 2
+        assert set(BookingEvent.objects.filter(processed_at__isnull=False).values_list("pk", flat=True)) == set(others)
+    finally:
+        other_worker.rollback()
+        other_worker.close()
+    assert events_process(limit=10) == 1  # released: now it is this worker's
+    assert Application.objects.count() == Payment.objects.count() == 3
+
+
+def test_parallel_workers_process_every_event_exactly_once(settings: Any) -> None:
+    applicants(12)
+    events = pending_bookings(settings, "MANY", 12)
+    barrier = threading.Barrier(4)
+
+    def worker(_i: int) -> int:
+        barrier.wait()
+        try:
+            done = 0
+            while batch := events_process(limit=200):
+                done += batch
+            return done
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        processed = sum(pool.map(worker, range(4)))
+    assert processed == len(events) == 12  # every event once, by one of the four
+    assert not BookingEvent.objects.filter(processed_at__isnull=True).exists()
+    assert Application.objects.count() == Payment.objects.count() == 12  # one of each per booking
