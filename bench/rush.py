@@ -633,7 +633,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=None, help="connections (default 16; 64 in the storm)")
     parser.add_argument("--server", choices=SERVERS, default="granian", help="the app server")
     parser.add_argument("--workers", type=int, default=2, help="app server worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="threads per worker (2: the best measured on 2 cores, docs/benchmarks.md)",
+    )
     parser.add_argument(
         "--via",
         choices=("direct", "nginx"),
