@@ -10,9 +10,8 @@ Per run:
 3. starts K `manage.py booking_events` processes (the production command) and waits until no
    event is pending;
 4. prints the time from the first to the last event processed (from the rows' `processed_at`,
-   so the processes' start-up is not counted), events/s, how the events were shared (from the
-   rows: each claim is one transaction, so the split is not recorded; the CPU of each process is)
-   and the CPU per event;
+   so the processes' start-up is not counted), events/s, each process's CPU (its start-up
+   included) and the bills and applications made;
 5. stops the workers and drops the database (unless --keep-db).
 """
 
@@ -34,7 +33,6 @@ from common import (
     db_connect,
     drop_database,
     log,
-    machine_busy,
     migrate,
     recreate_database,
     wait_for_quiet,
@@ -96,7 +94,6 @@ def run(processes: int, bookings: int, idle_wait: float) -> dict[str, float]:
         )
         for i in range(processes)
     ]
-    machine0 = machine_busy()
     try:
         deadline = time.monotonic() + 600
         while pending() and time.monotonic() < deadline:
@@ -107,7 +104,6 @@ def run(processes: int, bookings: int, idle_wait: float) -> dict[str, float]:
             worker.terminate()
         for worker in workers:
             worker.wait(timeout=30)
-    machine = machine_busy() - machine0
     with db_connect(DB_NAME) as conn:
         first, last, done = conn.execute(
             "SELECT min(processed_at), max(processed_at), count(*) FROM booking_bookingevent WHERE processed_at IS NOT NULL"
@@ -121,10 +117,9 @@ def run(processes: int, bookings: int, idle_wait: float) -> dict[str, float]:
         "left": backlog - done,
         "seconds": span,
         "per_second": done / span if span else float("nan"),
-        "worker_cpu_ms_per_event": 1000 * sum(cpu) / max(done, 1),
+        "worker_cpu_s_with_start_up": cpu,
         "bills": bills,
         "applications": applications,
-        "machine_core_s": machine,
     }
     print(
         f"{processes} process(es): {done} events in {span:.2f} s = {result['per_second']:.1f} events/s; "

@@ -95,7 +95,6 @@ def _office_of(target_type: str, object_id: str | None) -> Office | None:
     if getattr(field, "related_model", None) is not Office:
         return None
     try:
-        office_id = model._default_manager.filter(pk=object_id).values_list("office_id", flat=True).first()
+        return Office.objects.filter(pk__in=model._default_manager.filter(pk=object_id).values("office_id")).first()
     except (ValueError, ValidationError):
         return None  # not an id of this model: the admin answered "not found"
-    return Office.objects.filter(pk=office_id).first() if office_id else None

@@ -255,6 +255,8 @@ def test_a_worker_passes_over_an_event_another_worker_is_processing(settings: An
     finally:
         other_worker.rollback()
         other_worker.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")  # the connection outlives this test
     assert events_process(limit=10) == 1  # released: now it is this worker's
     assert Application.objects.count() == Payment.objects.count() == 3
 
