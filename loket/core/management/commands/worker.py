@@ -59,7 +59,11 @@ class Command(BaseCommand):
                 timer = threading.Timer(grace, self._deadline, args=(sentinel.pid,))
                 timer.daemon = True
                 timer.start()
-            cluster.stop()
+            # Not here: the signal may have interrupted the main thread inside the cluster's own
+            # multiprocessing lock (its start loop polls an Event), and cluster.stop() takes that
+            # lock again, which never returns (seen: a worker hung in a SemLock wait under the
+            # signal handler). A thread takes it once the main thread has let go.
+            threading.Thread(target=cluster.stop, name="worker-stop", daemon=True).start()
 
         # Cluster() installed its own handlers; ours wrap its stop with the deadline.
         signal.signal(signal.SIGTERM, stop)
