@@ -110,11 +110,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------
 # SQLite by default so one command runs everything; PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = env_str("DATABASE_URL")
+# PostgreSQL: server-side parameters and prepared statements (config/databases.py).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 DATABASES = {
     "default": database_from(
         url=DATABASE_URL,
         sqlite_path=env_str("SQLITE_PATH", str(BASE_DIR / "var" / "loket.sqlite3")),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        prepared=DB_PREPARED_STATEMENTS,
     )
 }
 # A streaming replica for the read-only pages (availability, reports, the board; see
@@ -128,7 +131,10 @@ if DATABASE_REPLICA_URL:
 
         raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary) to be set too")
     DATABASES["replica"] = database_from(
-        url=DATABASE_REPLICA_URL, sqlite_path="", conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+        url=DATABASE_REPLICA_URL,
+        sqlite_path="",
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        prepared=DB_PREPARED_STATEMENTS,
     )
     # A replica that is down must cost a page little: give up connecting quickly.
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
