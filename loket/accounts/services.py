@@ -25,7 +25,7 @@ from loket.accounts.kinship import relation_check
 from loket.accounts.models import ApiToken, EmailVerification, Person, Relation, User
 from loket.accounts.nik import NikError, Sex, nik_check, normalize_nik
 from loket.accounts.signals import account_message
-from loket.core.db import db_datetime
+from loket.core.db import db_datetime, raw_models
 from loket.core.errors import Conflict, DomainError, NotFound, Throttled
 
 EMAIL_MAX_LENGTH = 254  # User.email
@@ -278,7 +278,7 @@ _TOKEN_SQL = _token_sql()
 
 def user_for_token(key: str) -> User | None:
     # Raw SQL: this runs on every API request; the ORM's building of the join cost more than the query.
-    found = list(User.objects.raw(_TOKEN_SQL, [_token_hash(key)]))
+    found = raw_models(User, _TOKEN_SQL, [_token_hash(key)])
     if not found or not found[0].is_active:
         return None
     user = found[0]

@@ -27,6 +27,7 @@ from loket.booking.models import (
 )
 from loket.booking.selectors import day_check, day_check_static
 from loket.booking.share import walkin_percent, walkin_split
+from loket.core.db import raw_models
 from loket.core.errors import DomainError
 from loket.offices.models import ArrivalWindow, Closure, Office, Outage
 from loket.offices.selectors import outage_for, outage_refusal
@@ -80,9 +81,7 @@ def bookable_slot(office: Office, day: dt.date, start: dt.time) -> Slot:
     # Raw SQL: this read runs on every booking request of a rush, and building it with the
     # ORM (two correlated subqueries) cost several times what the query itself costs.
     ops = connection.ops
-    found = list(
-        Slot.objects.raw(_PROBE, [office.pk, ops.adapt_datefield_value(day), ops.adapt_timefield_value(start)])
-    )
+    found = raw_models(Slot, _PROBE, [office.pk, ops.adapt_datefield_value(day), ops.adapt_timefield_value(start)])
     slot = found[0] if found else None
     if slot is None:
         return slot_for(office, day, start)

@@ -54,6 +54,7 @@ from loket.booking.seats import (
 )
 from loket.booking.selectors import next_available_cached
 from loket.core import datefmt
+from loket.core.db import raw_models
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.offices.calendar import closure_reason
 from loket.offices.models import Office
@@ -115,11 +116,10 @@ def _person_for(user: User, member: int | None) -> Person:
     """
     recent = timezone.now() - dt.timedelta(days=settings.LOKET_NO_SHOW_WINDOW_DAYS)
     which, key = ("relation", Relation.SELF) if member is None else ("id", member)
-    found = list(
-        Person.objects.raw(
-            _PERSON_SQL.format(which=connection.ops.quote_name(which)),
-            [*ACTIVE_STATUSES, BookingStatus.NO_SHOW, connection.ops.adapt_datetimefield_value(recent), user.pk, key],
-        )
+    found = raw_models(
+        Person,
+        _PERSON_SQL.format(which=connection.ops.quote_name(which)),
+        [*ACTIVE_STATUSES, BookingStatus.NO_SHOW, connection.ops.adapt_datetimefield_value(recent), user.pk, key],
     )
     if not found:
         if member is None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from loket.core.db import db_instant, read_rows
+from loket.core.db import db_instant, raw_models, read_rows
 from loket.offices.models import Office
 from loket.onsite.models import Counter, EventKind, Letter, Ticket, TicketEvent, TicketStatus
 from loket.onsite.voice import Announcement, announcement
@@ -83,7 +83,7 @@ class BoardState:
 def board_office(code: str) -> Office | None:
     # Written out like the two statements below (core.db.read_rows): building this one statement with
     # the ORM cost three times what running it did, on every poll.
-    offices = list(Office.objects.raw(f"SELECT * FROM {Office._meta.db_table} WHERE code = %s", [code.upper()]))  # noqa: S608
+    offices = raw_models(Office, f"SELECT * FROM {Office._meta.db_table} WHERE code = %s", [code.upper()])  # noqa: S608
     return offices[0] if offices else None
 
 
