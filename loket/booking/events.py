@@ -26,6 +26,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from loket.booking.models import BookingEvent
+from loket.core.db import insert_row
 
 log = logging.getLogger("loket.booking.events")
 
@@ -42,7 +43,7 @@ def event_record(*, booking_id: int, kind: str, data: dict[str, Any] | None = No
     With LOKET_BOOKING_EVENTS_INLINE (tests; the walk-in desk and the text channel call `events_process_for`)
     the reactions run at once, in the same transaction.
     """
-    event = BookingEvent.objects.create(booking_id=booking_id, kind=kind, data=data or {})
+    event = insert_row(BookingEvent(booking_id=booking_id, kind=kind, data=data or {}))
     if settings.LOKET_BOOKING_EVENTS_INLINE:
         event_process(event_id=event.pk)
     return event

@@ -54,7 +54,7 @@ from loket.booking.seats import (
 )
 from loket.booking.selectors import next_available_cached
 from loket.core import datefmt
-from loket.core.db import raw_models
+from loket.core.db import insert_row, raw_models
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.offices.calendar import closure_reason
 from loket.offices.models import Office
@@ -394,21 +394,23 @@ def booking_record(
             "declaration_check": place.declaration_check,
             "class_online": place.online,
         }
-    booking = Booking.objects.create(
-        code=new_code(),
-        person=person,
-        booked_by=booked_by,
-        office=office,
-        slot=slot,
-        pool_day=pool_day,
-        service=service,
-        passport_type=passport_type,
-        status=status,
-        person_name=person.full_name,
-        idempotency_key=idempotency_key or None,
-        request_hash=request_hash,
-        release_pass=release_pass,
-        **classed,
+    booking = insert_row(
+        Booking(
+            code=new_code(),
+            person=person,
+            booked_by=booked_by,
+            office=office,
+            slot=slot,
+            pool_day=pool_day,
+            service=service,
+            passport_type=passport_type,
+            status=status,
+            person_name=person.full_name,
+            idempotency_key=idempotency_key or None,
+            request_hash=request_hash,
+            release_pass=release_pass,
+            **classed,
+        )
     )
     data: dict[str, Any] = {"replacement_reason": replacement_reason, "old_passport_number": old_passport_number}
     if payment_deadline is not None:

@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model
+from django.db.models import Model, signals
 from django.db.models.sql import Query
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -157,3 +157,69 @@ def raw_models(model: type[M], sql: str, params: Sequence[Any]) -> list[M]:
             setattr(instance, column, row[i])
         found.append(instance)
     return found
+
+
+@dataclass(frozen=True)
+class _InsertPlan:
+    sql: str
+    fields: list[Any]  # the model's concrete fields but the automatic primary key, in column order
+    returning: bool  # the statement returns the new primary key
+
+
+_insert_plans: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[type[Model], _InsertPlan]]"
+_insert_plans = weakref.WeakKeyDictionary()
+
+
+def _insert_plan(model: type[Model], connection: BaseDatabaseWrapper) -> _InsertPlan:
+    plans = _insert_plans.setdefault(connection, {})
+    plan = plans.get(model)
+    if plan is None:
+        meta, q = model._meta, connection.ops.quote_name
+        pk = meta.pk
+        if pk is None:
+            raise ValueError(f"{model.__name__} has no primary key")
+        fields = [field for field in meta.concrete_fields if field is not pk or not pk.auto_created]
+        if any(getattr(field, "db_default", models.NOT_PROVIDED) is not models.NOT_PROVIDED for field in fields):
+            raise ValueError(f"{model.__name__} has a database default: use save()")
+        returning = connection.features.can_return_columns_from_insert
+        suffix = ""
+        if returning:
+            suffix, _params = connection.ops.return_insert_columns([pk])
+        columns = ", ".join(q(field.column) for field in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        plan = _InsertPlan(
+            sql=f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({placeholders}) {suffix}".rstrip(),  # noqa: S608 - quoted model identifiers
+            fields=fields,
+            returning=returning,
+        )
+        plans[model] = plan
+    return plan
+
+
+def insert_row(instance: M) -> M:
+    """Save a new instance with one INSERT whose text is kept per connection: what `save()`
+    does for a new row (each field's pre_save and database preparation, the new primary key set)
+    without building the statement anew. For the booking path's two inserts, where building them
+    cost more than running them. A model with its own save() or with save signal receivers goes
+    through save()."""
+    model = type(instance)
+    if model.save is not Model.save or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        instance.save(force_insert=True)
+        return instance
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    plan = _insert_plan(model, connection)
+    params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in plan.fields]
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, params)
+        pk = model._meta.pk
+        assert pk is not None
+        if plan.returning:
+            new_id = cursor.fetchone()[0]
+        else:
+            new_id = connection.ops.last_insert_id(cursor, model._meta.db_table, pk.column)
+    if pk.auto_created or getattr(instance, pk.attname) is None:
+        setattr(instance, pk.attname, new_id)
+    instance._state.adding = False
+    instance._state.db = alias
+    return instance

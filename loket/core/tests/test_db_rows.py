@@ -1,12 +1,14 @@
-"""raw_models gives what Model.objects.raw gives, without mapping the columns again on every run."""
+"""raw_models and insert_row: what Model.objects.raw and save() give, without building the
+statement or the column mapping again on every run."""
 
 import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import Model, signals
 
-from loket.core.db import raw_models
-from loket.offices.models import Office
+from loket.core.db import insert_row, raw_models
+from loket.offices.models import Closure, Office
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +49,34 @@ def test_a_statement_without_the_primary_key_is_refused() -> None:
     table = connection.ops.quote_name(Office._meta.db_table)
     with pytest.raises(ValueError, match="primary key"):
         raw_models(Office, f"SELECT code FROM {table}", [])
+
+
+def test_insert_row_saves_what_create_saves() -> None:
+    office = Office.objects.create(code="EEE", name="Kanim E", timezone="Asia/Jakarta")
+    ours = insert_row(Closure(office=office, date=dt.date(2026, 12, 25), reason="Natal"))
+    theirs = Closure.objects.create(office=office, date=dt.date(2026, 12, 26), reason="Cuti bersama")
+    assert ours.pk is not None and ours.pk != theirs.pk
+    assert ours._state.adding is False and ours._state.db == "default"
+    assert ours.created_at is not None  # auto_now_add ran (the field's pre_save)
+    again = Closure.objects.get(pk=ours.pk)
+    assert (again.office_id, again.date, again.reason, again.created_at) == (
+        office.pk,
+        dt.date(2026, 12, 25),
+        "Natal",
+        ours.created_at,
+    )
+    assert insert_row(Closure(office=None, date=dt.date(2027, 1, 1), reason="Tahun Baru")).pk == theirs.pk + 1
+
+
+def test_insert_row_goes_through_save_for_a_model_with_receivers() -> None:
+    seen: list[str] = []
+
+    def receiver(sender: type[Model], instance: Closure, **kwargs: object) -> None:
+        seen.append(instance.reason)
+
+    signals.post_save.connect(receiver, sender=Closure)
+    try:
+        insert_row(Closure(office=None, date=dt.date(2027, 1, 2), reason="Libur"))
+    finally:
+        signals.post_save.disconnect(receiver, sender=Closure)
+    assert seen == ["Libur"]
