@@ -67,8 +67,9 @@ MIDDLEWARE = [
     # HTML compressed with the BREACH mitigation of Django's GZipMiddleware (loket/core/compression.py).
     "loket.core.compression.HtmlGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
-    "csp.middleware.CSPMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below), django-csp's
+    # middleware with the policy's string built once (loket/core/headers.py).
+    "loket.core.headers.PolicyOnceCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
