@@ -25,7 +25,7 @@ from loket.accounts.kinship import relation_check
 from loket.accounts.models import ApiToken, EmailVerification, Person, Relation, User
 from loket.accounts.nik import NikError, Sex, nik_check, normalize_nik
 from loket.accounts.signals import account_message
-from loket.core.db import db_datetime, raw_models
+from loket.core.db import columns_of, db_datetime, raw_models
 from loket.core.errors import Conflict, DomainError, NotFound, Throttled
 
 EMAIL_MAX_LENGTH = 254  # User.email
@@ -267,7 +267,7 @@ def _token_sql() -> str:
     q = connection.ops.quote_name
     user, token = User._meta.db_table, ApiToken._meta.db_table
     return (
-        f"SELECT u.*, t.{q('id')} AS token_id, t.{q('created_at')} AS token_created_at,"  # noqa: S608 - quoted model identifiers
+        f"SELECT {columns_of(User, 'u')}, t.{q('id')} AS token_id, t.{q('created_at')} AS token_created_at,"  # noqa: S608 - quoted model identifiers
         f" t.{q('last_used_at')} AS token_last_used_at FROM {q(user)} u"
         f" JOIN {q(token)} t ON t.{q('user_id')} = u.{q('id')} WHERE t.{q('key_hash')} = %s"
     )

@@ -27,7 +27,7 @@ from loket.booking.models import (
 )
 from loket.booking.selectors import day_check, day_check_static
 from loket.booking.share import walkin_percent, walkin_split
-from loket.core.db import raw_models
+from loket.core.db import columns_of, raw_models
 from loket.core.errors import DomainError
 from loket.offices.models import ArrivalWindow, Closure, Office, Outage
 from loket.offices.selectors import outage_for, outage_refusal
@@ -102,7 +102,7 @@ def _probe_sql() -> str:
     gate = ReleaseGate._meta.db_table
     # Identifiers come from the models and are quoted; every value is a query parameter.
     return (
-        f"SELECT s.*, EXISTS (SELECT 1 FROM {q(outage)} o WHERE o.{q('ended_at')} IS NULL"  # noqa: S608
+        f"SELECT {columns_of(Slot, 's')}, EXISTS (SELECT 1 FROM {q(outage)} o WHERE o.{q('ended_at')} IS NULL"  # noqa: S608
         f" AND (o.{q('office_id')} = s.{q('office_id')} OR o.{q('office_id')} IS NULL)) AS suspended,"
         f" (SELECT c.{q('reason')} FROM {q(closure)} c WHERE c.{q('date')} = s.{q('date')}"
         f" AND (c.{q('office_id')} = s.{q('office_id')} OR c.{q('office_id')} IS NULL)"

@@ -54,7 +54,7 @@ from loket.booking.seats import (
 )
 from loket.booking.selectors import next_available_cached
 from loket.core import datefmt
-from loket.core.db import insert_row, raw_models
+from loket.core.db import columns_of, insert_row, raw_models
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.offices.calendar import closure_reason
 from loket.offices.models import Office
@@ -142,7 +142,7 @@ def _person_sql() -> str:
     active = ", ".join(["%s"] * len(ACTIVE_STATUSES))
     # Identifiers come from the models and are quoted; every value is a query parameter.
     return (
-        f"SELECT p.*, EXISTS (SELECT 1 FROM {q(booking)} b WHERE b.{q('person_id')} = p.{q('id')}"  # noqa: S608
+        f"SELECT {columns_of(Person, 'p')}, EXISTS (SELECT 1 FROM {q(booking)} b WHERE b.{q('person_id')} = p.{q('id')}"  # noqa: S608
         f" AND b.{q('status')} IN ({active})) AS has_active,"
         f" (SELECT count(*) FROM {q(booking)} b JOIN {q(slot)} s ON s.{q('id')} = b.{q('slot_id')}"
         f" WHERE b.{q('person_id')} = p.{q('id')} AND b.{q('status')} = %s AND s.{q('starts_at')} >= %s) AS no_shows"

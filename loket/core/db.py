@@ -2,20 +2,70 @@
 and the few raw statements on hot paths (their rows and their timestamps)."""
 
 import datetime as dt
+import time
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, models, router, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    InterfaceError,
+    NotSupportedError,
+    OperationalError,
+    connections,
+    models,
+    router,
+    transaction,
+)
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, signals
 from django.db.models.sql import Query
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-# What a dropped connection, a restarting server, a lock timeout or "database is locked" raise.
+
+class StalePlan(OperationalError):
+    """PostgreSQL refused a prepared statement because its table changed under it.
+
+    With prepared statements (DB_PREPARED_STATEMENTS), a migration that changes the columns a
+    statement returns (a column's type; any new column for a `SELECT *`) makes PostgreSQL refuse
+    that statement on every connection that prepared it ("cached plan must not change result
+    type"), again and again. The execute wrapper below turns the refusal into this fault: the
+    request answers 503 (or a keyed booking is retried on a fresh connection), and the connection
+    is closed when the request or task ends, taking its prepared statements with it.
+    """
+
+
+# What a dropped connection, a restarting server, a lock timeout, "database is locked" or a
+# prepared statement outdated by a migration raise.
 DB_FAULTS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+
+
+def _stale_plan(error: BaseException) -> bool:
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "0A000" and "cached plan must not change result type" in str(cause)
+
+
+def stale_plans_as_faults(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """An execute wrapper on every connection (CoreConfig.ready): see StalePlan."""
+    try:
+        return execute(sql, params, many, context)
+    except NotSupportedError as error:
+        if not _stale_plan(error):
+            raise
+        # Closed by close_old_connections at the end of this request (or the worker's task).
+        context["connection"].close_at = time.monotonic()
+        raise StalePlan(str(error.__cause__)) from error
+
+
+def install_stale_plan_handling(*, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+    """connection_created receiver: the wrapper once per connection object (it outlives reconnects)."""
+    if stale_plans_as_faults not in connection.execute_wrappers:
+        connection.execute_wrappers.append(stale_plans_as_faults)
+
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -90,6 +140,14 @@ def read_rows(model: type[Model], sql: str, params: list[Any]) -> list[tuple[Any
 def db_instant(model: type[Model], value: dt.datetime) -> Any:
     """An aware datetime as a parameter of a raw statement on `model`'s read database."""
     return connections[router.db_for_read(model)].ops.adapt_datetimefield_value(value)
+
+
+def columns_of(model: type[Model], alias: str) -> str:
+    """`alias."col", alias."col2", …` for every column of `model`: a written-out statement names
+    its columns instead of `alias.*`, so that a prepared statement keeps its result when a
+    migration adds a column to the table (PostgreSQL refuses a prepared `*` then: StalePlan)."""
+    q = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    return ", ".join(f"{alias}.{q(field.column)}" for field in model._meta.concrete_fields)
 
 
 @dataclass(frozen=True)

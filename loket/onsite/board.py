@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from loket.core.db import db_instant, raw_models, read_rows
+from loket.core.db import columns_of, db_instant, raw_models, read_rows
 from loket.offices.models import Office
 from loket.onsite.models import Counter, EventKind, Letter, Ticket, TicketEvent, TicketStatus
 from loket.onsite.voice import Announcement, announcement
@@ -80,10 +80,14 @@ class BoardState:
         return body
 
 
+# Identifiers from the model; the code is a parameter.
+_OFFICE_SQL = f"SELECT {columns_of(Office, 'o')} FROM {Office._meta.db_table} o WHERE o.code = %s"  # noqa: S608
+
+
 def board_office(code: str) -> Office | None:
     # Written out like the two statements below (core.db.read_rows): building this one statement with
     # the ORM cost three times what running it did, on every poll.
-    offices = raw_models(Office, f"SELECT * FROM {Office._meta.db_table} WHERE code = %s", [code.upper()])  # noqa: S608
+    offices = raw_models(Office, _OFFICE_SQL, [code.upper()])
     return offices[0] if offices else None
 
 

@@ -10,14 +10,13 @@ from collections import Counter
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from loket.booking.models import Booking
 from loket.booking.tests.conftest import make_office
 from loket.booking.tests.test_concurrency import all_at_once, applicants, assert_counts_exact, booker, day_ahead
+from loket.core.testing.db import side_connection
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -30,15 +29,7 @@ def _postgres_only() -> None:
 
 def terminate_backends(stop: threading.Event, spare_pid: int, killed: list[int]) -> None:
     """Every 250 ms for 2.5 s: terminate every other session on the test database."""
-    db = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname=db["NAME"],
-        autocommit=True,
-    ) as admin:
+    with side_connection() as admin:
         for _ in range(10):
             if stop.is_set():
                 return

@@ -80,3 +80,15 @@ def test_insert_row_goes_through_save_for_a_model_with_receivers() -> None:
     finally:
         signals.post_save.disconnect(receiver, sender=Closure)
     assert seen == ["Libur"]
+
+
+def test_the_written_out_statements_name_their_columns() -> None:
+    # A prepared `SELECT *` is refused once a migration adds a column (core.db.StalePlan).
+    from loket.accounts.services import _TOKEN_SQL
+    from loket.booking.seats import _PROBE
+    from loket.booking.services import _PERSON_SQL
+    from loket.onsite.board import _OFFICE_SQL
+
+    for sql in (_TOKEN_SQL, _PROBE, _PERSON_SQL, _OFFICE_SQL):
+        assert ".*" not in sql and "SELECT *" not in sql, sql
+        assert '"id"' in sql.split(" FROM ")[0]
