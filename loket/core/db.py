@@ -1,5 +1,7 @@
 """Database faults (a lost connection is answered as "try again", and retried once where safe),
-and the few raw statements on hot paths (their rows and their timestamps)."""
+a prepared statement outdated by a migration (StalePlan), and the few written-out statements on
+hot paths: their rows, timestamps and columns, their model instances (raw_models) and inserts
+(insert_row)."""
 
 import datetime as dt
 import time
@@ -191,8 +193,8 @@ def raw_models(model: type[M], sql: str, params: Sequence[Any]) -> list[M]:
 
     The same instances (the fields' and the backend's conversions applied, the other columns
     set as attributes) without RawQuerySet's mapping of the columns to the fields on every run,
-    which is quadratic in the columns: for the three reads of a booking request (token, slot,
-    person, each `table.*`) it cost about a tenth of the request's CPU. The mapping is kept per
+    which is quadratic in the columns and was most of what the three reads of a booking request
+    (token, slot, person: every column of their table) cost in Python. The mapping is kept per
     connection and column list.
     """
     alias = router.db_for_read(model)

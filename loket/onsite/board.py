@@ -19,6 +19,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
 
 from loket.core.db import columns_of, db_instant, raw_models, read_rows
@@ -80,8 +81,10 @@ class BoardState:
         return body
 
 
-# Identifiers from the model; the code is a parameter.
-_OFFICE_SQL = f"SELECT {columns_of(Office, 'o')} FROM {Office._meta.db_table} o WHERE o.code = %s"  # noqa: S608
+# Identifiers from the model, quoted; the code is a parameter.
+_OFFICE_SQL = (
+    f"SELECT {columns_of(Office, 'o')} FROM {connection.ops.quote_name(Office._meta.db_table)} o WHERE o.code = %s"  # noqa: S608
+)
 
 
 def board_office(code: str) -> Office | None:
