@@ -197,13 +197,13 @@ def _claim_one(model: type[Slot] | type[WalkinDay] | type[ClassDay], pk: int, co
     unsafe = getattr(settings, "LOKET_UNSAFE_SEAT_CLAIM_FOR_TESTS", False)
     if unsafe:
         # Test settings only: the read-then-write race the guard exists to prevent. The
-        # setting is True (a 50 ms pause between the read and the write) or the pause in
+        # setting is True (a half-second pause between the read and the write) or the pause in
         # seconds, for a control test whose requests reach the claim further apart.
         rows = model.objects.filter(pk=pk)
         current = rows.values_list(counter, "capacity").get()
         if current[0] >= current[1]:
             return False
-        time.sleep(0.05 if unsafe is True else float(unsafe))
+        time.sleep(0.5 if unsafe is True else float(unsafe))
         rows.update(**{counter: current[0] + 1})
         return True
     q = connection.ops.quote_name

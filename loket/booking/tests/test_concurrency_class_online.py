@@ -91,7 +91,7 @@ def test_the_last_online_priority_place_raced_by_twenty_goes_to_exactly_one(live
 
 def test_control_without_the_guard_the_online_class_race_overbooks(live_server: Any, settings: Any) -> None:
     # One second between read and write: on a loaded machine the requests reach the class
-    # claim up to seconds apart, and at 50 ms the first had committed before the others read.
+    # claim up to seconds apart, and at 50 ms (the pause then) the first had committed before the others read.
     settings.LOKET_UNSAFE_SEAT_CLAIM_FOR_TESTS = 1.0
     office = priority_office("PCTRL", places=1)
     responses = race(live_server, office, 20)
