@@ -26,10 +26,46 @@ rooms=$!
 $PY -m config.web &
 web=$!
 
+# A process and everything below it, killed outright (Linux /proc; elsewhere the process alone).
+kill_tree() {
+  local child
+  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do kill_tree "$child"; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+# Alive and not a zombie waiting to be reaped.
+running() {
+  local stat
+  [ -d /proc/self ] || { kill -0 "$1" 2>/dev/null; return; }
+  stat=$(cat /proc/"$1"/stat 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+
+# Each stops within seconds of TERM (the task worker after LOKET_WORKER_STOP_GRACE_SECONDS);
+# whichever is still there SERVE_STOP_DEADLINE_SECONDS later (default: that grace + 5) is
+# named and killed, so a stop never hangs on one stuck process (systemd's TimeoutStopSec).
+grace=${LOKET_WORKER_STOP_GRACE_SECONDS:-5}
+deadline=${SERVE_STOP_DEADLINE_SECONDS:-$(( ${grace%.*} + 5 ))}
+watchdog() {
+  sleep "$deadline"
+  local name pid
+  for name in web worker events rooms; do
+    pid=${!name}
+    if running "$pid"; then
+      echo "serve: $name (pid $pid) had not stopped $deadline s after the signal; killed" >&2
+      kill_tree "$pid"
+    fi
+  done
+}
+
 stop() {
   trap - INT TERM EXIT
   kill -TERM "$web" "$worker" "$events" "$rooms" 2>/dev/null || true
+  watchdog &
+  local guard=$!
   wait "$web" "$worker" "$events" "$rooms" 2>/dev/null || true
+  kill_tree "$guard"
 }
 # All run in the background (so a signal reaches this script at once, not after a
 # foreground child ends); the script forwards it to them and waits.
