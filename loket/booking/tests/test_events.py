@@ -3,6 +3,7 @@ writes only the booking and its event; the application, the bill and the message
 when the worker processes the event, once. Time frozen on Tue 1 Dec 2026, 07:30 WIB."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,14 +13,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from conftest import make_applicant
 from loket.accounts.models import User
-from loket.booking.events import booking_event, event_process, events_pending, events_process
+from loket.booking.events import BATCH, booking_event, event_process, events_pending, events_process
 from loket.booking.models import Booking, BookingEvent, BookingStatus, EventKind, Slot
 from loket.booking.services import BookingRequest, booking_cancel, booking_create
 from loket.core.errors import Conflict
 from loket.dossier.models import Application
-from loket.notify.models import Message
-from loket.offices.models import Office
+from loket.notify.models import Message, NotificationPreference
+from loket.offices.models import ArrivalWindow, Office
 from loket.payments.models import Payment
 
 NOW = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)  # 07:30 in Jakarta
@@ -107,28 +109,84 @@ def test_the_worker_command_processes_what_is_pending(office: Office, applicant:
     assert Payment.objects.count() == 1
 
 
+def process_with_a_failing_receiver(fails: Callable[[BookingEvent], bool]) -> int:
+    """events_process() with one more receiver, which raises for the events `fails` picks."""
+
+    def broken(*, event: BookingEvent, **kwargs: Any) -> None:
+        if fails(event):
+            raise RuntimeError("registry down")
+
+    booking_event.connect(broken, dispatch_uid="broken")
+    try:
+        return events_process()
+    finally:
+        booking_event.disconnect(dispatch_uid="broken")
+
+
+def assert_postponed_once(event: BookingEvent) -> None:
+    assert (event.processed_at, event.attempts) == (None, 1)
+    assert "registry down" in event.last_error
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failing_reaction_rolls_back_and_is_retried_later(
     office: Office, applicant: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     booking_create(user=applicant, request=request())
-
-    def broken(**kwargs: Any) -> None:
-        raise RuntimeError("registry down")
-
-    booking_event.connect(broken, dispatch_uid="broken")
-    try:
-        assert events_process() == 0
-    finally:
-        booking_event.disconnect(dispatch_uid="broken")
-    event = BookingEvent.objects.get()
-    assert (event.processed_at, event.attempts) == (None, 1)
-    assert "registry down" in event.last_error
+    assert process_with_a_failing_receiver(lambda event: True) == 0
+    assert_postponed_once(BookingEvent.objects.get())
     assert not Application.objects.exists()  # the receivers that ran before were rolled back too
     assert events_pending() == []  # not before its retry time
     with time_machine.travel(NOW + dt.timedelta(seconds=5), tick=False):
         assert events_process() == 1
     assert Application.objects.count() == 1
+
+
+def book_for(i: int) -> Booking:
+    user = make_applicant(email=f"batch{i}@example.id", nik=f"3174011203{85:02d}{i + 1:04d}", sex="M")
+    booking, _created = booking_create(user=user, request=request())
+    return booking
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reaction_failing_in_a_batch_undoes_its_own_event_only(office: Office) -> None:
+    ArrivalWindow.objects.filter(office=office).update(capacity=5)
+    bookings = [book_for(i) for i in range(4)]
+    failing = bookings[1]
+    assert process_with_a_failing_receiver(lambda event: event.booking_id == failing.pk) == 3
+    assert_postponed_once(BookingEvent.objects.get(booking=failing))
+    # The receivers that ran for the failing event before the broken one were undone with it;
+    # the other three events kept theirs.
+    assert set(Application.objects.values_list("booking_id", flat=True)) == {b.pk for b in bookings} - {failing.pk}
+    assert set(Payment.objects.values_list("booking_id", flat=True)) == {b.pk for b in bookings} - {failing.pk}
+    with time_machine.travel(NOW + dt.timedelta(seconds=5), tick=False):
+        assert events_process() == 1
+    assert Application.objects.count() == Payment.objects.count() == 4
+
+
+def test_a_batch_of_events_is_taken_and_marked_with_one_statement_each(office: Office) -> None:
+    ArrivalWindow.objects.filter(office=office).update(capacity=5)
+    for i in range(5):
+        book_for(i)
+    with CaptureQueriesContext(connection) as queries:
+        assert events_process() == 5
+    on_events = [q["sql"] for q in queries.captured_queries if 'FROM "booking_bookingevent"' in q["sql"]]
+    marks = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "booking_bookingevent"')]
+    # One SELECT locks and loads the five (with their bookings), one more finds nothing left;
+    # one UPDATE marks them processed.
+    assert len(on_events) == 2, on_events
+    assert len(marks) == 1, marks
+    assert BATCH >= 5
+
+
+def test_the_channels_chosen_are_read_with_the_event(office: Office, applicant: User) -> None:
+    NotificationPreference.objects.create(user=applicant, email=True, sms=True)
+    booking_create(user=applicant, request=request())
+    with CaptureQueriesContext(connection) as queries:
+        assert events_process() == 1
+    assert not [q for q in queries.captured_queries if 'FROM "notify_notificationpreference"' in q["sql"]]
+    channels = Message.objects.filter(event_key__contains=":payment_due:").values_list("channel", flat=True)
+    assert sorted(channels) == ["email", "sms"]
 
 
 def test_the_api_says_the_bill_is_coming_then_shows_it(
