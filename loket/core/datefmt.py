@@ -7,6 +7,7 @@ CSV, logs) keeps ISO 8601 and does not use this module.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -115,4 +116,11 @@ def deferred(formatter: Callable[..., str], *args: Any) -> Any:
     For messages built now and rendered in their reader's language later (the outbox):
     `{"when": deferred(window, day, start, end, "WIB")}`.
     """
-    return lazy(formatter, str)(*args)
+    return _lazy(formatter)(*args)
+
+
+@functools.cache
+def _lazy(formatter: Callable[..., str]) -> Callable[..., Any]:
+    # lazy() builds a proxy class on every call (0.27 ms, measured on the events worker's bill
+    # message); one per formatter is enough.
+    return lazy(formatter, str)
