@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import User
+from loket.core.db import insert_row
 from loket.core.errors import DomainError
 from loket.core.tasks import task_enqueue
 from loket.notify.models import Channel, Message, MessageStatus, NotificationPreference
@@ -35,14 +36,16 @@ def message_queue(
     """
     try:
         with transaction.atomic():
-            message = Message.objects.create(
-                # A long office or person name must not fail the caller's transaction on PostgreSQL.
-                channel=channel,
-                recipient=recipient,
-                subject=subject[:SUBJECT_MAX],
-                body=body,
-                event_key=event_key,
-                redact_after=redact_after,
+            message = insert_row(
+                Message(
+                    channel=channel,
+                    recipient=recipient,
+                    # A long office or person name must not fail the caller's transaction on PostgreSQL.
+                    subject=subject[:SUBJECT_MAX],
+                    body=body,
+                    event_key=event_key,
+                    redact_after=redact_after,
+                )
             )
     except IntegrityError:
         if event_key and Message.objects.filter(event_key=event_key).exists():
