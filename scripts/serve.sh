@@ -22,9 +22,14 @@ rooms=$!
 # One worker process with threads on SQLite keeps the local-memory cache (rate limits) shared;
 # production runs several workers with REDIS_URL set (see README and deploy/).
 # The app server is granian (chosen by measurement); config/web.py reads BIND, WEB_WORKERS
-# (1 here), WEB_THREADS (8) and the rest.
+# (1 here), WEB_THREADS (8) and the rest. It runs in a process group of its own (set -m), so
+# Ctrl-C in the terminal reaches only its main process, through stop() below, which then stops
+# its worker: a worker that got the SIGINT too exited before the main process expected it, and
+# the main process then hung now and then (seen in CI: "Unexpected exit from worker-1").
+set -m
 $PY -m config.web &
 web=$!
+set +m
 
 # A process and everything below it, killed outright (Linux /proc; elsewhere the process alone).
 kill_tree() {

@@ -65,14 +65,16 @@ def seconds_to_exit(process: subprocess.Popen[bytes], sig: int, *, group: bool =
     return time.monotonic() - started
 
 
-def group_alive(pgid: int) -> list[str]:
+def session_alive(sid: int) -> list[str]:
+    """The live processes of session `sid` (every process started below it: serve.sh puts the
+    app server in a process group of its own, but not in a session of its own)."""
     alive = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
+        if int(fields[3]) == sid and fields[0] != "Z":
             alive.append(stat.parent.name)
     return alive
 
@@ -103,7 +105,7 @@ def queue_a_long_task(env: dict[str, str]) -> None:
 def worker(environment: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     log = tmp_path / "worker.log"
     process = start([sys.executable, "manage.py", "worker"], environment, log)
-    wait_for(lambda: len(group_alive(process.pid)) >= 4)  # cluster, sentinel, pusher/monitor, a worker
+    wait_for(lambda: len(session_alive(process.pid)) >= 4)  # cluster, sentinel, pusher/monitor, a worker
     time.sleep(1)
     yield process
     if process.poll() is None:
@@ -115,7 +117,7 @@ def test_a_busy_worker_stops_within_ten_seconds_and_its_job_returns(
 ) -> None:
     queue_a_long_task(environment)
     assert seconds_to_exit(worker, signal.SIGTERM) < LIMIT_SECONDS
-    wait_for(lambda: not group_alive(worker.pid), timeout=5)
+    wait_for(lambda: not session_alive(worker.pid), timeout=5)
     # Never acknowledged: the database queue hands it out again after Q_CLUSTER["retry"].
     assert len(queue_rows(environment)) == 1
     with sqlite3.connect(environment["SQLITE_PATH"]) as db:
@@ -129,7 +131,7 @@ def serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]
         port = probe.getsockname()[1]
     process = start(["bash", "scripts/serve.sh"], {**env, "BIND": f"127.0.0.1:{port}"}, log)
     wait_for(lambda: answers(port))
-    wait_for(lambda: len(group_alive(process.pid)) >= 6)  # bash, granian x2, the worker's cluster
+    wait_for(lambda: len(session_alive(process.pid)) >= 6)  # bash, granian x2, the worker's cluster
     queue_a_long_task(env)
     return process, port
 
@@ -150,7 +152,7 @@ def test_stopping_serve_stops_the_app_server_and_the_busy_worker(
 ) -> None:
     process, port = serve(environment, tmp_path / "serve.log")
     assert seconds_to_exit(process, sig, group=group) < LIMIT_SECONDS, (how, (tmp_path / "serve.log").read_text())
-    wait_for(lambda: not group_alive(process.pid), timeout=LIMIT_SECONDS)
+    wait_for(lambda: not session_alive(process.pid), timeout=LIMIT_SECONDS)
     assert not answers(port)
     killed = [line for line in (tmp_path / "serve.log").read_text().splitlines() if "had not stopped" in line]
     if killed:  # the stop still ended in time, by serve.sh's deadline: worth a look, not a failure
@@ -164,7 +166,7 @@ def test_serve_kills_a_process_that_outlives_its_stop_deadline(environment: dict
     env = {**environment, "LOKET_WORKER_STOP_GRACE_SECONDS": "30", "SERVE_STOP_DEADLINE_SECONDS": "1"}
     process, port = serve(env, tmp_path / "serve.log")
     assert seconds_to_exit(process, signal.SIGTERM) < LIMIT_SECONDS
-    wait_for(lambda: not group_alive(process.pid), timeout=LIMIT_SECONDS)  # the cluster's processes too
+    wait_for(lambda: not session_alive(process.pid), timeout=LIMIT_SECONDS)  # the cluster's processes too
     assert "serve: worker (pid" in (tmp_path / "serve.log").read_text()
     assert not answers(port)
     with sqlite3.connect(environment["SQLITE_PATH"]) as db:
