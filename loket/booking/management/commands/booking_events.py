@@ -3,7 +3,8 @@
     manage.py booking_events            # runs until SIGTERM / Ctrl-C
     manage.py booking_events --once     # processes what is pending and exits
 
-Several may run at once (one per machine): each event is claimed by a conditional UPDATE.
+Several may run at once (one per machine): each takes its events with FOR UPDATE SKIP LOCKED,
+passing over those another one holds.
 """
 
 import signal
@@ -14,9 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from loket.booking.events import events_process
-
-BATCH = 20
+from loket.booking.events import BATCH, events_process
 
 
 class Command(BaseCommand):
@@ -41,8 +40,8 @@ class Command(BaseCommand):
         while not stopping:
             close_old_connections()
             try:
-                # Small batches: a stop request waits at most for one batch (a busy machine runs
-                # this worker at a lower priority, where 200 events could take a while).
+                # One batch (one transaction) a turn: a stop request waits at most for it (a busy
+                # machine runs this worker at a lower priority, where 200 events could take a while).
                 done = events_process(limit=BATCH)
             except Exception:  # the database went away: wait and try again, never die
                 done = 0
