@@ -12,8 +12,9 @@ from pydantic import Field, StringConstraints
 
 from loket.api.schemas import IsoDate, Short
 from loket.booking.classes import class_places_between
-from loket.booking.selectors import availability_answer
+from loket.booking.selectors import availability_answer, availability_key
 from loket.core.errors import DomainError
+from loket.core.ready import mark_ready
 from loket.core.replica import on_replica
 from loket.offices.models import ArrivalWindow, Office
 from loket.offices.selectors import office_by_code
@@ -147,6 +148,15 @@ def office_availability(request: HttpRequest, code: Path[OfficeCode], query: Que
     # Public and short: a proxy or the browser may reuse it for as long as the server would.
     response["Cache-Control"] = f"public, max-age={settings.LOKET_AVAILABILITY_CACHE_SECONDS}"
     patch_vary_headers(response, ["Accept-Language"])
+    if settings.LOKET_AVAILABILITY_CACHE_SECONDS > 0:
+        # The same request again is answered by the lane while the cache holds this answer.
+        last_day = start + dt.timedelta(days=query.days - 1) if query.start else today
+        mark_ready(
+            response,
+            cache_key=availability_key(office, start, query.days),
+            zone=office.zone,
+            last_day=last_day,
+        )
     return response
 
 

@@ -24,6 +24,7 @@ from loket.booking.codes import normalize_code
 from loket.booking.models import Booking, Slot, WalkinDay
 from loket.booking.share import walkin_percent, walkin_split
 from loket.core import datefmt
+from loket.core.ready import ReadyAnswer
 from loket.offices.calendar import closure_reason, closures_between, holiday_name
 from loket.offices.models import ArrivalWindow, Office
 from loket.offices.selectors import outage_for
@@ -251,19 +252,16 @@ def availability_for(office: Office, start: dt.date, days: int) -> dict[str, obj
     }
 
 
-@dataclass(frozen=True)
-class ReadyAnswer:
-    """A JSON answer built once and served as it is, with the ETag of its bytes."""
-
-    etag: str
-    body: bytes
+def availability_key(office: Office, start: dt.date, days: int) -> str:
+    """The shared cache's key of an availability answer, in the active language."""
+    return f"avail-bytes:{office.pk}:{start.isoformat()}:{days}:{get_language()}"
 
 
 def availability_answer(office: Office, start: dt.date, days: int) -> ReadyAnswer:
     """The availability document as ready bytes from the shared cache, rebuilt at most once per
     LOKET_AVAILABILITY_CACHE_SECONDS per office, range and language: a release-day storm of
     readers costs one build per interval, and an unchanged answer costs a 304 and no body."""
-    key = f"avail-bytes:{office.pk}:{start.isoformat()}:{days}:{get_language()}"
+    key = availability_key(office, start, days)
 
     def build() -> ReadyAnswer:
         body = json.dumps(availability_for(office, start, days), cls=DjangoJSONEncoder, separators=(",", ":")).encode()

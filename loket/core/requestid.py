@@ -7,8 +7,10 @@ An incoming id is honoured only when it looks like an id (letters, digits, `-_.:
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -22,9 +24,20 @@ def current_request_id() -> str:
     return _current.get()
 
 
-def _incoming(request: HttpRequest) -> str | None:
-    value = request.META.get("HTTP_X_REQUEST_ID", "")
-    return value if _VALID.fullmatch(value) else None
+def request_id_for(meta: Mapping[str, Any]) -> str:
+    """The proxy's id when it looks like one, else a new one (`meta`: the WSGI environ)."""
+    value = meta.get("HTTP_X_REQUEST_ID", "")
+    return value if isinstance(value, str) and _VALID.fullmatch(value) else uuid.uuid4().hex
+
+
+@contextmanager
+def request_id_bound(request_id: str) -> Iterator[None]:
+    """current_request_id() is `request_id` inside the block (for the log lines written there)."""
+    token = _current.set(request_id)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 class RequestIdMiddleware:
@@ -32,13 +45,10 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = _incoming(request) or uuid.uuid4().hex
+        request_id = request_id_for(request.META)
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = _current.set(request_id)
-        try:
+        with request_id_bound(request_id):
             response = self.get_response(request)
-        finally:
-            _current.reset(token)
         response[HEADER] = request_id
         return response
 

@@ -63,6 +63,32 @@ def booking_outcome(request: HttpRequest, status: int, error_code: str | None) -
     return None  # the form's other steps (details, confirmation page) are not attempts
 
 
+def record_request(
+    method: str, route: str, status: int, elapsed: float, error_code: str | None, outcome: tuple[str, str] | None
+) -> None:
+    """Count and time one answered request and log its line (the middleware below, and the
+    availability lane that answers without Django's middleware: loket/api/ready.py)."""
+    REQUEST_SECONDS.labels(route=route, method=method).observe(elapsed)
+    REQUESTS.labels(route=route, method=method, status=str(status)).inc()
+    if outcome:
+        BOOKING_ATTEMPTS.labels(channel=outcome[0], outcome=outcome[1]).inc()
+    log.info(
+        "%s %s %s %.1f ms",
+        method,
+        route,
+        status,
+        elapsed * 1000,
+        extra={
+            "method": method,
+            "route": route,
+            "status": status,
+            "duration_ms": round(elapsed * 1000, 1),
+            "error_code": error_code,
+            "pii_free": True,  # every part above is a fixed word, a URL pattern or a number
+        },
+    )
+
+
 class RequestMetricsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -71,28 +97,10 @@ class RequestMetricsMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         elapsed = time.perf_counter() - started
-        route = route_of(request)
         method = request.method if request.method in _METHODS else "other"
         status = response.status_code
-        REQUEST_SECONDS.labels(route=route, method=method).observe(elapsed)
-        REQUESTS.labels(route=route, method=method, status=str(status)).inc()
         error_code = error_code_of(request, response)
-        outcome = booking_outcome(request, status, error_code)
-        if outcome:
-            BOOKING_ATTEMPTS.labels(channel=outcome[0], outcome=outcome[1]).inc()
-        log.info(
-            "%s %s %s %.1f ms",
-            method,
-            route,
-            status,
-            elapsed * 1000,
-            extra={
-                "method": method,
-                "route": route,
-                "status": status,
-                "duration_ms": round(elapsed * 1000, 1),
-                "error_code": error_code,
-                "pii_free": True,  # every part above is a fixed word, a URL pattern or a number
-            },
+        record_request(
+            method, route_of(request), status, elapsed, error_code, booking_outcome(request, status, error_code)
         )
         return response
