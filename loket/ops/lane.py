@@ -37,7 +37,9 @@ from loket.ops.middleware import record_request
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 PREFIX, SUFFIX = "/api/v1/offices/", "/availability"
-MAX_KEPT = 2048  # requests remembered per process; past it the copies start again from none
+# What one process keeps at most (bodies and headers); past it the copies start again from none.
+# A 62-day answer is about 30 KB: a few hundred different requests fit.
+MAX_BYTES = 8 * 1024 * 1024
 _REQUEST_ID = HEADER.lower()
 
 
@@ -82,6 +84,7 @@ class AvailabilityLane:
         self.app = app
         self.enabled = enabled
         self._kept: dict[tuple[str, ...], _Kept] = {}
+        self._bytes = 0  # about: what the copies hold
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         key = _request_key(environ) if self.enabled else None
@@ -139,15 +142,19 @@ class AvailabilityLane:
             route = "/" + resolve(environ["PATH_INFO"]).route
         except Resolver404:  # pragma: no cover - the view that marked it was resolved
             return [body]
-        kept = self._kept.get(key)
-        if kept is None or kept.mark != mark:
-            if len(self._kept) >= MAX_KEPT:
-                self._kept.clear()
-            kept = self._kept[key] = _Kept(mark=mark, route=route)
-        kept.copies[_matched(environ, etag)] = _Copy(
+        copy = _Copy(
             etag=etag,
             status=status,
             headers=[(name, value) for name, value in headers if name.lower() != _REQUEST_ID],
             body=body,
         )
+        size = len(body) + sum(len(name) + len(value) for name, value in copy.headers)
+        if self._bytes + size > MAX_BYTES:
+            self._kept.clear()
+            self._bytes = 0
+        kept = self._kept.get(key)
+        if kept is None or kept.mark != mark:
+            kept = self._kept[key] = _Kept(mark=mark, route=route)
+        kept.copies[_matched(environ, etag)] = copy
+        self._bytes += size
         return [body]

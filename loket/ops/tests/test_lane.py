@@ -230,3 +230,18 @@ def test_without_the_shared_cache_there_is_nothing_to_repeat(
     get(lane)
     get(lane)
     assert django_app.calls == 2
+
+
+def test_a_process_keeps_a_bounded_amount(
+    monkeypatch: pytest.MonkeyPatch, lane: AvailabilityLane, django_app: Counting
+) -> None:
+    size = len(get(lane)[2])
+    monkeypatch.setattr("loket.ops.lane.MAX_BYTES", size * 3)  # room for a few answers with their headers
+    for days in (1, 2, 3, 4, 5, 6):
+        get(lane, query=f"start=2026-12-02&days={days}")
+    assert lane._bytes <= size * 3
+    assert len(lane._kept) < 6
+    # What was dropped is only asked of Django again.
+    calls = django_app.calls
+    assert get(lane, query="start=2026-12-02&days=1")[0] == 200
+    assert django_app.calls == calls + 1
