@@ -53,3 +53,50 @@ def test_a_counter_and_the_dashboard_follow_a_call_made_at_another_counter(
     officer.get_by_role("button", name="Panggil berikutnya").click()
     assert officer.locator(".current .ticket-number").inner_text() == second.display
     screenshot(supervisor, "live-dashboard-break")
+
+
+def test_a_redraw_while_the_button_is_pressed_does_not_swallow_the_click(
+    live_server: Any, chromium: Any, office_a: Office, counter_officer_a: User
+) -> None:
+    counter(office_a, 1, Stage.VERIFICATION)
+    window = now_window(office_a)
+    first = ticket_issue(office=office_a, by=None, booking=booked(office_a, name="Rahmat Hidayat", **window))
+    officer = desk_page(chromium, live_server, counter_officer_a)
+    officer.goto(f"{live_server.url}/petugas/{office_a.code}/loket/1/")
+    officer.get_by_role("heading", name="Menunggu: 1").wait_for()
+    button = officer.get_by_role("button", name="Panggil berikutnya")
+    box = button.bounding_box()
+    assert box is not None
+    officer.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    officer.mouse.down()
+    # Someone joins the queue while the officer's finger is on the button: the next poll brings
+    # a new live part, which must not replace the pressed button before it is released.
+    with officer.expect_response(lambda r: r.url.endswith("/live/") and r.status == 200, timeout=10_000):
+        ticket_issue(office=office_a, by=None, booking=booked(office_a, name="Budi Santoso", **window))
+    officer.wait_for_timeout(200)  # the answer is read and would be put in now
+    officer.mouse.up()
+    officer.locator(".current .ticket-number").wait_for(timeout=10_000)
+    assert officer.locator(".current .ticket-number").inner_text() == first.display
+    officer.get_by_role("heading", name="Menunggu: 1").wait_for(timeout=5_000)  # the newcomer waits
+
+
+def test_a_redraw_held_back_by_a_press_comes_with_the_release(
+    live_server: Any, chromium: Any, office_a: Office, counter_officer_a: User
+) -> None:
+    counter(office_a, 1, Stage.VERIFICATION)
+    window = now_window(office_a)
+    ticket_issue(office=office_a, by=None, booking=booked(office_a, name="Rahmat Hidayat", **window))
+    officer = desk_page(chromium, live_server, counter_officer_a)
+    officer.goto(f"{live_server.url}/petugas/{office_a.code}/loket/1/")
+    heading = officer.get_by_role("heading", name="Menunggu: 1")
+    heading.wait_for()
+    box = heading.bounding_box()
+    assert box is not None
+    officer.mouse.move(box["x"] + 5, box["y"] + box["height"] / 2)
+    officer.mouse.down()  # e.g. selecting a name to copy it
+    with officer.expect_response(lambda r: r.url.endswith("/live/") and r.status == 200, timeout=10_000):
+        ticket_issue(office=office_a, by=None, booking=booked(office_a, name="Budi Santoso", **window))
+    officer.wait_for_timeout(300)
+    assert heading.is_visible()  # held back while pressed
+    officer.mouse.up()
+    officer.get_by_role("heading", name="Menunggu: 2").wait_for(timeout=2_000)

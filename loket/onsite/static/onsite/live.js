@@ -32,13 +32,48 @@
     region.dispatchEvent(new CustomEvent("live:updated", { bubbles: true }));
   }
 
+  // A redraw must never swallow the officer's click. A click is a press and a release on the
+  // same button: a redraw between the two replaces the button, and the browser fires no click.
+  // So while a pointer is pressed the new HTML waits, and it is put in once the release has
+  // been handled (the click, and the form it sends, come after the pointer's release in the same
+  // task). Once a form is being sent the page is leaving: a redraw would take the form out of the
+  // page and the browser would drop the sending, so none is made (a page shown again from the
+  // history goes on).
+  var pressed = false;
+  var leaving = false;
+  var waiting = [];
+  function flush() {
+    if (pressed) return;
+    var due = waiting;
+    waiting = [];
+    due.forEach(function (put) { put(); });
+  }
+  function release() {
+    pressed = false;
+    window.setTimeout(flush, 0);
+  }
+  document.addEventListener("pointerdown", function () { pressed = true; }, true);
+  document.addEventListener("pointerup", release, true);
+  document.addEventListener("pointercancel", release, true);
+  document.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) leaving = true;
+  });
+  window.addEventListener("pageshow", function () { leaving = false; });
+
   function watch(region) {
     var url = region.getAttribute("data-live-url");
     var etag = region.getAttribute("data-etag") || "";
     var busy = false;
     var timer = null;
+    var pending = null; // the newest HTML held back while a pointer is pressed
+    function put() {
+      if (pending === null || leaving) return;
+      var html = pending;
+      pending = null;
+      swap(region, html);
+    }
     function poll() {
-      if (busy || document.hidden) return;
+      if (busy || document.hidden || leaving) return;
       busy = true;
       var headers = etag ? { "If-None-Match": etag } : {};
       fetch(url, { cache: "no-store", credentials: "same-origin", headers: headers, redirect: "manual" })
@@ -54,7 +89,11 @@
           return response.text();
         })
         .then(function (html) {
-          if (html !== null && html !== undefined) swap(region, html);
+          if (html === null || html === undefined || leaving) return;
+          var first = pending === null;
+          pending = html;
+          if (!pressed) put();
+          else if (first) waiting.push(put);
         })
         .catch(function () { /* offline for a moment: the next poll tries again */ })
         .then(function () { busy = false; });
