@@ -41,6 +41,9 @@ def app_env(db_name: str) -> dict[str, str]:
         LOKET_AVAILABILITY_CACHE_SECONDS="2",
         DB_CONN_MAX_AGE="60",
         PYTHONUNBUFFERED="1",
+        # The benchmark's collectstatic goes here, not to var/static: WhiteNoise serves files
+        # found there first, and the browser tests of a checkout would get yesterday's scripts.
+        STATIC_ROOT=str(OUT / "static"),
     )
     return env
 
