@@ -303,7 +303,7 @@ LOKET_NIK_PROBE_WINDOW_SECONDS = env_int("LOKET_NIK_PROBE_WINDOW_SECONDS", 3600,
 LOKET_UNVERIFIED_TTL_HOURS = env_int("LOKET_UNVERIFIED_TTL_HOURS", 48, minimum=1)
 LOKET_AVAILABILITY_CACHE_SECONDS = env_int("LOKET_AVAILABILITY_CACHE_SECONDS", 2, minimum=0)
 # A repeated availability read is answered from the process's copy of Django's answer while the
-# shared cache holds the same ETag (loket/api/ready.py); off: every read goes through Django.
+# shared cache holds the same ETag (loket/ops/lane.py); off: every read goes through Django.
 LOKET_AVAILABILITY_LANE = env_bool("LOKET_AVAILABILITY_LANE", default=True)
 # How long a process keeps an office's settings before reading them again (0: every time).
 LOKET_OFFICE_CACHE_SECONDS = env_int("LOKET_OFFICE_CACHE_SECONDS", 10, minimum=0)

@@ -67,7 +67,7 @@ def record_request(
     method: str, route: str, status: int, elapsed: float, error_code: str | None, outcome: tuple[str, str] | None
 ) -> None:
     """Count and time one answered request and log its line (the middleware below, and the
-    availability lane that answers without Django's middleware: loket/api/ready.py)."""
+    availability lane that answers without Django's middleware: loket/ops/lane.py)."""
     REQUEST_SECONDS.labels(route=route, method=method).observe(elapsed)
     REQUESTS.labels(route=route, method=method, status=str(status)).inc()
     if outcome:
