@@ -226,13 +226,15 @@ class _InsertPlan:
     returning: bool  # the statement returns the new primary key
 
 
-_insert_plans: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[type[Model], _InsertPlan]]"
+_insert_plans: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[tuple[type[Model], tuple[str, ...]], _InsertPlan]]"
 _insert_plans = weakref.WeakKeyDictionary()
 
 
-def _insert_plan(model: type[Model], connection: BaseDatabaseWrapper) -> _InsertPlan:
+def _insert_plan(model: type[Model], connection: BaseDatabaseWrapper, conflict_on: tuple[str, ...] = ()) -> _InsertPlan:
+    """The INSERT of a new `model` row; with `conflict_on` (the fields of a unique constraint),
+    one that inserts nothing where a row with the same values exists (ON CONFLICT DO NOTHING)."""
     plans = _insert_plans.setdefault(connection, {})
-    plan = plans.get(model)
+    plan = plans.get((model, conflict_on))
     if plan is None:
         meta, q = model._meta, connection.ops.quote_name
         pk = meta.pk
@@ -245,6 +247,11 @@ def _insert_plan(model: type[Model], connection: BaseDatabaseWrapper) -> _Insert
         suffix = ""
         if returning:
             suffix, _params = connection.ops.return_insert_columns([pk])
+        if conflict_on:
+            if not returning:
+                raise NotSupportedError("an insert that skips a conflict must return the new key")
+            target = ", ".join(q(cast(models.Field, meta.get_field(name)).column) for name in conflict_on)
+            suffix = f"ON CONFLICT ({target}) DO NOTHING {suffix}"
         columns = ", ".join(q(field.column) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
         plan = _InsertPlan(
@@ -252,7 +259,7 @@ def _insert_plan(model: type[Model], connection: BaseDatabaseWrapper) -> _Insert
             fields=fields,
             returning=returning,
         )
-        plans[model] = plan
+        plans[(model, conflict_on)] = plan
     return plan
 
 
@@ -266,16 +273,37 @@ def insert_row(instance: M) -> M:
     if model.save is not Model.save or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
         instance.save(force_insert=True)
         return instance
+    inserted = _insert(instance, _insert_plan(model, connections[router.db_for_write(model)]))
+    assert inserted is not None
+    return inserted
+
+
+def insert_row_unless_exists(instance: M, *, conflict_on: Sequence[str]) -> M | None:
+    """Insert `instance` unless a row with the same values of `conflict_on` (a unique constraint's
+    fields) exists: the saved instance, or None when one existed. One statement (INSERT ... ON
+    CONFLICT DO NOTHING), where catching the IntegrityError would cost a savepoint and its release
+    around the insert. For a model saved as `insert_row` saves it (no own save(), no save signals)."""
+    model = type(instance)
+    if model.save is not Model.save or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        raise ValueError(f"{model.__name__} is saved by save(): insert it with insert_row in a savepoint")
+    connection = connections[router.db_for_write(model)]
+    return _insert(instance, _insert_plan(model, connection, tuple(conflict_on)))
+
+
+def _insert(instance: M, plan: _InsertPlan) -> M | None:
+    model = type(instance)
     alias = router.db_for_write(model)
     connection = connections[alias]
-    plan = _insert_plan(model, connection)
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in plan.fields]
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, params)
         pk = model._meta.pk
         assert pk is not None
         if plan.returning:
-            new_id = cursor.fetchone()[0]
+            row = cursor.fetchone()
+            if row is None:
+                return None  # ON CONFLICT DO NOTHING: the row existed
+            new_id = row[0]
         else:
             new_id = connection.ops.last_insert_id(cursor, model._meta.db_table, pk.column)
     if pk.auto_created or getattr(instance, pk.attname) is None:

@@ -8,4 +8,6 @@ class DossierConfig(AppConfig):
     verbose_name = _("Berkas permohonan")
 
     def ready(self) -> None:
-        from loket.dossier import handlers  # noqa: F401 - connects the receivers
+        from loket.dossier import handlers  # connects the receivers
+
+        handlers.load_opened()

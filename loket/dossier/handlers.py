@@ -2,12 +2,21 @@
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 
-from loket.booking.events import booking_event
+from loket.booking.events import annotate_with, booking_event
 from loket.booking.models import BookingEvent, EventKind
 from loket.dossier.models import Application
 from loket.dossier.services import application_open
+
+# Loaded with every event (the statement that locks them): has its booking an application yet?
+OPENED = "dossier_application_opened"
+
+
+def load_opened() -> None:
+    """Called from DossierConfig.ready()."""
+    annotate_with(**{OPENED: Exists(Application.objects.filter(booking_id=OuterRef("booking_id")))})
 
 
 @receiver(booking_event)
@@ -15,7 +24,8 @@ def booking_event_application(sender: type[BookingEvent], *, event: BookingEvent
     if event.kind != EventKind.BOOKED:
         return
     booking = event.booking
-    if Application.objects.filter(booking=booking).exists():
+    opened = getattr(event, OPENED, None)  # None: an event not loaded by the worker's loader
+    if opened or (opened is None and Application.objects.filter(booking=booking).exists()):
         return  # opened already: a replayed event changes nothing
     application_open(
         booking=booking,

@@ -7,13 +7,12 @@ that transaction commits, so a rolled-back booking never sends "confirmed".
 import datetime as dt
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import User
-from loket.core.db import insert_row
+from loket.core.db import insert_row_unless_exists
 from loket.core.errors import DomainError
 from loket.core.tasks import task_enqueue
 from loket.notify.models import Channel, Message, MessageStatus, NotificationPreference
@@ -34,23 +33,20 @@ def message_queue(
 
     Returns None when a message for `event_key` was already queued (a replayed event).
     """
-    try:
-        with transaction.atomic():
-            message = insert_row(
-                Message(
-                    channel=channel,
-                    recipient=recipient,
-                    # A long office or person name must not fail the caller's transaction on PostgreSQL.
-                    subject=subject[:SUBJECT_MAX],
-                    body=body,
-                    event_key=event_key,
-                    redact_after=redact_after,
-                )
-            )
-    except IntegrityError:
-        if event_key and Message.objects.filter(event_key=event_key).exists():
-            return None
-        raise
+    message = insert_row_unless_exists(
+        Message(
+            channel=channel,
+            recipient=recipient,
+            # A long office or person name must not fail the caller's transaction on PostgreSQL.
+            subject=subject[:SUBJECT_MAX],
+            body=body,
+            event_key=event_key,
+            redact_after=redact_after,
+        ),
+        conflict_on=["event_key"],  # a key without a value (None) never conflicts
+    )
+    if message is None:
+        return None
     # Bound to the caller's transaction: no message goes out for a booking that rolled back.
     task_enqueue(DELIVER, message.pk, task_name=f"deliver-{message.pk}", ack_failure=True)
     return message

@@ -9,8 +9,9 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Pembayaran PNBP")
 
     def ready(self) -> None:
-        from loket.payments import handlers  # noqa: F401 - connects the receivers
+        from loket.payments import handlers  # connects the receivers
         from loket.payments.checks import payment_channels_readable, simulator_off_in_production
 
         checks.register(simulator_off_in_production, checks.Tags.security, deploy=True)
         checks.register(payment_channels_readable)
+        handlers.load_settled()

@@ -5,11 +5,12 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 
 from loket.accounts.models import User
 from loket.audit.services import audit_record
-from loket.booking.events import booking_event
+from loket.booking.events import annotate_with, booking_event
 from loket.booking.models import BookingEvent, EventKind
 from loket.booking.selectors import booking_message_context
 from loket.booking.services import booking_confirm_paid
@@ -19,13 +20,41 @@ from loket.payments.billing import payment_class_change, payment_context, paymen
 from loket.payments.credits import credit_grant, credit_tell, credit_use
 from loket.payments.models import FeeCredit, Payment, PaymentStatus
 
+# Loaded with every event (the statement that locks them): has its booking a bill, or a credit
+# that paid it, yet?
+BILLED = "payments_billed"
+CREDITED = "payments_credited"
+
+
+def load_settled() -> None:
+    """Called from PaymentsConfig.ready()."""
+    annotate_with(
+        **{
+            BILLED: Exists(Payment.objects.filter(booking_id=OuterRef("booking_id"))),
+            CREDITED: Exists(FeeCredit.objects.filter(used_by_id=OuterRef("booking_id"))),
+        }
+    )
+
+
+def _settled(event: BookingEvent) -> bool:
+    """Has the event's booking a bill, or a credit that paid it? From what the event was loaded
+    with, or asked (an event not loaded by the worker's loader)."""
+    billed, credited = getattr(event, BILLED, None), getattr(event, CREDITED, None)
+    if billed is None or credited is None:
+        booking_id = event.booking_id
+        return (
+            Payment.objects.filter(booking_id=booking_id).exists()
+            or FeeCredit.objects.filter(used_by_id=booking_id).exists()
+        )
+    return bool(billed or credited)
+
 
 @receiver(booking_event)
 def booking_event_bill(sender: type[BookingEvent], *, event: BookingEvent, **kwargs: Any) -> None:
     if event.kind != EventKind.BOOKED or not settings.LOKET_PAYMENT_REQUIRED:
         return
     booking = event.booking
-    if Payment.objects.filter(booking=booking).exists() or FeeCredit.objects.filter(used_by=booking).exists():
+    if _settled(event):
         return  # opened (or paid with a credit) already: a replayed event changes nothing
     deadline = event.data.get("payment_deadline")
     # A walk-in (a deadline set at the desk) pays on paper; an online booking may use a credit.

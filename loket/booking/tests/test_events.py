@@ -179,6 +179,36 @@ def test_a_batch_of_events_is_taken_and_marked_with_one_statement_each(office: O
     assert BATCH >= 5
 
 
+def test_a_booked_event_costs_eleven_statements_at_most(office: Office) -> None:
+    """The reactions to a booking, counted (savepoints too): the application and its first
+    stage, the identity check's task, the credit look-up, the fee, the bill and its line, the
+    message and its delivery task, the event's savepoint and its release. Whether the application
+    and the bill exist already is read with the event (annotate_with), and a message that exists
+    already is skipped by its insert (ON CONFLICT), not by a savepoint around it."""
+    ArrivalWindow.objects.filter(office=office).update(capacity=5)
+    for i in range(5):
+        book_for(i)
+    with CaptureQueriesContext(connection) as queries:
+        assert events_process() == 5
+    per_event = [q["sql"] for q in queries.captured_queries if 'FROM "booking_bookingevent"' not in q["sql"]]
+    per_event = [sql for sql in per_event if not sql.startswith('UPDATE "booking_bookingevent"')]
+    assert len(per_event) <= 5 * 11, "\n".join(sql[:160] for sql in per_event)
+    assert not [sql for sql in per_event if sql.startswith("SELECT") and 'FROM "dossier_application"' in sql]
+    assert not [sql for sql in per_event if sql.startswith("SELECT") and 'FROM "payments_payment"' in sql]
+    assert Application.objects.count() == Payment.objects.count() == 5
+
+
+def test_an_event_whose_mark_was_lost_is_taken_again_and_changes_nothing(office: Office, applicant: User) -> None:
+    booking_create(user=applicant, request=request())
+    assert events_process() == 1
+    counts = (Application.objects.count(), Payment.objects.count(), Message.objects.count())
+    # A worker that reacted but whose "processed" mark was lost: the worker's loader finds the
+    # application, the bill and the message there (read with the event) and adds nothing.
+    BookingEvent.objects.update(processed_at=None)
+    assert events_process() == 1
+    assert (Application.objects.count(), Payment.objects.count(), Message.objects.count()) == counts == (1, 1, 1)
+
+
 def test_the_channels_chosen_are_read_with_the_event(office: Office, applicant: User) -> None:
     NotificationPreference.objects.create(user=applicant, email=True, sms=True)
     booking_create(user=applicant, request=request())

@@ -4,10 +4,11 @@ statement or the column mapping again on every run."""
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model, signals
+from django.test.utils import CaptureQueriesContext
 
-from loket.core.db import insert_row, raw_models
+from loket.core.db import insert_row, insert_row_unless_exists, raw_models
 from loket.offices.models import Closure, Office
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,39 @@ def test_insert_row_goes_through_save_for_a_model_with_receivers() -> None:
     finally:
         signals.post_save.disconnect(receiver, sender=Closure)
     assert seen == ["Libur"]
+
+
+def test_an_insert_that_meets_its_unique_key_saves_nothing_and_leaves_the_transaction_usable() -> None:
+    with transaction.atomic():
+        first = insert_row_unless_exists(
+            Office(code="FFF", name="Kanim F", timezone="Asia/Jakarta"), conflict_on=["code"]
+        )
+        assert first is not None and first.pk is not None and first._state.adding is False
+        with CaptureQueriesContext(connection) as queries:
+            again = insert_row_unless_exists(
+                Office(code="FFF", name="Kanim lain", timezone="Asia/Jayapura"), conflict_on=["code"]
+            )
+        assert again is None
+        assert len(queries) == 1 and "SAVEPOINT" not in queries[0]["sql"]  # one statement, no savepoint
+        # No error was raised inside the transaction: it goes on (on PostgreSQL an error would abort it).
+        other = insert_row_unless_exists(
+            Office(code="GGG", name="Kanim G", timezone="Asia/Jakarta"), conflict_on=["code"]
+        )
+        assert other is not None
+    assert list(Office.objects.order_by("code").values_list("code", "name")) == [("FFF", "Kanim F"), ("GGG", "Kanim G")]
+
+
+def test_an_insert_that_skips_conflicts_refuses_a_model_saved_by_save() -> None:
+    def receiver(sender: type[Model], instance: Office, **kwargs: object) -> None:
+        pass
+
+    signals.post_save.connect(receiver, sender=Office)
+    try:
+        with pytest.raises(ValueError, match="saved by save"):
+            insert_row_unless_exists(Office(code="HHH", name="Kanim H", timezone="Asia/Jakarta"), conflict_on=["code"])
+    finally:
+        signals.post_save.disconnect(receiver, sender=Office)
+    assert not Office.objects.filter(code="HHH").exists()
 
 
 def test_the_written_out_statements_name_their_columns() -> None:
