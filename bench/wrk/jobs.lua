@@ -10,6 +10,8 @@
 -- spare request (DELETE on the GET-only availability path: a cheap JSON 405) that is not counted; wrk's
 -- latency histogram includes them. A job still unanswered 11 s after the last was sent (wrk's
 -- timeout is 10 s) is counted as status 0, "lost".
+-- LOKET_DELAY_MS (optional): each connection waits this long before each request, which paces
+-- the run (the harness's --rate: connections / delay = requests per second).
 
 local threads = {}
 local counter = 0
@@ -50,6 +52,12 @@ function init(args)
    spare = wrk.format("DELETE", "/api/v1/offices/XX/availability")
    finished = false
    sent_all_at = nil
+end
+
+local pause = tonumber(os.getenv("LOKET_DELAY_MS") or "0")
+
+function delay()
+   return pause
 end
 
 function request()
