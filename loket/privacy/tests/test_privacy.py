@@ -31,8 +31,13 @@ def _media(settings: Any, tmp_path: Path) -> None:
 def book(user: User, day: dt.date = VISIT) -> Booking:
     make_office("PLB") if not Booking.objects.exists() and not _office_exists() else None
     request = BookingRequest(office="PLB", date=day, start=dt.time(8), service="new", passport_type="regular")
-    with time_machine.travel(dt.datetime.combine(day - dt.timedelta(days=1), dt.time(1), tzinfo=dt.UTC), tick=False):
+    with time_machine.travel(day_before(day), tick=False):
         return booking_create(user=user, request=request)[0]
+
+
+def day_before(day: dt.date) -> dt.datetime:
+    """The moment the tests book (and cancel) a visit on `day`: the day before, whatever today is."""
+    return dt.datetime.combine(day - dt.timedelta(days=1), dt.time(1), tzinfo=dt.UTC)
 
 
 def _office_exists() -> bool:
@@ -81,7 +86,7 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_past_anonymous(
 ) -> None:
     booking = book(applicant)
     name = with_document(booking)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), time_machine.travel(day_before(VISIT), tick=False):
         booking_cancel(user=applicant, code=booking.code)
     headers = bearer(applicant)
     wrong = Client().post(
