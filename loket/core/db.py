@@ -263,18 +263,24 @@ def _insert_plan(model: type[Model], connection: BaseDatabaseWrapper, conflict_o
     return plan
 
 
+def _saved_by_save(model: type[Model]) -> bool:
+    """A model with its own save() or with save signal receivers: its rows go through save()."""
+    return (
+        model.save is not Model.save or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
+    )
+
+
 def insert_row(instance: M) -> M:
     """Save a new instance with one INSERT whose text is kept per connection: what `save()`
     does for a new row (each field's pre_save and database preparation, the new primary key set)
     without building the statement anew. For the booking path's two inserts, where building them
     cost more than running them. A model with its own save() or with save signal receivers goes
     through save()."""
-    model = type(instance)
-    if model.save is not Model.save or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+    if _saved_by_save(type(instance)):
         instance.save(force_insert=True)
         return instance
-    inserted = _insert(instance, _insert_plan(model, connections[router.db_for_write(model)]))
-    assert inserted is not None
+    inserted = _insert(instance)
+    assert inserted is not None  # no conflict target: a conflict raises
     return inserted
 
 
@@ -283,17 +289,16 @@ def insert_row_unless_exists(instance: M, *, conflict_on: Sequence[str]) -> M | 
     fields) exists: the saved instance, or None when one existed. One statement (INSERT ... ON
     CONFLICT DO NOTHING), where catching the IntegrityError would cost a savepoint and its release
     around the insert. For a model saved as `insert_row` saves it (no own save(), no save signals)."""
-    model = type(instance)
-    if model.save is not Model.save or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
-        raise ValueError(f"{model.__name__} is saved by save(): insert it with insert_row in a savepoint")
-    connection = connections[router.db_for_write(model)]
-    return _insert(instance, _insert_plan(model, connection, tuple(conflict_on)))
+    if _saved_by_save(type(instance)):
+        raise ValueError(f"{type(instance).__name__} is saved by save(): insert it with insert_row in a savepoint")
+    return _insert(instance, tuple(conflict_on))
 
 
-def _insert(instance: M, plan: _InsertPlan) -> M | None:
+def _insert(instance: M, conflict_on: tuple[str, ...] = ()) -> M | None:
     model = type(instance)
     alias = router.db_for_write(model)
     connection = connections[alias]
+    plan = _insert_plan(model, connection, conflict_on)
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in plan.fields]
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, params)

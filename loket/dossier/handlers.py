@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.dispatch import receiver
 
 from loket.booking.events import annotate_with, booking_event
@@ -14,9 +14,14 @@ from loket.dossier.services import application_open
 OPENED = "dossier_application_opened"
 
 
+def _applications_of(booking_id: Any) -> QuerySet[Application]:
+    """A booking's application (a booking id, or OuterRef to one)."""
+    return Application.objects.filter(booking_id=booking_id)
+
+
 def load_opened() -> None:
     """Called from DossierConfig.ready()."""
-    annotate_with(**{OPENED: Exists(Application.objects.filter(booking_id=OuterRef("booking_id")))})
+    annotate_with(**{OPENED: Exists(_applications_of(OuterRef("booking_id")))})
 
 
 @receiver(booking_event)
@@ -25,7 +30,7 @@ def booking_event_application(sender: type[BookingEvent], *, event: BookingEvent
         return
     booking = event.booking
     opened = getattr(event, OPENED, None)  # None: an event not loaded by the worker's loader
-    if opened or (opened is None and Application.objects.filter(booking=booking).exists()):
+    if opened or (opened is None and _applications_of(booking.pk).exists()):
         return  # opened already: a replayed event changes nothing
     application_open(
         booking=booking,

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.dispatch import receiver
 
 from loket.accounts.models import User
@@ -26,14 +26,20 @@ BILLED = "payments_billed"
 CREDITED = "payments_credited"
 
 
+def _bills_of(booking_id: Any) -> QuerySet[Payment]:
+    """A booking's bill (a booking id, or OuterRef to one)."""
+    return Payment.objects.filter(booking_id=booking_id)
+
+
+def _credits_used_by(booking_id: Any) -> QuerySet[FeeCredit]:
+    """The credit that paid a booking (a booking id, or OuterRef to one)."""
+    return FeeCredit.objects.filter(used_by_id=booking_id)
+
+
 def load_settled() -> None:
     """Called from PaymentsConfig.ready()."""
-    annotate_with(
-        **{
-            BILLED: Exists(Payment.objects.filter(booking_id=OuterRef("booking_id"))),
-            CREDITED: Exists(FeeCredit.objects.filter(used_by_id=OuterRef("booking_id"))),
-        }
-    )
+    booking_id = OuterRef("booking_id")
+    annotate_with(**{BILLED: Exists(_bills_of(booking_id)), CREDITED: Exists(_credits_used_by(booking_id))})
 
 
 def _settled(event: BookingEvent) -> bool:
@@ -41,11 +47,7 @@ def _settled(event: BookingEvent) -> bool:
     with, or asked (an event not loaded by the worker's loader)."""
     billed, credited = getattr(event, BILLED, None), getattr(event, CREDITED, None)
     if billed is None or credited is None:
-        booking_id = event.booking_id
-        return (
-            Payment.objects.filter(booking_id=booking_id).exists()
-            or FeeCredit.objects.filter(used_by_id=booking_id).exists()
-        )
+        return _bills_of(event.booking_id).exists() or _credits_used_by(event.booking_id).exists()
     return bool(billed or credited)
 
 
