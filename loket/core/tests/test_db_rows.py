@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model, signals
 from django.test.utils import CaptureQueriesContext
 
@@ -43,6 +44,27 @@ def test_a_statement_with_other_columns_gets_its_own_plan() -> None:
     assert wide[0].timezone == "Asia/Jayapura"
     assert narrow[0].code == "CCC"
     assert "timezone" not in narrow[0].__dict__  # deferred, as a raw queryset leaves it
+
+
+def test_a_statement_s_columns_are_read_off_the_cursor_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    Office.objects.create(code="EEE", name="Kanim E", timezone="Asia/Jakarta")
+    table = connection.ops.quote_name(Office._meta.db_table)
+    reads: list[int] = []
+
+    def description(self: CursorWrapper) -> object:
+        reads.append(1)
+        return self.cursor.description
+
+    monkeypatch.setattr(CursorWrapper, "description", property(description), raising=False)
+    sql = f"SELECT id, code, name FROM {table} WHERE code = %s"
+    assert [o.name for o in raw_models(Office, sql, ["EEE"])] == ["Kanim E"]
+    assert len(reads) == 1
+    for _ in range(3):
+        [again] = raw_models(Office, sql, ["EEE"])
+        assert (again.code, again.name) == ("EEE", "Kanim E")
+    assert len(reads) == 1  # the kept plan named the columns
+    assert raw_models(Office, f"SELECT code, id FROM {table} WHERE code = %s", ["EEE"])[0].code == "EEE"
+    assert len(reads) == 2  # another statement: its own columns
 
 
 def test_a_statement_without_the_primary_key_is_refused() -> None:
