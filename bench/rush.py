@@ -444,7 +444,7 @@ def cpu_line(cpu: dict[str, float], wall: float, client_cpu: float) -> str:
     proxy = f"nginx {cpu['proxy']:.1f} s, " if cpu.get("proxy") else ""
     return (
         f"CPU during the burst ({cores} cores x {wall:.1f} s = {cores * wall:.1f} core-s): "
-        f"app server {cpu['server']:.1f} s, {proxy}postgres {cpu['postgres']:.1f} s, events worker {cpu['extra']:.1f} s, "
+        f"app server {cpu['server']:.1f} s, {proxy}postgres {cpu['postgres']:.1f} s, events worker(s) {cpu['extra']:.1f} s, "
         f"load generator (wrk) {client_cpu:.1f} s = {client_cpu / (cores * wall):.1%} of the machine, "
         f"other processes {max(others, 0.0):.1f} s, idle {max(cores * wall - cpu['machine'], 0.0):.1f} s"
     )
@@ -478,7 +478,8 @@ def report_burst(
     paced = f", paced at about {args.rate:g} bookings/s" if args.rate else ""
     print(
         f"app server: {server_label(args)}; load: wrk, {args.concurrency} connections booking + "
-        f"{args.concurrency} connections reading, at the same time{paced}"
+        f"{args.concurrency} connections reading, at the same time{paced}; "
+        f"{args.events_workers} events worker process(es) at nice 10"
     )
     print(f"burst wall time               {wall:8.2f} s")
     print(f"successful bookings (201)     {booked:8d}     seats filled after {fill:.2f} s")
@@ -508,13 +509,13 @@ def report_burst(
     return {"book_rate": book_rate, "errors_5xx": errors_5xx, "overbooked": db["overbooked"]}
 
 
-def fire(server: Server, seed_data: dict, args: argparse.Namespace, events_pid: int) -> dict[str, float]:
+def fire(server: Server, seed_data: dict, args: argparse.Namespace, events_pids: tuple[int, ...]) -> dict[str, float]:
     target = args.target or server.base_url  # nginx in front (--via nginx), else the app server
     warm_up(target, seed_data, max(4 * args.workers * args.threads, 2 * args.concurrency))
     if args.via == "nginx":
         prime_proxy_cache(target, seed_data)
     started_at = dt.datetime.now(dt.UTC)
-    cpu_before = cpu_snapshot(server.process.pid, (events_pid,), args.proxy_pid)
+    cpu_before = cpu_snapshot(server.process.pid, events_pids, args.proxy_pid)
     started = time.time()
     book = wrk_start("book", target, booking_jobs(seed_data), args.concurrency, rate=args.rate)
     reads = args.reads * len(seed_data["keys"])
@@ -522,7 +523,7 @@ def fire(server: Server, seed_data: dict, args: argparse.Namespace, events_pid: 
         "read", target, read_jobs(seed_data, reads), args.concurrency, rate=args.rate and args.rate * args.reads
     )
     book, read = wrk_finish(book, started), wrk_finish(read, started)
-    cpu_after = cpu_snapshot(server.process.pid, (events_pid,), args.proxy_pid)
+    cpu_after = cpu_snapshot(server.process.pid, events_pids, args.proxy_pid)
     cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
     return report_burst(book, read, seed_data, cpu, args, last_seat_after(seed_data, started_at))
 
@@ -676,6 +677,12 @@ def parse_args() -> argparse.Namespace:
         help="pace the bookings at about this many per second (reads likewise) instead of all at once: "
         "the bills' delay under a steady load",
     )
+    parser.add_argument(
+        "--events-workers",
+        type=int,
+        default=1,
+        help="booking events worker processes sharing the backlog (make run starts 1; a deployment may run more)",
+    )
     parser.add_argument("--pgbench-seconds", type=int, default=10)
     parser.add_argument(
         "--idle-wait", type=float, default=60, help="seconds to wait at most for other load on the machine to stop"
@@ -688,6 +695,8 @@ def parse_args() -> argparse.Namespace:
     if args.concurrency is None:
         args.concurrency = 64 if args.reads_only else 16
     args.target, args.proxy_pid = None, None  # set once nginx runs (--via nginx)
+    if not 1 <= args.events_workers <= 8:
+        parser.error("--events-workers: between 1 and 8")
     if args.rate is not None and not 0 < args.rate <= 1000:
         parser.error("--rate: between 0 and 1000 bookings per second")
     if not 1 <= args.concurrency <= 64 or not 1 <= args.workers * args.threads <= 80:
@@ -708,8 +717,9 @@ def start_proxy(server: Server) -> Cluster:
     return proxy
 
 
-def start_events_worker() -> subprocess.Popen:
-    """The booking events worker (`manage.py booking_events`), as `make run` and production run it.
+def start_events_worker(index: int = 0) -> subprocess.Popen:
+    """The booking events worker (`manage.py booking_events`), as `make run` and production run it
+    (several share a backlog: `--events-workers`).
 
     At a lower priority, as scripts/serve.sh runs it: background work yields the CPU to requests.
     It gets a session of its own whose autogroup is niced too (with the kernel's autogroups, a
@@ -720,7 +730,7 @@ def start_events_worker() -> subprocess.Popen:
         cwd=ROOT,
         env=app_env(DB_NAME),
         stdout=subprocess.DEVNULL,
-        stderr=(OUT / "events.log").open("w"),
+        stderr=(OUT / f"events{index or ''}.log").open("w"),
         start_new_session=True,
     )
     autogroup = Path(f"/proc/{process.pid}/autogroup")
@@ -740,7 +750,7 @@ def main() -> int:
     log(f"recreating database {DB_NAME} and migrating")
     recreate_database(DB_NAME)
     server: Server | None = None
-    events: subprocess.Popen | None = None
+    events: list[subprocess.Popen] = []
     proxy: Cluster | None = None
     try:
         migrate(DB_NAME)
@@ -766,10 +776,10 @@ def main() -> int:
             met = storm["rate"] >= 2000 and storm["p99"] <= 0.050 and storm["errors_5xx"] == 0
             log(f"done in {time.monotonic() - t0:.0f} s; read-storm targets {'met' if met else 'NOT met'}")
             return 0
-        events = start_events_worker()
+        events = [start_events_worker(i) for i in range(args.events_workers)]
         busy = wait_for_quiet(args.idle_wait)
         log(f"server up at {server.base_url}; other processes use {busy:.0%} of the CPUs; firing the burst")
-        figures = fire(server, seed_data, args, events.pid)
+        figures = fire(server, seed_data, args, tuple(worker.pid for worker in events))
         stop_server(server)
         if figures["errors_5xx"]:
             print(f"5xx answers: tracebacks are in {server.log_path.relative_to(ROOT)}")
@@ -797,13 +807,14 @@ def main() -> int:
         if proxy is not None and proxy.nginx is not None:
             proxy.nginx.stop()
             shutil.rmtree(proxy.folder, ignore_errors=True)
-        if events is not None:
-            events.terminate()
+        for worker in events:
+            worker.terminate()
+        for worker in events:
             try:
-                events.wait(timeout=15)
+                worker.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                events.kill()
-                events.wait()
+                worker.kill()
+                worker.wait()
         if server is not None:
             stop_server(server)
         if args.keep_db:
