@@ -26,6 +26,7 @@ commits, the same reactions.
 
 import datetime as dt
 import logging
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -50,6 +51,7 @@ BATCH = 20
 # or a value over the event's row (`annotate_with`).
 _LOADED = ["booking__slot", "booking__office", "booking__person", "booking__booked_by"]
 _ANNOTATIONS: dict[str, Any] = {}
+_BATCH_MEMO: ContextVar[dict[Any, Any] | None] = ContextVar("loket_booking_events_batch_memo", default=None)
 
 
 def load_with(*relations: str) -> None:
@@ -67,6 +69,16 @@ def annotate_with(**expressions: Any) -> None:
     the receiver's own query would have found. Names start with the app's label. Called from an
     app's ready()."""
     _ANNOTATIONS.update(expressions)
+
+
+def batch_memo() -> dict[Any, Any]:
+    """A dict that lasts as long as the worker's current batch (one transaction), for what a
+    receiver reads that is the same for every event of the batch, e.g. the fee in force on a
+    day: read once a batch instead of once an event, as the table stands in the batch's own
+    transaction. Outside a batch (an event processed on its own, inline) a new, empty dict each
+    call: nothing is kept. Keys start with the app's label."""
+    memo = _BATCH_MEMO.get()
+    return {} if memo is None else memo
 
 
 def _loaded(events: QuerySet[BookingEvent]) -> QuerySet[BookingEvent]:
@@ -157,20 +169,24 @@ def _postpone(event_id: int, exc: Exception) -> None:
 def _batch(limit: int) -> tuple[int, int]:
     """Lock, react to and mark up to `limit` events that may be processed now, in one
     transaction: (events processed, events taken). Events another worker holds are passed over."""
-    with transaction.atomic():
-        locked = _processable(timezone.now()).select_for_update(skip_locked=True, of=("self",))
-        events = list(_loaded(locked)[:limit])
-        done: list[int] = []
-        for event in events:
-            try:
-                with transaction.atomic():  # a savepoint: a failing reaction undoes this event only
-                    booking_event.send(sender=BookingEvent, event=event)
-            except Exception as exc:
-                _postpone(event.pk, exc)
-            else:
-                done.append(event.pk)
-        if done:
-            BookingEvent.objects.filter(pk__in=done).update(processed_at=timezone.now())
+    memo = _BATCH_MEMO.set({})
+    try:
+        with transaction.atomic():
+            locked = _processable(timezone.now()).select_for_update(skip_locked=True, of=("self",))
+            events = list(_loaded(locked)[:limit])
+            done: list[int] = []
+            for event in events:
+                try:
+                    with transaction.atomic():  # a savepoint: a failing reaction undoes this event only
+                        booking_event.send(sender=BookingEvent, event=event)
+                except Exception as exc:
+                    _postpone(event.pk, exc)
+                else:
+                    done.append(event.pk)
+            if done:
+                BookingEvent.objects.filter(pk__in=done).update(processed_at=timezone.now())
+    finally:
+        _BATCH_MEMO.reset(memo)
     return len(done), len(events)
 
 

@@ -26,15 +26,18 @@ def new_billing_code() -> str:
     return str(secrets.choice("123456789")) + "".join(secrets.choice("0123456789") for _ in range(14))
 
 
-def payment_open(*, booking: Booking, deadline: dt.datetime | None = None) -> Payment:
+def payment_open(
+    *, booking: Booking, deadline: dt.datetime | None = None, fees: dict[Any, Any] | None = None
+) -> Payment:
     """The bill for `booking` at today's fee, payable until the deadline (never after the visit).
 
     `deadline`: set by the caller for a walk-in (the end of the visit's day; see loket/walkin),
     who gets the bill on paper and no reminder (there is no account to remind).
+    `fees`: the fees read already in this transaction (bill_items' memo), if any.
     """
     now = timezone.now()
     office = booking.office
-    items = bill_items(booking, on=office.local_today())
+    items = bill_items(booking, on=office.local_today(), memo=fees)
     remind = deadline is None
     if deadline is None:
         # A seat held unpaid past the window's start would be a seat nobody can use.

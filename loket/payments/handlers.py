@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from loket.accounts.models import User
 from loket.audit.services import audit_record
-from loket.booking.events import annotate_with, booking_event
+from loket.booking.events import annotate_with, batch_memo, booking_event
 from loket.booking.models import BookingEvent, EventKind
 from loket.booking.selectors import booking_message_context
 from loket.booking.services import booking_confirm_paid
@@ -63,7 +63,11 @@ def booking_event_bill(sender: type[BookingEvent], *, event: BookingEvent, **kwa
     if deadline is None and credit_use(booking=booking) is not None:
         booking_confirm_paid(booking_id=booking.pk)  # its "confirmed" message follows from that event
         return
-    payment = payment_open(booking=booking, deadline=dt.datetime.fromisoformat(deadline) if deadline else None)
+    payment = payment_open(
+        booking=booking,
+        deadline=dt.datetime.fromisoformat(deadline) if deadline else None,
+        fees=batch_memo(),  # the fee in force, read once a batch of events
+    )
     if event.data.get("quiet"):
         return  # a walk-in gets the bill on paper at the desk
     notify(

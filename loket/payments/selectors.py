@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -45,12 +46,20 @@ def express_fee_for(*, on: dt.date) -> FeeRate:
     return found
 
 
-def bill_items(booking: Booking, *, on: dt.date) -> list[tuple[str, int]]:
+def bill_items(booking: Booking, *, on: dt.date, memo: dict[Any, Any] | None = None) -> list[tuple[str, int]]:
     """The lines of the booking's bill at the fees in force on `on`: the passport, and the
-    express service for an express place."""
-    items = [(FeeItem.PASSPORT.value, fee_for(booking.passport_type, on=on).amount)]
+    express service for an express place. With `memo` (the events worker's batch: one
+    transaction), a fee read once is used again for the same item and day."""
+    memo = {} if memo is None else memo
+    passport = ("payments_fee", FeeItem.PASSPORT, booking.passport_type, on)
+    if passport not in memo:
+        memo[passport] = fee_for(booking.passport_type, on=on).amount
+    items = [(FeeItem.PASSPORT.value, memo[passport])]
     if booking.quota_class == QuotaClass.EXPRESS:
-        items.append((FeeItem.EXPRESS.value, express_fee_for(on=on).amount))
+        express = ("payments_fee", FeeItem.EXPRESS, on)
+        if express not in memo:
+            memo[express] = express_fee_for(on=on).amount
+        items.append((FeeItem.EXPRESS.value, memo[express]))
     return items
 
 

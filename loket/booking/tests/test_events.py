@@ -15,14 +15,14 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import make_applicant
 from loket.accounts.models import User
-from loket.booking.events import BATCH, booking_event, event_process, events_pending, events_process
+from loket.booking.events import BATCH, batch_memo, booking_event, event_process, events_pending, events_process
 from loket.booking.models import Booking, BookingEvent, BookingStatus, EventKind, Slot
 from loket.booking.services import BookingRequest, booking_cancel, booking_create
 from loket.core.errors import Conflict
 from loket.dossier.models import Application
 from loket.notify.models import Message, NotificationPreference
 from loket.offices.models import ArrivalWindow, Office
-from loket.payments.models import Payment
+from loket.payments.models import FeeRate, Payment
 
 NOW = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)  # 07:30 in Jakarta
 DAY = dt.date(2026, 12, 2)
@@ -179,12 +179,12 @@ def test_a_batch_of_events_is_taken_and_marked_with_one_statement_each(office: O
     assert BATCH >= 5
 
 
-def test_a_booked_event_costs_eleven_statements_at_most(office: Office) -> None:
+def test_a_booked_event_costs_ten_statements_at_most(office: Office) -> None:
     """The reactions to a booking, counted (savepoints too): the application and its first
-    stage, the identity check's task, the credit look-up, the fee, the bill and its line, the
-    message and its delivery task, the event's savepoint and its release. Whether the application
-    and the bill exist already is read with the event (annotate_with), and a message that exists
-    already is skipped by its insert (ON CONFLICT), not by a savepoint around it."""
+    stage, the identity check's task, the credit look-up, the bill and its line, the message and
+    its delivery task, the event's savepoint and its release; the fee once a batch. Whether the
+    application and the bill exist already is read with the event (annotate_with), and a message
+    that exists already is skipped by its insert (ON CONFLICT), not by a savepoint around it."""
     ArrivalWindow.objects.filter(office=office).update(capacity=5)
     for i in range(5):
         book_for(i)
@@ -192,10 +192,26 @@ def test_a_booked_event_costs_eleven_statements_at_most(office: Office) -> None:
         assert events_process() == 5
     per_event = [q["sql"] for q in queries.captured_queries if 'FROM "booking_bookingevent"' not in q["sql"]]
     per_event = [sql for sql in per_event if not sql.startswith('UPDATE "booking_bookingevent"')]
-    assert len(per_event) <= 5 * 11, "\n".join(sql[:160] for sql in per_event)
+    assert len(per_event) <= 5 * 10 + 1, "\n".join(sql[:160] for sql in per_event)
     assert not [sql for sql in per_event if sql.startswith("SELECT") and 'FROM "dossier_application"' in sql]
     assert not [sql for sql in per_event if sql.startswith("SELECT") and 'FROM "payments_payment"' in sql]
     assert Application.objects.count() == Payment.objects.count() == 5
+
+
+def test_the_fee_is_read_once_a_batch_and_again_in_the_next(office: Office) -> None:
+    ArrivalWindow.objects.filter(office=office).update(capacity=5)
+    for i in range(3):
+        book_for(i)
+    with CaptureQueriesContext(connection) as queries:
+        assert events_process() == 3
+    assert len([q for q in queries.captured_queries if 'FROM "payments_feerate"' in q["sql"]]) == 1
+    assert list(Payment.objects.values_list("amount", flat=True)) == [350_000] * 3
+    # A new fee in force from today: the next batch reads it, it keeps nothing of the last one.
+    FeeRate.objects.create(passport_type="regular", amount=400_000, effective_from=NOW.date())
+    book_for(3)
+    assert events_process() == 1
+    assert Payment.objects.order_by("-pk").first().amount == 400_000  # type: ignore[union-attr]
+    assert batch_memo() == {} and batch_memo() is not batch_memo()  # outside a batch: nothing kept
 
 
 def test_an_event_whose_mark_was_lost_is_taken_again_and_changes_nothing(office: Office, applicant: User) -> None:
