@@ -27,17 +27,17 @@ def new_billing_code() -> str:
 
 
 def payment_open(
-    *, booking: Booking, deadline: dt.datetime | None = None, fees: dict[Any, Any] | None = None
+    *, booking: Booking, deadline: dt.datetime | None = None, memo: dict[Any, Any] | None = None
 ) -> Payment:
     """The bill for `booking` at today's fee, payable until the deadline (never after the visit).
 
     `deadline`: set by the caller for a walk-in (the end of the visit's day; see loket/walkin),
     who gets the bill on paper and no reminder (there is no account to remind).
-    `fees`: the fees read already in this transaction (bill_items' memo), if any.
+    `memo`: where bill_items keeps the fees it read in this transaction (the worker's batch_memo).
     """
     now = timezone.now()
     office = booking.office
-    items = bill_items(booking, on=office.local_today(), memo=fees)
+    items = bill_items(booking, on=office.local_today(), memo=memo)
     remind = deadline is None
     if deadline is None:
         # A seat held unpaid past the window's start would be a seat nobody can use.

@@ -66,7 +66,7 @@ def booking_event_bill(sender: type[BookingEvent], *, event: BookingEvent, **kwa
     payment = payment_open(
         booking=booking,
         deadline=dt.datetime.fromisoformat(deadline) if deadline else None,
-        fees=batch_memo(),  # the fee in force, read once a batch of events
+        memo=batch_memo(),  # the fee in force, read once a batch of events
     )
     if event.data.get("quiet"):
         return  # a walk-in gets the bill on paper at the desk

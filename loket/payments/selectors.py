@@ -1,6 +1,7 @@
 """Reads for payments: the fee in force, and the bills the worker or staff must look at."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,15 +52,18 @@ def bill_items(booking: Booking, *, on: dt.date, memo: dict[Any, Any] | None = N
     express service for an express place. With `memo` (the events worker's batch: one
     transaction), a fee read once is used again for the same item and day."""
     memo = {} if memo is None else memo
-    passport = ("payments_fee", FeeItem.PASSPORT, booking.passport_type, on)
-    if passport not in memo:
-        memo[passport] = fee_for(booking.passport_type, on=on).amount
-    items = [(FeeItem.PASSPORT.value, memo[passport])]
+
+    def amount(key: tuple[Any, ...], read: Callable[[], FeeRate]) -> int:
+        if key not in memo:
+            memo[key] = read().amount
+        return int(memo[key])
+
+    passport_type = booking.passport_type
+    items = [
+        (FeeItem.PASSPORT.value, amount(("payments_fee", passport_type, on), lambda: fee_for(passport_type, on=on)))
+    ]
     if booking.quota_class == QuotaClass.EXPRESS:
-        express = ("payments_fee", FeeItem.EXPRESS, on)
-        if express not in memo:
-            memo[express] = express_fee_for(on=on).amount
-        items.append((FeeItem.EXPRESS.value, memo[express]))
+        items.append((FeeItem.EXPRESS.value, amount(("payments_fee_express", on), lambda: express_fee_for(on=on))))
     return items
 
 

@@ -148,6 +148,17 @@ def book_for(i: int) -> Booking:
     return booking
 
 
+def book_then_process(office: Office, count: int) -> list[str]:
+    """`count` people book the 08:00 window (room made for them); the statements of the worker
+    processing their events, which it must process all."""
+    ArrivalWindow.objects.filter(office=office).update(capacity=5)
+    for i in range(count):
+        book_for(i)
+    with CaptureQueriesContext(connection) as queries:
+        assert events_process() == count
+    return [q["sql"] for q in queries.captured_queries]
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reaction_failing_in_a_batch_undoes_its_own_event_only(office: Office) -> None:
     ArrivalWindow.objects.filter(office=office).update(capacity=5)
@@ -165,13 +176,9 @@ def test_a_reaction_failing_in_a_batch_undoes_its_own_event_only(office: Office)
 
 
 def test_a_batch_of_events_is_taken_and_marked_with_one_statement_each(office: Office) -> None:
-    ArrivalWindow.objects.filter(office=office).update(capacity=5)
-    for i in range(5):
-        book_for(i)
-    with CaptureQueriesContext(connection) as queries:
-        assert events_process() == 5
-    on_events = [q["sql"] for q in queries.captured_queries if 'FROM "booking_bookingevent"' in q["sql"]]
-    marks = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "booking_bookingevent"')]
+    statements = book_then_process(office, 5)
+    on_events = [sql for sql in statements if 'FROM "booking_bookingevent"' in sql]
+    marks = [sql for sql in statements if sql.startswith('UPDATE "booking_bookingevent"')]
     # One SELECT locks and loads the five (with their bookings), one more finds nothing left;
     # one UPDATE marks them processed.
     assert len(on_events) == 2, on_events
@@ -185,12 +192,8 @@ def test_a_booked_event_costs_ten_statements_at_most(office: Office) -> None:
     its delivery task, the event's savepoint and its release; the fee once a batch. Whether the
     application and the bill exist already is read with the event (annotate_with), and a message
     that exists already is skipped by its insert (ON CONFLICT), not by a savepoint around it."""
-    ArrivalWindow.objects.filter(office=office).update(capacity=5)
-    for i in range(5):
-        book_for(i)
-    with CaptureQueriesContext(connection) as queries:
-        assert events_process() == 5
-    per_event = [q["sql"] for q in queries.captured_queries if 'FROM "booking_bookingevent"' not in q["sql"]]
+    statements = book_then_process(office, 5)
+    per_event = [sql for sql in statements if 'FROM "booking_bookingevent"' not in sql]
     per_event = [sql for sql in per_event if not sql.startswith('UPDATE "booking_bookingevent"')]
     assert len(per_event) <= 5 * 10 + 1, "\n".join(sql[:160] for sql in per_event)
     assert not [sql for sql in per_event if sql.startswith("SELECT") and 'FROM "dossier_application"' in sql]
@@ -199,12 +202,8 @@ def test_a_booked_event_costs_ten_statements_at_most(office: Office) -> None:
 
 
 def test_the_fee_is_read_once_a_batch_and_again_in_the_next(office: Office) -> None:
-    ArrivalWindow.objects.filter(office=office).update(capacity=5)
-    for i in range(3):
-        book_for(i)
-    with CaptureQueriesContext(connection) as queries:
-        assert events_process() == 3
-    assert len([q for q in queries.captured_queries if 'FROM "payments_feerate"' in q["sql"]]) == 1
+    statements = book_then_process(office, 3)
+    assert len([sql for sql in statements if 'FROM "payments_feerate"' in sql]) == 1
     assert list(Payment.objects.values_list("amount", flat=True)) == [350_000] * 3
     # A new fee in force from today: the next batch reads it, it keeps nothing of the last one.
     FeeRate.objects.create(passport_type="regular", amount=400_000, effective_from=NOW.date())
