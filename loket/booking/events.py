@@ -50,7 +50,7 @@ BATCH = 20
 # What the event is loaded with; an app above may add a relation its receiver reads (`load_with`)
 # or a value over the event's row (`annotate_with`).
 _LOADED = ["booking__slot", "booking__office", "booking__person", "booking__booked_by"]
-_ANNOTATIONS: dict[str, Any] = {}
+_ANNOTATIONS: dict[str, Any] = {}  # name -> expression, or a function building one
 _BATCH_MEMO: ContextVar[dict[Any, Any] | None] = ContextVar("loket_booking_events_batch_memo", default=None)
 
 
@@ -66,8 +66,9 @@ def annotate_with(**expressions: Any) -> None:
     e.g. `Exists(...)` over OuterRef("booking_id")): a receiver's "done already?" check becomes
     a subquery of the statement that locks the events instead of one more statement an event.
     The value is read in the events' own transaction, after their rows are locked, so it is what
-    the receiver's own query would have found. Names start with the app's label. Called from an
-    app's ready()."""
+    the receiver's own query would have found. An expression that depends on the time of the
+    load (timezone.now()) is given as a function that builds it, called at each load. Names
+    start with the app's label. Called from an app's ready()."""
     _ANNOTATIONS.update(expressions)
 
 
@@ -84,7 +85,9 @@ def batch_memo() -> dict[Any, Any]:
 def _loaded(events: QuerySet[BookingEvent]) -> QuerySet[BookingEvent]:
     """`events` with what the receivers read (load_with, annotate_with)."""
     events = events.select_related(*_LOADED)
-    return events.annotate(**_ANNOTATIONS) if _ANNOTATIONS else events
+    if not _ANNOTATIONS:
+        return events
+    return events.annotate(**{name: value() if callable(value) else value for name, value in _ANNOTATIONS.items()})
 
 
 def event_record(*, booking_id: int, kind: str, data: dict[str, Any] | None = None) -> BookingEvent:

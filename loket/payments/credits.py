@@ -70,8 +70,9 @@ def credit_grant(*, booking: Booking) -> FeeCredit | None:
     )
 
 
-def credits_usable(*, person_id: int, service: str, passport_type: str) -> QuerySet[FeeCredit]:
-    """The person's unused credits for this service and passport type, the one ending first first."""
+def credits_usable(*, person_id: Any, service: Any, passport_type: Any) -> QuerySet[FeeCredit]:
+    """The person's unused credits for this service and passport type, the one ending first first
+    (values, or OuterRef for a subquery)."""
     return FeeCredit.objects.filter(
         person_id=person_id,
         service=service,

@@ -186,18 +186,20 @@ def test_a_batch_of_events_is_taken_and_marked_with_one_statement_each(office: O
     assert BATCH >= 5
 
 
-def test_a_booked_event_costs_ten_statements_at_most(office: Office) -> None:
+def test_a_booked_event_costs_nine_statements_at_most(office: Office) -> None:
     """The reactions to a booking, counted (savepoints too): the application and its first
-    stage, the identity check's task, the credit look-up, the bill and its line, the message and
-    its delivery task, the event's savepoint and its release; the fee once a batch. Whether the
-    application and the bill exist already is read with the event (annotate_with), and a message
-    that exists already is skipped by its insert (ON CONFLICT), not by a savepoint around it."""
+    stage, the identity check's task, the bill and its line, the message and its delivery task,
+    the event's savepoint and its release; the fee once a batch. Whether the application and the
+    bill exist already, and whether the person has a credit to pay with, is read with the event
+    (annotate_with), and a message that exists already is skipped by its insert (ON CONFLICT),
+    not by a savepoint around it."""
     statements = book_then_process(office, 5)
     per_event = [sql for sql in statements if 'FROM "booking_bookingevent"' not in sql]
     per_event = [sql for sql in per_event if not sql.startswith('UPDATE "booking_bookingevent"')]
-    assert len(per_event) <= 5 * 10 + 1, "\n".join(sql[:160] for sql in per_event)
+    assert len(per_event) <= 5 * 9 + 1, "\n".join(sql[:160] for sql in per_event)
     assert not [sql for sql in per_event if sql.startswith("SELECT") and 'FROM "dossier_application"' in sql]
     assert not [sql for sql in per_event if sql.startswith("SELECT") and 'FROM "payments_payment"' in sql]
+    assert not [sql for sql in per_event if 'FROM "payments_feecredit"' in sql]  # nobody has a credit
     assert Application.objects.count() == Payment.objects.count() == 5
 
 

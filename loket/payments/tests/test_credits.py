@@ -8,6 +8,7 @@ import time_machine
 from django.test import Client
 
 from loket.accounts.models import User
+from loket.booking.events import events_process
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import BookingRequest, booking_cancel, booking_create
 from loket.core import datefmt
@@ -65,6 +66,28 @@ def test_the_next_booking_uses_the_credit_and_is_confirmed_without_a_bill(api: C
     assert not Payment.objects.filter(booking=second).exists()
     assert FeeCredit.objects.get(source=first).used_by_id == second.pk
     assert not credits_of(holder).exists()
+
+
+@pytest.mark.parametrize("same_batch", [False, True], ids=["granted-before", "granted-in-the-same-batch"])
+def test_the_worker_pays_the_next_booking_with_the_credit(
+    api: Client, holder: User, settings: Any, same_batch: bool
+) -> None:
+    """The worker's way: the credit of a cancelled paid booking pays the person's next booking,
+    whether it was granted before that booking's event was loaded, or by an event taken in the
+    same batch (loaded before the credit existed)."""
+    first = book(holder)
+    pay(api, first)
+    settings.LOKET_BOOKING_EVENTS_INLINE = False
+    booking_cancel(user=holder, code=first.code)
+    if not same_batch:
+        events_process()
+        assert FeeCredit.objects.get(source=first).used_by_id is None
+    second = book(holder, start=dt.time(9))
+    assert events_process() >= 1
+    second.refresh_from_db()
+    assert second.status == BookingStatus.CONFIRMED
+    assert not Payment.objects.filter(booking=second).exists()
+    assert FeeCredit.objects.get(source=first).used_by_id == second.pk
 
 
 def test_a_credit_fits_only_the_same_service_and_passport_type(api: Client, holder: User) -> None:
