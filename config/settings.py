@@ -170,6 +170,9 @@ Q_CLUSTER: dict[str, object] = {
 # `manage.py worker` gives running tasks this long to finish on SIGTERM, then ends them (retried later).
 LOKET_WORKER_STOP_GRACE_SECONDS = env_float("LOKET_WORKER_STOP_GRACE_SECONDS", 5.0, minimum=0.0)
 Q_CLUSTER["orm"] = "default"
+# The database broker, its queue rows written lean and, by the booking events worker, a batch
+# at a time (loket/core/tasks.py).
+Q_CLUSTER["broker_class"] = "loket.core.tasks.OrmBroker"
 
 # --- Auth ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

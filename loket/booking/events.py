@@ -17,7 +17,8 @@ Events of one booking are handled in the order they were written.
 The worker (`events_process`) takes its events a batch at a time: one statement locks and
 loads up to BATCH of them (each with its booking, slot, office, person and account, and what
 the receivers check first: whether the application and the bill exist already), each
-event's reactions run in a savepoint of their own, one UPDATE marks the batch processed, one
+event's reactions run in a savepoint of their own, the worker tasks they queue (registry checks,
+message deliveries) are written with one INSERT, one UPDATE marks the batch processed, one
 commit ends it. A failing reaction rolls back its own event's savepoint only: that event
 stays pending with a growing delay, the others of the batch go through. Measured against one
 transaction an event (docs/benchmarks.md, "Booking events worker"): fewer statements, fewer
@@ -37,6 +38,7 @@ from django.utils import timezone
 
 from loket.booking.models import BookingEvent
 from loket.core.db import insert_row
+from loket.core.tasks import tasks_held, tasks_write
 
 log = logging.getLogger("loket.booking.events")
 
@@ -178,14 +180,18 @@ def _batch(limit: int) -> tuple[int, int]:
             locked = _processable(timezone.now()).select_for_update(skip_locked=True, of=("self",))
             events = list(_loaded(locked)[:limit])
             done: list[int] = []
+            tasks: list[Any] = []  # the queue rows of the tasks the kept reactions queued
             for event in events:
                 try:
-                    with transaction.atomic():  # a savepoint: a failing reaction undoes this event only
+                    # A savepoint: a failing reaction undoes this event only, its tasks with it.
+                    with transaction.atomic(), tasks_held() as held:
                         booking_event.send(sender=BookingEvent, event=event)
                 except Exception as exc:
                     _postpone(event.pk, exc)
                 else:
                     done.append(event.pk)
+                    tasks.extend(held)
+            tasks_write(tasks)
             if done:
                 BookingEvent.objects.filter(pk__in=done).update(processed_at=timezone.now())
     finally:

@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django_q.conf import Conf
+from django_q.models import OrmQ
 
 from conftest import make_applicant
 from loket.accounts.models import User
@@ -142,6 +144,11 @@ def test_a_failing_reaction_rolls_back_and_is_retried_later(
     assert Application.objects.count() == 1
 
 
+@pytest.fixture
+def database_queue(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Conf, "SYNC", False)  # as in production: the tasks go to the database queue
+
+
 def book_for(i: int) -> Booking:
     user = make_applicant(email=f"batch{i}@example.id", nik=f"3174011203{85:02d}{i + 1:04d}", sex="M")
     booking, _created = booking_create(user=user, request=request())
@@ -186,21 +193,51 @@ def test_a_batch_of_events_is_taken_and_marked_with_one_statement_each(office: O
     assert BATCH >= 5
 
 
-def test_a_booked_event_costs_nine_statements_at_most(office: Office) -> None:
+def test_a_booked_event_costs_seven_statements_and_a_batch_two(office: Office, database_queue: None) -> None:
     """The reactions to a booking, counted (savepoints too): the application and its first
-    stage, the identity check's task, the bill and its line, the message and its delivery task,
-    the event's savepoint and its release; the fee once a batch. Whether the application and the
-    bill exist already, and whether the person has a credit to pay with, is read with the event
-    (annotate_with), and a message that exists already is skipped by its insert (ON CONFLICT),
-    not by a savepoint around it."""
+    stage, the bill and its line, the message, the event's savepoint and its release; once a
+    batch, the fee and the worker tasks (each identity check and message delivery). Whether the
+    application and the bill exist already, and whether the person has a credit to pay with, is
+    read with the event (annotate_with), and a message that exists already is skipped by its
+    insert (ON CONFLICT), not by a savepoint around it."""
     statements = book_then_process(office, 5)
     per_event = [sql for sql in statements if 'FROM "booking_bookingevent"' not in sql]
     per_event = [sql for sql in per_event if not sql.startswith('UPDATE "booking_bookingevent"')]
-    assert len(per_event) <= 5 * 9 + 1, "\n".join(sql[:160] for sql in per_event)
+    # Plus, in this test only, each batch's savepoint and its release (the two batches run
+    # inside the test's transaction; in the worker each is a transaction of its own).
+    assert len(per_event) <= 5 * 7 + 2 + 2 * 2, "\n".join(sql[:160] for sql in per_event)
     assert not [sql for sql in per_event if sql.startswith("SELECT") and 'FROM "dossier_application"' in sql]
     assert not [sql for sql in per_event if sql.startswith("SELECT") and 'FROM "payments_payment"' in sql]
     assert not [sql for sql in per_event if 'FROM "payments_feecredit"' in sql]  # nobody has a credit
     assert Application.objects.count() == Payment.objects.count() == 5
+
+
+def queued() -> list[tuple[str, int]]:
+    """The database queue: (task, its argument), as async_task packed them."""
+    return sorted((row.func(), row.task["args"][0]) for row in OrmQ.objects.all())
+
+
+def test_the_tasks_of_a_batch_are_queued_with_one_insert(office: Office, database_queue: None) -> None:
+    statements = book_then_process(office, 5)
+    inserts = [sql for sql in statements if sql.startswith('INSERT INTO "django_q_ormq"')]
+    assert len(inserts) == 1, inserts
+    # Each booking's identity check and its bill's message delivery.
+    assert queued() == sorted(
+        [("loket.dossier.tasks.identity_check", pk) for pk in Application.objects.values_list("pk", flat=True)]
+        + [("loket.notify.tasks.message_deliver", pk) for pk in Message.objects.values_list("pk", flat=True)]
+    )
+    assert len(queued()) == 10
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_tasks_of_a_failing_event_are_dropped_with_it(office: Office, database_queue: None) -> None:
+    ArrivalWindow.objects.filter(office=office).update(capacity=5)
+    bookings = [book_for(i) for i in range(3)]
+    assert process_with_a_failing_receiver(lambda event: event.booking_id == bookings[1].pk) == 2
+    # Two tasks each for the two events kept, none for the one rolled back.
+    kept = sorted(Application.objects.values_list("pk", flat=True))
+    assert [pk for func, pk in queued() if func == "loket.dossier.tasks.identity_check"] == kept
+    assert len(kept) == 2 and len(queued()) == 4
 
 
 def test_the_fee_is_read_once_a_batch_and_again_in_the_next(office: Office) -> None:
