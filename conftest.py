@@ -137,7 +137,10 @@ def admin_client(admin_user: User) -> Client:
 
 @pytest.fixture
 def api() -> Client:
-    return Client()
+    """Bearer-token calls go through the API's own handler, as in config/wsgi.py."""
+    from loket.api.testing import ApiClient
+
+    return ApiClient()
 
 
 @pytest.fixture

@@ -88,6 +88,18 @@ MIDDLEWARE = [
     # Last, so its process_exception runs first: a lost database connection answers 503.
     "loket.core.faults.DatabaseFaultMiddleware",
 ]
+# What a page needs and a client program's API call does not: a call to /api/ with a bearer
+# token and no session cookie goes through MIDDLEWARE without these (loket/api/handler.py).
+LOKET_PAGE_ONLY_MIDDLEWARE = [
+    "loket.core.compression.HtmlGZipMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "loket.onsite.kiosk_lock.KioskLockMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -25,6 +25,8 @@ from loket.planner.planning import plan_day, plan_from_text
 
 
 def staff_session(request: HttpRequest) -> User | None:
+    if not hasattr(request, "session"):
+        return None  # a bearer-token call (loket/api/handler.py): no session, so no staff session
     return request.user if staff_session_ok(request) and isinstance(request.user, User) else None
 
 

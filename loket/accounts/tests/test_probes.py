@@ -8,6 +8,7 @@ from django.test import Client
 
 from conftest import PASSWORD, bearer, make_applicant
 from loket.accounts.models import User
+from loket.api.testing import ApiClient
 
 DEDI_NIK = "3174011203850003"  # other_applicant's NIK: registered on his account
 FREE = [  # valid, unregistered NIKs (men born 12 Mar 1985, serials 0101...)
@@ -27,7 +28,7 @@ def add_member(client: Client, headers: dict[str, str], nik: str, birth_date: st
 
 
 def test_household_probes_are_bounded_per_account_whatever_the_nik(applicant: User, other_applicant: User) -> None:
-    api = Client()
+    api = ApiClient()
     headers = bearer(applicant)
     answers = [add_member(api, headers, DEDI_NIK).status_code for _ in range(5)]
     assert answers == [409] * 5
@@ -48,7 +49,7 @@ def test_household_probes_from_one_address_over_many_accounts_are_bounded(other_
 
 
 def test_the_answer_does_not_say_whose_nik_it_is(applicant: User, other_applicant: User) -> None:
-    answer = add_member(Client(), bearer(applicant), DEDI_NIK)
+    answer = add_member(ApiClient(), bearer(applicant), DEDI_NIK)
     assert answer.status_code == 409
     message = answer.json()["message"].lower()
     assert "akun lain" not in message and "terdaftar" not in message

@@ -15,6 +15,7 @@ from django.test import Client
 
 from conftest import bearer
 from loket.accounts.models import Person, User
+from loket.api.testing import ApiClient
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import BookingRequest, booking_create
 from loket.booking.tests.conftest import make_office
@@ -93,7 +94,7 @@ def test_a_web_page_gets_the_friendly_page(applicant: User) -> None:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_booking_whose_connection_dropped_before_commit_is_retried_once(applicant: User) -> None:
     make_office()
-    api = Client()
+    api = ApiClient()
     with lost_connection(inserts_into("booking_booking")) as failed:
         answer = api.post(
             "/api/v1/bookings",
@@ -145,7 +146,7 @@ def key_of(html: str) -> str:
 def test_a_cancel_form_sent_twice_cancels_once(applicant: User) -> None:
     make_office()
     booking = booking_create(user=applicant, request=REQUEST)[0]
-    browser = Client()
+    browser = ApiClient()
     browser.force_login(applicant)
     key = key_of(browser.get(f"/pemesanan/{booking.code}/batal/").content.decode())
     first = browser.post("/pemesanan/batal/", {"code": booking.code, "idempotency_key": key}, follow=True)
@@ -160,7 +161,7 @@ def test_a_cancel_form_sent_twice_cancels_once(applicant: User) -> None:
 
 
 def test_a_household_form_sent_twice_adds_one_member(applicant: User) -> None:
-    browser = Client()
+    browser = ApiClient()
     browser.force_login(applicant)
     key = key_of(browser.get("/akun/keluarga/").content.decode())
     form = {
@@ -180,7 +181,7 @@ def test_a_household_form_sent_twice_adds_one_member(applicant: User) -> None:
 def test_every_state_changing_web_form_carries_a_key(applicant: User) -> None:
     make_office()
     booking = booking_create(user=applicant, request=REQUEST)[0]
-    browser = Client()
+    browser = ApiClient()
     browser.force_login(applicant)
     for url in (f"/pemesanan/{booking.code}/batal/", "/akun/keluarga/", f"/pemesanan/{booking.code}/dokumen/"):
         key_of(browser.get(url).content.decode())
@@ -191,7 +192,7 @@ def test_every_state_changing_web_form_carries_a_key(applicant: User) -> None:
 def test_a_reschedule_form_sent_twice_moves_once(applicant: User) -> None:
     make_office()
     booking = booking_create(user=applicant, request=REQUEST)[0]
-    browser = Client()
+    browser = ApiClient()
     browser.force_login(applicant)
     url = f"/pemesanan/{booking.code}/ubah-jadwal/2026-12-03/"
     form = {"start": "08:00", "idempotency_key": key_of(browser.get(url).content.decode())}

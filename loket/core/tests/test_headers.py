@@ -12,6 +12,7 @@ from django.test import Client
 from conftest import bearer
 from loket.accounts.models import User
 from loket.accounts.testing import second_factor_client
+from loket.api.testing import ApiClient
 from loket.booking.services import BookingRequest, booking_create
 from loket.booking.tests.conftest import make_office
 from loket.onsite.tests.conftest import make_officer_with_every_role
@@ -60,7 +61,7 @@ PERSONAL_PAGES = ["/akun/", "/akun/keluarga/", "/pemesanan/", "/pemesanan/{code}
 
 @pytest.mark.parametrize("url", PERSONAL_PAGES)
 def test_pages_with_personal_data_are_no_store_with_a_strict_csp(applicant: User, booked: str, url: str) -> None:
-    browser = Client()
+    browser = ApiClient()
     browser.force_login(applicant)
     with time_machine.travel(NOW, tick=False):
         page = browser.get(url.format(code=booked))
@@ -74,7 +75,7 @@ def test_pages_with_personal_data_are_no_store_with_a_strict_csp(applicant: User
 
 @pytest.mark.parametrize("url", ["/api/v1/auth/me", "/api/v1/bookings", "/api/v1/household"])
 def test_api_answers_with_personal_data_are_no_store(applicant: User, url: str) -> None:
-    answer = Client().get(url, headers=bearer(applicant))
+    answer = ApiClient().get(url, headers=bearer(applicant))
     assert answer.status_code == 200
     assert "no-store" in answer["Cache-Control"]
 
@@ -82,11 +83,11 @@ def test_api_answers_with_personal_data_are_no_store(applicant: User, url: str) 
 def test_public_pages_have_the_csp_and_stay_cacheable(db: None) -> None:
     make_office("PLB")
     for url in ("/", "/masuk/", "/daftar/", "/papan/PLB/", "/petugas/masuk/"):
-        page = Client().get(url)
+        page = ApiClient().get(url)
         assert page.status_code == 200, url
         assert_strict_csp(page)
         assert inline_code(page.content.decode()) == [], url
-    assert "no-store" not in Client().get("/").get("Cache-Control", "")
+    assert "no-store" not in ApiClient().get("/").get("Cache-Control", "")
 
 
 def test_only_the_scanner_pages_may_use_the_camera(db: None) -> None:

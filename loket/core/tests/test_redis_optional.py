@@ -14,11 +14,12 @@ import pytest
 import redis
 import time_machine
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from config.caches import caches_for
 from conftest import PASSWORD, bearer
 from loket.accounts.models import User
+from loket.api.testing import ApiClient
 from loket.booking.tests.conftest import make_office
 from loket.core.errors import Throttled
 from loket.core.ratelimit import hit
@@ -42,7 +43,7 @@ def test_with_redis_down_booking_cancel_availability_login_and_home_answer(
     closed_port_redis: None, applicant: User
 ) -> None:
     make_office()
-    api = Client()
+    api = ApiClient()
     with time_machine.travel(NOW, tick=False):
         assert api.get("/").status_code == 200
         assert api.get("/api/v1/offices/TST/availability?days=3").status_code == 200
@@ -67,7 +68,7 @@ def test_with_redis_down_rate_limits_still_bind(closed_port_redis: None) -> None
 
 
 def test_with_redis_down_login_lockout_still_binds(closed_port_redis: None, applicant: User) -> None:
-    api = Client()
+    api = ApiClient()
     for _ in range(5):
         wrong = {"username": applicant.email, "password": "salah-sekali"}
         assert api.post("/api/v1/auth/token", wrong, content_type="application/json").status_code == 401
@@ -160,7 +161,7 @@ def redis_server(tmp_path: Path) -> Iterator[Any]:
 
 def test_redis_stopped_and_started_mid_run(redis_server: Any, applicant: User) -> None:
     make_office()
-    api = Client()
+    api = ApiClient()
     settings = caches_for(redis_server.url, timeout_seconds=0.2, retry_seconds=0.3)
     with override_settings(CACHES=settings, LOKET_RATE_LIMITS=True), time_machine.travel(NOW, tick=True):
         hit(scope="mid", key="a", limit=100, window_seconds=60)

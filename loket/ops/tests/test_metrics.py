@@ -11,6 +11,7 @@ from prometheus_client import REGISTRY
 
 from conftest import PASSWORD, bearer
 from loket.accounts.models import User
+from loket.api.testing import ApiClient
 from loket.booking.tests.conftest import make_office, open_day_ahead
 from loket.notify.models import Message, MessageStatus
 from loket.offices.models import Office
@@ -80,7 +81,7 @@ def test_bookings_and_refusals_are_counted_by_outcome(applicant: User, other_app
     booked, replayed, full = (
         sample("loket_booking_attempts_total", channel="api", outcome=o) for o in ("booked", "replayed", "window_full")
     )
-    api = Client()
+    api = ApiClient()
     first = api.post(
         "/api/v1/bookings", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1", **_h(applicant)
     )
@@ -103,7 +104,7 @@ def test_a_refusal_on_the_web_booking_page_is_counted_with_its_code(applicant: U
     form = {"service": "new", "passport_type": "regular", "member": "", "confirm": "1", "key": "web-1"}
     before = sample("loket_booking_attempts_total", channel="web", outcome="window_full")
     booked_before = sample("loket_booking_attempts_total", channel="web", outcome="booked")
-    ani, dedi = Client(), Client()
+    ani, dedi = ApiClient(), ApiClient()
     ani.login(username=applicant.email, password=PASSWORD)
     dedi.login(username=other_applicant.email, password=PASSWORD)
     assert ani.post(url, form).status_code == 302

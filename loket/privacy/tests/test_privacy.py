@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.test import Client
 
 from conftest import PASSWORD, bearer, make_applicant
 from loket.accounts.models import Person, User
+from loket.api.testing import ApiClient
 from loket.audit.models import AuditEntry
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.services import BookingRequest, booking_cancel, booking_create
@@ -62,7 +62,7 @@ def with_document(booking: Booking) -> str:
 
 def test_the_api_gives_a_json_copy(applicant: User) -> None:
     booking = book(applicant)
-    answer = Client().get("/api/v1/auth/me/data", headers=bearer(applicant))
+    answer = ApiClient().get("/api/v1/auth/me/data", headers=bearer(applicant))
     assert answer.status_code == 200
     assert "no-store" in answer["Cache-Control"]
     data = answer.json()
@@ -73,7 +73,7 @@ def test_the_api_gives_a_json_copy(applicant: User) -> None:
 
 def test_an_account_with_an_active_booking_cannot_be_deleted(applicant: User) -> None:
     book(applicant)
-    answer = Client().post(
+    answer = ApiClient().post(
         "/api/v1/auth/me/delete", {"password": PASSWORD}, content_type="application/json", headers=bearer(applicant)
     )
     assert answer.status_code == 409
@@ -89,16 +89,16 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_past_anonymous(
     with django_capture_on_commit_callbacks(execute=True), time_machine.travel(day_before(VISIT), tick=False):
         booking_cancel(user=applicant, code=booking.code)
     headers = bearer(applicant)
-    wrong = Client().post(
+    wrong = ApiClient().post(
         "/api/v1/auth/me/delete", {"password": "salah"}, content_type="application/json", headers=headers
     )
     assert wrong.status_code == 422 and wrong.json()["field"] == "password"
     with django_capture_on_commit_callbacks(execute=True):  # the files go after the commit
-        answer = Client().post(
+        answer = ApiClient().post(
             "/api/v1/auth/me/delete", {"password": PASSWORD}, content_type="application/json", headers=headers
         )
     assert answer.status_code == 204
-    assert Client().get("/api/v1/auth/me", headers=headers).status_code == 401  # tokens gone
+    assert ApiClient().get("/api/v1/auth/me", headers=headers).status_code == 401  # tokens gone
     assert not User.objects.get(pk=applicant.pk).is_active
     assert not Person.objects.filter(nik=NIK).exists()  # the NIK can be registered again
     booking.refresh_from_db()
@@ -109,7 +109,7 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_past_anonymous(
     entry = AuditEntry.objects.get(action="account.deleted")
     assert NIK not in str(entry.after) and "ani@example.id" not in str(entry.after)
     assert (
-        Client()
+        ApiClient()
         .post(
             "/api/v1/auth/token", {"username": "ani@example.id", "password": PASSWORD}, content_type="application/json"
         )
@@ -119,7 +119,7 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_past_anonymous(
 
 
 def test_the_profile_page_offers_the_copy_and_the_deletion(applicant: User) -> None:
-    browser = Client()
+    browser = ApiClient()
     browser.force_login(applicant)
     html = browser.get("/akun/").content.decode()
     assert "/akun/data/" in html and "/akun/hapus/" in html

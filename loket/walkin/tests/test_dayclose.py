@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 from django_q.models import Schedule
 
 from conftest import bearer, make_applicant
 from loket.accounts.models import User
+from loket.api.testing import ApiClient
 from loket.audit.models import AuditEntry
 from loket.booking.models import Booking, BookingStatus
 from loket.offices.models import Office
@@ -38,7 +38,7 @@ def book(user: User, office: Office, day: dt.date = TOMORROW) -> str:
         "service": "new",
         "passport_type": "regular",
     }
-    response = Client().post("/api/v1/bookings", body, content_type="application/json", headers=bearer(user))
+    response = ApiClient().post("/api/v1/bookings", body, content_type="application/json", headers=bearer(user))
     assert response.status_code == 201, response.content
     code: str = response.json()["code"]
     return code
