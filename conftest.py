@@ -136,6 +136,14 @@ def admin_client(admin_user: User) -> Client:
 
 
 @pytest.fixture
+def database_queue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker tasks go to the database queue, as in production (the suite runs them inline)."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+
+
+@pytest.fixture
 def api() -> Client:
     """Bearer-token calls go through the API's own handler, as in config/wsgi.py."""
     from loket.api.testing import ApiClient

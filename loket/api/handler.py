@@ -4,11 +4,11 @@ A call to /api/ that carries `Authorization: Bearer` and no session cookie comes
 or a script, and is authenticated by its token alone (loket/api/security.py). It has no
 session to load, no CSRF token to check, no flash messages, no kiosk lock, no second factor,
 no static file and no HTML to compress: the middleware for those
-(settings.LOKET_PAGE_ONLY_MIDDLEWARE) is left out of its handler, the rest of MIDDLEWARE (the
+(settings.LOKET_PAGE_ONLY_MIDDLEWARE) is left out of its handler; the rest of MIDDLEWARE (the
 request id, the metrics, the security and privacy headers, the language, the Content-Length,
-the JSON errors, the database faults) is the same. Everything else, pages, the staff's session calls and signed
-webhooks included, goes through the full MIDDLEWARE. A booking in a release-day rush is such a
-call; docs/benchmarks.md has what it saves.
+the JSON errors, the database faults) is the same. Everything else, pages, the staff's
+session calls and signed webhooks included, goes through the full MIDDLEWARE. A booking in a
+release-day rush is such a call; docs/benchmarks.md has what it saves.
 """
 
 from collections.abc import Callable, Iterable

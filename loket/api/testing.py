@@ -25,6 +25,6 @@ class RoutingClientHandler:
 
 
 class ApiClient(Client):
-    def __init__(self, enforce_csrf_checks: bool = False, *args: Any, **kwargs: Any) -> None:
-        super().__init__(enforce_csrf_checks, *args, **kwargs)
+    def __init__(self, enforce_csrf_checks: bool = False, **kwargs: Any) -> None:
+        super().__init__(enforce_csrf_checks, **kwargs)
         self.handler = RoutingClientHandler(enforce_csrf_checks)  # type: ignore[assignment]

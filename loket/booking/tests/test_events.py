@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django_q.conf import Conf
 from django_q.models import OrmQ
 
 from conftest import make_applicant
@@ -142,11 +141,6 @@ def test_a_failing_reaction_rolls_back_and_is_retried_later(
     with time_machine.travel(NOW + dt.timedelta(seconds=5), tick=False):
         assert events_process() == 1
     assert Application.objects.count() == 1
-
-
-@pytest.fixture
-def database_queue(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Conf, "SYNC", False)  # as in production: the tasks go to the database queue
 
 
 def book_for(i: int) -> Booking:

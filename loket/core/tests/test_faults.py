@@ -146,7 +146,7 @@ def key_of(html: str) -> str:
 def test_a_cancel_form_sent_twice_cancels_once(applicant: User) -> None:
     make_office()
     booking = booking_create(user=applicant, request=REQUEST)[0]
-    browser = ApiClient()
+    browser = Client()
     browser.force_login(applicant)
     key = key_of(browser.get(f"/pemesanan/{booking.code}/batal/").content.decode())
     first = browser.post("/pemesanan/batal/", {"code": booking.code, "idempotency_key": key}, follow=True)
@@ -161,7 +161,7 @@ def test_a_cancel_form_sent_twice_cancels_once(applicant: User) -> None:
 
 
 def test_a_household_form_sent_twice_adds_one_member(applicant: User) -> None:
-    browser = ApiClient()
+    browser = Client()
     browser.force_login(applicant)
     key = key_of(browser.get("/akun/keluarga/").content.decode())
     form = {
@@ -181,7 +181,7 @@ def test_a_household_form_sent_twice_adds_one_member(applicant: User) -> None:
 def test_every_state_changing_web_form_carries_a_key(applicant: User) -> None:
     make_office()
     booking = booking_create(user=applicant, request=REQUEST)[0]
-    browser = ApiClient()
+    browser = Client()
     browser.force_login(applicant)
     for url in (f"/pemesanan/{booking.code}/batal/", "/akun/keluarga/", f"/pemesanan/{booking.code}/dokumen/"):
         key_of(browser.get(url).content.decode())
@@ -192,7 +192,7 @@ def test_every_state_changing_web_form_carries_a_key(applicant: User) -> None:
 def test_a_reschedule_form_sent_twice_moves_once(applicant: User) -> None:
     make_office()
     booking = booking_create(user=applicant, request=REQUEST)[0]
-    browser = ApiClient()
+    browser = Client()
     browser.force_login(applicant)
     url = f"/pemesanan/{booking.code}/ubah-jadwal/2026-12-03/"
     form = {"start": "08:00", "idempotency_key": key_of(browser.get(url).content.decode())}

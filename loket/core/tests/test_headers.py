@@ -61,7 +61,7 @@ PERSONAL_PAGES = ["/akun/", "/akun/keluarga/", "/pemesanan/", "/pemesanan/{code}
 
 @pytest.mark.parametrize("url", PERSONAL_PAGES)
 def test_pages_with_personal_data_are_no_store_with_a_strict_csp(applicant: User, booked: str, url: str) -> None:
-    browser = ApiClient()
+    browser = Client()
     browser.force_login(applicant)
     with time_machine.travel(NOW, tick=False):
         page = browser.get(url.format(code=booked))
@@ -83,11 +83,11 @@ def test_api_answers_with_personal_data_are_no_store(applicant: User, url: str) 
 def test_public_pages_have_the_csp_and_stay_cacheable(db: None) -> None:
     make_office("PLB")
     for url in ("/", "/masuk/", "/daftar/", "/papan/PLB/", "/petugas/masuk/"):
-        page = ApiClient().get(url)
+        page = Client().get(url)
         assert page.status_code == 200, url
         assert_strict_csp(page)
         assert inline_code(page.content.decode()) == [], url
-    assert "no-store" not in ApiClient().get("/").get("Cache-Control", "")
+    assert "no-store" not in Client().get("/").get("Cache-Control", "")
 
 
 def test_only_the_scanner_pages_may_use_the_camera(db: None) -> None:

@@ -14,7 +14,7 @@ import pytest
 import redis
 import time_machine
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from config.caches import caches_for
 from conftest import PASSWORD, bearer
@@ -68,7 +68,7 @@ def test_with_redis_down_rate_limits_still_bind(closed_port_redis: None) -> None
 
 
 def test_with_redis_down_login_lockout_still_binds(closed_port_redis: None, applicant: User) -> None:
-    api = ApiClient()
+    api = Client()
     for _ in range(5):
         wrong = {"username": applicant.email, "password": "salah-sekali"}
         assert api.post("/api/v1/auth/token", wrong, content_type="application/json").status_code == 401

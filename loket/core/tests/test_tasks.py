@@ -1,6 +1,5 @@
 import pytest
 from django.db import transaction
-from django_q.conf import Conf
 from django_q.models import OrmQ
 
 from loket.core.tasks import task_enqueue, tasks_held, tasks_write
@@ -10,13 +9,8 @@ class _Boom(Exception):
     pass
 
 
-@pytest.fixture
-def database_broker(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Conf, "SYNC", False)  # as in production: a real queue, not inline
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_queued_task_commits_with_the_data(database_broker: None) -> None:
+def test_queued_task_commits_with_the_data(database_queue: None) -> None:
     with transaction.atomic():
         task_enqueue("loket.booking.tasks.release_cancelled_seats")
         assert OrmQ.objects.count() == 1  # written in the transaction itself
@@ -24,7 +18,7 @@ def test_queued_task_commits_with_the_data(database_broker: None) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_queued_task_vanishes_with_a_rolled_back_transaction(database_broker: None) -> None:
+def test_queued_task_vanishes_with_a_rolled_back_transaction(database_queue: None) -> None:
     with pytest.raises(_Boom), transaction.atomic():
         task_enqueue("loket.booking.tasks.release_cancelled_seats")
         raise _Boom
@@ -32,7 +26,7 @@ def test_queued_task_vanishes_with_a_rolled_back_transaction(database_broker: No
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_held_tasks_are_written_only_when_the_holder_writes_them(database_broker: None) -> None:
+def test_held_tasks_are_written_only_when_the_holder_writes_them(database_queue: None) -> None:
     with transaction.atomic():
         with tasks_held() as held:
             task_enqueue("loket.booking.tasks.release_cancelled_seats")

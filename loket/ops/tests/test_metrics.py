@@ -104,7 +104,7 @@ def test_a_refusal_on_the_web_booking_page_is_counted_with_its_code(applicant: U
     form = {"service": "new", "passport_type": "regular", "member": "", "confirm": "1", "key": "web-1"}
     before = sample("loket_booking_attempts_total", channel="web", outcome="window_full")
     booked_before = sample("loket_booking_attempts_total", channel="web", outcome="booked")
-    ani, dedi = ApiClient(), ApiClient()
+    ani, dedi = Client(), Client()
     ani.login(username=applicant.email, password=PASSWORD)
     dedi.login(username=other_applicant.email, password=PASSWORD)
     assert ani.post(url, form).status_code == 302

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.test import Client
 
 from conftest import PASSWORD, bearer, make_applicant
 from loket.accounts.models import Person, User
@@ -109,7 +110,7 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_past_anonymous(
     entry = AuditEntry.objects.get(action="account.deleted")
     assert NIK not in str(entry.after) and "ani@example.id" not in str(entry.after)
     assert (
-        ApiClient()
+        Client()
         .post(
             "/api/v1/auth/token", {"username": "ani@example.id", "password": PASSWORD}, content_type="application/json"
         )
@@ -119,7 +120,7 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_past_anonymous(
 
 
 def test_the_profile_page_offers_the_copy_and_the_deletion(applicant: User) -> None:
-    browser = ApiClient()
+    browser = Client()
     browser.force_login(applicant)
     html = browser.get("/akun/").content.decode()
     assert "/akun/data/" in html and "/akun/hapus/" in html

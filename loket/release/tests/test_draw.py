@@ -11,7 +11,6 @@ from django.test import Client
 
 from conftest import bearer
 from loket.accounts.models import User
-from loket.api.testing import ApiClient
 from loket.offices.models import Office
 from loket.release.models import Entry, Room
 from loket.release.room import room_close, rooms_tick
@@ -101,13 +100,13 @@ def test_the_entrant_sees_their_reference_and_the_public_page_shows_the_draw(
     mine = Entry.objects.get(account=drawn[0])
     status = api.get(f"/api/v1/waiting/{mine.ticket}", headers=bearer(drawn[0])).json()
     assert status["ref"] == mine.ref
-    owner = ApiClient()
+    owner = Client()
     owner.force_login(drawn[0])
     waiting = owner.get(f"/ruang-tunggu/{mine.ticket}/").content.decode()
     assert f"Nomor undian Anda: {mine.ref}" in waiting and PAGE in waiting
     room = Room.objects.get()
     room_close(room)
-    page = ApiClient().get(PAGE)  # public: no sign-in
+    page = Client().get(PAGE)  # public: no sign-in
     html = page.content.decode()
     assert page.status_code == 200
     assert room.seed in html and mine.ref in html and "Cara memeriksa urutan" in html
@@ -123,5 +122,5 @@ def test_a_day_without_a_waiting_room_has_no_draw(api: Client, ruled: Office) ->
     missing = api.get(f"/api/v1/offices/OFA/releases/{RELEASE_DAY - dt.timedelta(days=1)}/draw")
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
     assert api.get(f"/api/v1/offices/NOPE/releases/{RELEASE_DAY}/draw").status_code == 404
-    assert ApiClient().get(f"/rilis/OFA/{RELEASE_DAY - dt.timedelta(days=1)}/undian/").status_code == 404
-    assert ApiClient().get("/rilis/OFA/2026-13-01/undian/").status_code == 404
+    assert Client().get(f"/rilis/OFA/{RELEASE_DAY - dt.timedelta(days=1)}/undian/").status_code == 404
+    assert Client().get("/rilis/OFA/2026-13-01/undian/").status_code == 404

@@ -39,7 +39,7 @@ def book(user: User, office: Office, day: dt.date = TOMORROW, start: str = "08:0
 
 
 def availability(office: Office, day: dt.date) -> dict[str, Any]:
-    body = ApiClient().get(f"/api/v1/offices/{office.code}/availability?start={day}&days=1").json()
+    body = Client().get(f"/api/v1/offices/{office.code}/availability?start={day}&days=1").json()
     day_: dict[str, Any] = body["days"][0]
     return day_
 
@@ -100,7 +100,7 @@ def test_national_outage_by_the_administrator_suspends_every_office(
     assert switch(client, "/petugas/outage/", "on", reason="Gangguan pusat data").status_code == 302
     assert Outage.objects.get().scope == "*"
     assert [n.office for n in notices_in_force()] == [None]
-    assert "Sistem pemesanan online sedang terganggu" in ApiClient().get("/").content.decode()
+    assert "Sistem pemesanan online sedang terganggu" in Client().get("/").content.decode()
     for office in (office_a, office_b):
         refused = book(applicant, office)
         assert refused.status_code == 503
@@ -128,7 +128,7 @@ def test_public_booking_is_refused_during_outage_and_restored_after(
 def test_the_office_notice_shows_in_the_office_finder_until_the_outage_ends(
     office_a: Office, supervisor_a: User, applicant: User
 ) -> None:
-    web = ApiClient()
+    web = Client()
     web.force_login(applicant)
     client = staff_client(supervisor_a)
     switch(client, "/petugas/OFA/outage/", "on")
@@ -141,7 +141,7 @@ def test_web_booking_pages_show_the_office_suspended(
     office_a: Office, supervisor_a: User, applicant: User, other_applicant: User
 ) -> None:
     switch(staff_client(supervisor_a), "/petugas/OFA/outage/", "on")
-    web = ApiClient()
+    web = Client()
     web.force_login(applicant)
     dates = web.get("/pesan/OFA/").content.decode()
     assert "ditangguhkan" in dates and "Server pusat mati" in dates
