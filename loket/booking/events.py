@@ -99,9 +99,15 @@ def event_record(*, booking_id: int, kind: str, data: dict[str, Any] | None = No
     the reactions run at once, in the same transaction.
     """
     event = insert_row(BookingEvent(booking_id=booking_id, kind=kind, data=data or {}))
+    event_written(event)
+    return event
+
+
+def event_written(event: BookingEvent) -> None:
+    """An event was written in the caller's transaction: with LOKET_BOOKING_EVENTS_INLINE, its
+    reactions run now, in the same transaction; else the worker's."""
     if settings.LOKET_BOOKING_EVENTS_INLINE:
         event_process(event_id=event.pk)
-    return event
 
 
 def events_process_for(*, booking_id: int) -> int:

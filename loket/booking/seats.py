@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from loket.booking.models import (
     Booking,
+    BookingEvent,
     BookingStatus,
     ClassDay,
     ClassQuota,
@@ -27,7 +28,7 @@ from loket.booking.models import (
 )
 from loket.booking.selectors import day_check, day_check_static
 from loket.booking.share import walkin_percent, walkin_split
-from loket.core.db import columns_of, raw_models
+from loket.core.db import columns_of, insert_pair_if, raw_models
 from loket.core.errors import DomainError
 from loket.offices.models import ArrivalWindow, Closure, Office, Outage
 from loket.offices.selectors import outage_for, outage_refusal
@@ -206,20 +207,41 @@ def _claim_one(model: type[Slot] | type[WalkinDay] | type[ClassDay], pk: int, co
         time.sleep(0.5 if unsafe is True else float(unsafe))
         rows.update(**{counter: current[0] + 1})
         return True
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(model, counter), [pk])
+        return cursor.rowcount == 1
+
+
+def _claim_sql(model: type[Slot] | type[WalkinDay] | type[ClassDay], counter: str, *, returning: bool = False) -> str:
     q = connection.ops.quote_name
     column = q(counter)  # "booked" or "used": field and column have one name
+    pk = model._meta.pk
+    assert pk is not None
     sql = (
         f"UPDATE {q(model._meta.db_table)} SET {column} = {column} + 1"  # noqa: S608 - quoted identifiers
-        f" WHERE {q(model._meta.pk.column)} = %s AND {column} < {q('capacity')}"
+        f" WHERE {q(pk.column)} = %s AND {column} < {q('capacity')}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        return cursor.rowcount == 1
+    return f"{sql} RETURNING {q(pk.column)}" if returning else sql
 
 
 def claim_seat(slot: Slot) -> bool:
     """Take one seat of `slot` inside the caller's transaction. False when the window is full."""
     return _claim_one(Slot, slot.pk, "booked")
+
+
+def seat_in_one_statement() -> bool:
+    """Can a seat, its booking and the booking's event be written by one statement
+    (claim_seat_with)? On PostgreSQL, unless a control test races the claim on purpose."""
+    return connection.vendor == "postgresql" and not getattr(settings, "LOKET_UNSAFE_SEAT_CLAIM_FOR_TESTS", False)
+
+
+def claim_seat_with(slot: Slot, booking: Booking, event: BookingEvent) -> bool:
+    """Take one seat of `slot` and insert `booking` and its `event` in one statement (PostgreSQL,
+    see seat_in_one_statement): the conditional UPDATE first, the two INSERTs only when it took
+    the seat. Outside a transaction the statement is its own: the row lock of the window is held
+    while it runs and not a round trip longer, and a failed insert (a unique constraint) undoes
+    the seat with it. False when the window is full (nothing written)."""
+    return insert_pair_if(_claim_sql(Slot, "booked", returning=True), [slot.pk], booking, event, link="booking")
 
 
 class WindowFull(Exception):

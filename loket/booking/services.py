@@ -10,6 +10,7 @@ import hashlib
 import json
 import secrets
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from loket.booking.class_online import (
 )
 from loket.booking.classes import class_full
 from loket.booking.codes import new_code, normalize_code
-from loket.booking.events import event_record
+from loket.booking.events import event_record, event_written
 from loket.booking.models import (
     ACTIVE_STATUSES,
     Booking,
@@ -47,9 +48,11 @@ from loket.booking.seats import (
     bookable_slot,
     claim_class_place,
     claim_or_roll_back,
+    claim_seat_with,
     free_held_seat,
     lock_in_order,
     release_one,
+    seat_in_one_statement,
     seats_release_due,
 )
 from loket.booking.selectors import next_available_cached
@@ -327,24 +330,37 @@ def _book_seat(
     window rolls the two inserts back. A class place booked online (`place`) is claimed right
     after the seat, the same way; a full class rolls back the seat too (409 class_full).
     """
+    booking = booking_row(
+        person=person,
+        office=office,
+        slot=slot,
+        booked_by=user,
+        service=request.service,
+        passport_type=request.passport_type,
+        # With the fee due up front the seat is held, unpaid, until the payment deadline.
+        status=BookingStatus.AWAITING_PAYMENT if settings.LOKET_PAYMENT_REQUIRED else BookingStatus.CONFIRMED,
+        idempotency_key=idempotency_key,
+        request_hash=request.fingerprint(),
+        release_pass=_pass_to_store(pass_id),
+        place=place,
+    )
+    data = booked_data(
+        replacement_reason=request.replacement_reason or "",
+        old_passport_number=request.old_passport_number or "",
+        payment_deadline=online_payment_deadline(office, slot, place.quota_class) if place else None,
+    )
+    if place is None and seat_in_one_statement():
+        # A regular seat on PostgreSQL: seat, booking and event in one statement, its own
+        # transaction (a savepoint inside a caller's, or with the reactions run inline).
+        event = BookingEvent(kind=EventKind.BOOKED, data=data)
+        block = settings.LOKET_BOOKING_EVENTS_INLINE or connection.in_atomic_block
+        with transaction.atomic() if block else nullcontext():
+            if not claim_seat_with(slot, booking, event):
+                raise WindowFull
+            event_written(event)
+        return booking
     with transaction.atomic():
-        booking, _event = booking_record(
-            person=person,
-            office=office,
-            slot=slot,
-            booked_by=user,
-            service=request.service,
-            passport_type=request.passport_type,
-            # With the fee due up front the seat is held, unpaid, until the payment deadline.
-            status=BookingStatus.AWAITING_PAYMENT if settings.LOKET_PAYMENT_REQUIRED else BookingStatus.CONFIRMED,
-            replacement_reason=request.replacement_reason or "",
-            old_passport_number=request.old_passport_number or "",
-            idempotency_key=idempotency_key,
-            request_hash=request.fingerprint(),
-            release_pass=_pass_to_store(pass_id),
-            place=place,
-            payment_deadline=online_payment_deadline(office, slot, place.quota_class) if place else None,
-        )
+        booking_record(booking, data)
         claim_or_roll_back(slot)
         if place is not None and not claim_class_place(place.class_day):
             raise class_full(office, place.quota_class, slot.date, online=True)
@@ -361,7 +377,16 @@ def _pass_to_store(pass_id: str | None) -> str | None:
     return pass_id
 
 
-def booking_record(
+def booking_record(booking: Booking, data: dict[str, Any]) -> tuple[Booking, BookingEvent]:
+    """Insert `booking` (booking_row) whose seat the caller claims in the same transaction, and
+    its `booked` event carrying `data` (booked_data): two INSERTs. Online bookings that claim a
+    class place too, online bookings on SQLite and walk-ins (loket/walkin) come through here;
+    a regular online booking on PostgreSQL is one statement (seats.claim_seat_with)."""
+    insert_row(booking)
+    return booking, event_record(booking_id=booking.pk, kind=EventKind.BOOKED, data=data)
+
+
+def booking_row(
     *,
     person: Person,
     office: Office,
@@ -370,21 +395,14 @@ def booking_record(
     service: str,
     passport_type: str,
     status: str,
-    replacement_reason: str = "",
-    old_passport_number: str = "",
     idempotency_key: str | None = None,
     request_hash: str = "",
-    payment_deadline: dt.datetime | None = None,
     pool_day: WalkinDay | None = None,
-    quiet: bool = False,
     release_pass: str | None = None,
     place: ClassPlace | None = None,
-) -> tuple[Booking, BookingEvent]:
-    """Insert a booking whose seat the caller claims in the same transaction, and its
-    `booked` event: two INSERTs. Online bookings and walk-ins (loket/walkin) both come
-    through here. The application, the PNBP bill (payable until `payment_deadline`, else the
-    usual deadline) and the messages (none when `quiet`) follow from the event. `place`: a
-    priority or express place of the day (loket/booking/classes.py) instead of a regular seat."""
+) -> Booking:
+    """A new booking, not saved yet. `place`: a priority or express place of the day
+    (loket/booking/classes.py) instead of a regular seat."""
     classed = {}
     if place is not None:
         classed = {
@@ -394,30 +412,40 @@ def booking_record(
             "declaration_check": place.declaration_check,
             "class_online": place.online,
         }
-    booking = insert_row(
-        Booking(
-            code=new_code(),
-            person=person,
-            booked_by=booked_by,
-            office=office,
-            slot=slot,
-            pool_day=pool_day,
-            service=service,
-            passport_type=passport_type,
-            status=status,
-            person_name=person.full_name,
-            idempotency_key=idempotency_key or None,
-            request_hash=request_hash,
-            release_pass=release_pass,
-            **classed,
-        )
+    return Booking(
+        code=new_code(),
+        person=person,
+        booked_by=booked_by,
+        office=office,
+        slot=slot,
+        pool_day=pool_day,
+        service=service,
+        passport_type=passport_type,
+        status=status,
+        person_name=person.full_name,
+        idempotency_key=idempotency_key or None,
+        request_hash=request_hash,
+        release_pass=release_pass,
+        **classed,
     )
+
+
+def booked_data(
+    *,
+    replacement_reason: str,
+    old_passport_number: str,
+    payment_deadline: dt.datetime | None = None,
+    quiet: bool = False,
+) -> dict[str, Any]:
+    """What the `booked` event carries: the application, the PNBP bill (payable until
+    `payment_deadline`, else the usual deadline) and the messages (none when `quiet`) follow
+    from it."""
     data: dict[str, Any] = {"replacement_reason": replacement_reason, "old_passport_number": old_passport_number}
     if payment_deadline is not None:
         data["payment_deadline"] = payment_deadline.isoformat()
     if quiet:
         data["quiet"] = True
-    return booking, event_record(booking_id=booking.pk, kind=EventKind.BOOKED, data=data)
+    return data
 
 
 def _own_active(user: User, code: str) -> Booking:

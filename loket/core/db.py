@@ -323,3 +323,82 @@ def _insert(instance: M, conflict_on: tuple[str, ...] = ()) -> M | None:
     instance._state.adding = False
     instance._state.db = alias
     return instance
+
+
+_pair_plans: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[tuple[str, type[Model], type[Model], str], str]]"
+_pair_plans = weakref.WeakKeyDictionary()
+
+
+def _pair_sql(guard: str, parent: type[Model], child: type[Model], link: str, connection: BaseDatabaseWrapper) -> str:
+    plans = _pair_plans.setdefault(connection, {})
+    key = (guard, parent, child, link)
+    sql = plans.get(key)
+    if sql is None:
+        q = connection.ops.quote_name
+        parent_plan, child_plan = _insert_plan(parent, connection), _insert_plan(child, connection)
+        parent_pk, child_pk = parent._meta.pk, child._meta.pk
+        assert parent_pk is not None and child_pk is not None
+        link_column = cast(models.Field, child._meta.get_field(link)).column
+
+        def values(plan: _InsertPlan) -> str:
+            # Typed: a parameter in a SELECT list has no column to take its type from.
+            return ", ".join(
+                f"parent_row.{q(parent_pk.column)}"
+                if plan is child_plan and field.column == link_column
+                else f"CAST(%s AS {field.cast_db_type(connection)})"
+                for field in plan.fields
+            )
+
+        def columns(plan: _InsertPlan) -> str:
+            return ", ".join(q(field.column) for field in plan.fields)
+
+        sql = (
+            f"WITH guard AS ({guard}),"  # noqa: S608 - the caller's statement, quoted model identifiers
+            f" parent_row AS (INSERT INTO {q(parent._meta.db_table)} ({columns(parent_plan)})"
+            f" SELECT {values(parent_plan)} FROM guard RETURNING {q(parent_pk.column)})"
+            f" INSERT INTO {q(child._meta.db_table)} ({columns(child_plan)})"
+            f" SELECT {values(child_plan)} FROM parent_row RETURNING {q(child_pk.column)}, {q(link_column)}"
+        )
+        plans[key] = sql
+    return sql
+
+
+def insert_pair_if(guard: str, guard_params: Sequence[Any], parent: Model, child: Model, *, link: str) -> bool:
+    """PostgreSQL: `guard` (an UPDATE ... RETURNING that changes at most one row) and, when it
+    changed a row, the INSERTs of `parent` and of `child` (whose foreign key `link` gets the new
+    parent's key) in one statement. Outside a transaction it is its own: the three commit together
+    or not at all, with no BEGIN and COMMIT sent, and the guard's row lock is held only while the
+    statement runs. True when the rows were inserted (their keys set on the instances), False when
+    the guard changed nothing (nothing was inserted). For models saved as insert_row saves them."""
+    for instance in (parent, child):
+        if _saved_by_save(type(instance)):
+            raise ValueError(f"{type(instance).__name__} is saved by save(): it cannot go into one statement")
+    alias = router.db_for_write(type(parent))
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        raise NotSupportedError("a data-modifying WITH is PostgreSQL's")
+    sql = _pair_sql(guard, type(parent), type(child), link, connection)
+    link_field = cast(models.Field, child._meta.get_field(link))
+    params = list(guard_params)
+    for instance in (parent, child):
+        fields = _insert_plan(type(instance), connection).fields
+        params += [
+            field.get_db_prep_save(field.pre_save(instance, True), connection)
+            for field in fields
+            if instance is parent or field is not link_field
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    child_id, parent_id = row
+    parent_pk, child_pk = parent._meta.pk, child._meta.pk
+    assert parent_pk is not None and child_pk is not None
+    setattr(parent, parent_pk.attname, parent_id)
+    setattr(child, child_pk.attname, child_id)
+    setattr(child, link_field.attname, parent_id)
+    for instance in (parent, child):
+        instance._state.adding = False
+        instance._state.db = alias
+    return True

@@ -29,7 +29,7 @@ from loket.booking.classes import express_payment_deadline
 from loket.booking.events import events_process_for
 from loket.booking.models import Booking, BookingStatus, QuotaClass, Slot, WalkinDay
 from loket.booking.seats import claim_online_seat_of_day, claim_pool_seat, slot_row, walkin_day_for
-from loket.booking.services import ClassPlace, booking_record
+from loket.booking.services import ClassPlace, booked_data, booking_record, booking_row
 from loket.core.errors import Conflict, DomainError
 from loket.offices.models import ArrivalWindow, Office
 from loket.offices.selectors import outage_for
@@ -203,19 +203,23 @@ def walkin_book(
     if place is not None and place.quota_class == QuotaClass.EXPRESS:
         deadline = express_payment_deadline(office, slot.date)
     booking, _event = booking_record(
-        person=person,
-        office=office,
-        slot=slot,
-        booked_by=officer,
-        service=request.service,
-        passport_type=request.passport_type,
-        status=BookingStatus.CONFIRMED,
-        replacement_reason=request.replacement_reason if request.service == "replacement" else "",
-        old_passport_number=request.old_passport_number if request.service == "replacement" else "",
-        payment_deadline=deadline,
-        pool_day=pool if from_pool else None,
-        quiet=True,
-        place=place,
+        booking_row(
+            person=person,
+            office=office,
+            slot=slot,
+            booked_by=officer,
+            service=request.service,
+            passport_type=request.passport_type,
+            status=BookingStatus.CONFIRMED,
+            pool_day=pool if from_pool else None,
+            place=place,
+        ),
+        booked_data(
+            replacement_reason=request.replacement_reason if request.service == "replacement" else "",
+            old_passport_number=request.old_passport_number if request.service == "replacement" else "",
+            payment_deadline=deadline,
+            quiet=True,
+        ),
     )
     events_process_for(booking_id=booking.pk)
     payment = Payment.objects.filter(booking=booking).first()

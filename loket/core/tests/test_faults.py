@@ -52,7 +52,9 @@ def lost_connection(when: Callable[[str], bool], times: int = 1) -> Iterator[lis
 
 
 def inserts_into(table: str) -> Callable[[str], bool]:
-    return lambda sql: sql.lstrip().upper().startswith("INSERT") and f'"{table}"' in sql
+    """A statement that inserts into `table`: an INSERT, or (a booking on PostgreSQL) the one
+    statement that claims the seat and inserts the booking and its event."""
+    return lambda sql: f'INSERT INTO "{table}"' in sql
 
 
 def test_the_api_answers_json_503_with_retry_after(applicant: User) -> None:
