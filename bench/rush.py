@@ -479,7 +479,7 @@ def report_burst(
     print(
         f"app server: {server_label(args)}; load: wrk, {args.concurrency} connections booking + "
         f"{args.concurrency} connections reading, at the same time{paced}; "
-        f"{args.events_workers} events worker process(es) at nice 10"
+        f"{args.events_workers} events worker process(es) at nice {args.events_nice}"
     )
     print(f"burst wall time               {wall:8.2f} s")
     print(f"successful bookings (201)     {booked:8d}     seats filled after {fill:.2f} s")
@@ -683,6 +683,12 @@ def parse_args() -> argparse.Namespace:
         default=1,
         help="booking events worker processes sharing the backlog (make run starts 1; a deployment may run more)",
     )
+    parser.add_argument(
+        "--events-nice",
+        type=int,
+        default=5,
+        help="the events workers' nice value (5, as scripts/serve.sh runs them)",
+    )
     parser.add_argument("--pgbench-seconds", type=int, default=10)
     parser.add_argument(
         "--idle-wait", type=float, default=60, help="seconds to wait at most for other load on the machine to stop"
@@ -697,6 +703,8 @@ def parse_args() -> argparse.Namespace:
     args.target, args.proxy_pid = None, None  # set once nginx runs (--via nginx)
     if not 1 <= args.events_workers <= 8:
         parser.error("--events-workers: between 1 and 8")
+    if not 0 <= args.events_nice <= 19:
+        parser.error("--events-nice: between 0 and 19")
     if args.rate is not None and not 0 < args.rate <= 1000:
         parser.error("--rate: between 0 and 1000 bookings per second")
     if not 1 <= args.concurrency <= 64 or not 1 <= args.workers * args.threads <= 80:
@@ -717,16 +725,16 @@ def start_proxy(server: Server) -> Cluster:
     return proxy
 
 
-def start_events_worker(index: int = 0) -> subprocess.Popen:
+def start_events_worker(index: int = 0, nice: int = 5) -> subprocess.Popen:
     """The booking events worker (`manage.py booking_events`), as `make run` and production run it
     (several share a backlog: `--events-workers`).
 
-    At a lower priority, as scripts/serve.sh runs it: background work yields the CPU to requests.
-    It gets a session of its own whose autogroup is niced too (with the kernel's autogroups, a
-    process's nice only counts against processes of its own session).
+    At a lower priority (`nice`), as scripts/serve.sh runs it: background work yields the CPU to
+    requests. It gets a session of its own whose autogroup is niced too (with the kernel's
+    autogroups, a process's nice only counts against processes of its own session).
     """
     process = subprocess.Popen(
-        ["nice", "-n", "10", sys.executable, "manage.py", "booking_events"],
+        ["nice", "-n", str(nice), sys.executable, "manage.py", "booking_events"],
         cwd=ROOT,
         env=app_env(DB_NAME),
         stdout=subprocess.DEVNULL,
@@ -736,7 +744,7 @@ def start_events_worker(index: int = 0) -> subprocess.Popen:
     autogroup = Path(f"/proc/{process.pid}/autogroup")
     # Where this is not allowed the worker keeps an equal share.
     with contextlib.suppress(OSError):
-        autogroup.write_text("10")
+        autogroup.write_text(str(nice))
     return process
 
 
@@ -776,7 +784,7 @@ def main() -> int:
             met = storm["rate"] >= 2000 and storm["p99"] <= 0.050 and storm["errors_5xx"] == 0
             log(f"done in {time.monotonic() - t0:.0f} s; read-storm targets {'met' if met else 'NOT met'}")
             return 0
-        events = [start_events_worker(i) for i in range(args.events_workers)]
+        events = [start_events_worker(i, args.events_nice) for i in range(args.events_workers)]
         busy = wait_for_quiet(args.idle_wait)
         log(f"server up at {server.base_url}; other processes use {busy:.0%} of the CPUs; firing the burst")
         figures = fire(server, seed_data, args, tuple(worker.pid for worker in events))
