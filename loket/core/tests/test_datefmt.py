@@ -20,6 +20,8 @@ def test_long_date_in_both_languages() -> None:
         assert datefmt.long_date(WEDNESDAY) == "Rabu, 2 Desember 2026"
     with translation.override("en"):
         assert datefmt.long_date(WEDNESDAY) == "Wednesday 2 December 2026"
+    with translation.override("id"):  # kept by day and language: the English text is not given back
+        assert datefmt.long_date(WEDNESDAY) == "Rabu, 2 Desember 2026"
 
 
 def test_clock_uses_a_dot_in_indonesian_and_a_colon_in_english() -> None:
