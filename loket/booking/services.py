@@ -329,6 +329,8 @@ def _book_seat(
     waits for, so it runs as the last statement and the commit follows at once; a full
     window rolls the two inserts back. A class place booked online (`place`) is claimed right
     after the seat, the same way; a full class rolls back the seat too (409 class_full).
+    A regular seat on PostgreSQL is one statement instead (seats.claim_seat_with): the UPDATE
+    first and the two INSERTs only when it took the seat, the lock held until its commit.
     """
     booking = booking_row(
         person=person,

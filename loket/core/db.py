@@ -306,7 +306,7 @@ def _insert(instance: M, conflict_on: tuple[str, ...] = ()) -> M | None:
     alias = router.db_for_write(model)
     connection = connections[alias]
     plan = _insert_plan(model, connection, conflict_on)
-    params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in plan.fields]
+    params = _row_values(instance, plan.fields, connection)
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, params)
         pk = model._meta.pk
@@ -318,11 +318,23 @@ def _insert(instance: M, conflict_on: tuple[str, ...] = ()) -> M | None:
             new_id = row[0]
         else:
             new_id = connection.ops.last_insert_id(cursor, model._meta.db_table, pk.column)
+    _inserted(instance, new_id, alias)
+    return instance
+
+
+def _row_values(instance: Model, fields: Sequence[models.Field], connection: BaseDatabaseWrapper) -> list[Any]:
+    """The values of `fields` for a new row of `instance`, as save() prepares them."""
+    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+
+
+def _inserted(instance: Model, new_id: Any, alias: str) -> None:
+    """Mark `instance` saved as row `new_id` of database `alias`, as save() does."""
+    pk = instance._meta.pk
+    assert pk is not None
     if pk.auto_created or getattr(instance, pk.attname) is None:
         setattr(instance, pk.attname, new_id)
     instance._state.adding = False
     instance._state.db = alias
-    return instance
 
 
 _pair_plans: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[tuple[str, type[Model], type[Model], str], str]]"
@@ -379,26 +391,20 @@ def insert_pair_if(guard: str, guard_params: Sequence[Any], parent: Model, child
         raise NotSupportedError("a data-modifying WITH is PostgreSQL's")
     sql = _pair_sql(guard, type(parent), type(child), link, connection)
     link_field = cast(models.Field, child._meta.get_field(link))
-    params = list(guard_params)
-    for instance in (parent, child):
-        fields = _insert_plan(type(instance), connection).fields
-        params += [
-            field.get_db_prep_save(field.pre_save(instance, True), connection)
-            for field in fields
-            if instance is parent or field is not link_field
-        ]
+    params = [
+        *guard_params,
+        *_row_values(parent, _insert_plan(type(parent), connection).fields, connection),
+        *_row_values(
+            child, [f for f in _insert_plan(type(child), connection).fields if f is not link_field], connection
+        ),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return False
     child_id, parent_id = row
-    parent_pk, child_pk = parent._meta.pk, child._meta.pk
-    assert parent_pk is not None and child_pk is not None
-    setattr(parent, parent_pk.attname, parent_id)
-    setattr(child, child_pk.attname, child_id)
     setattr(child, link_field.attname, parent_id)
-    for instance in (parent, child):
-        instance._state.adding = False
-        instance._state.db = alias
+    _inserted(parent, parent_id, alias)
+    _inserted(child, child_id, alias)
     return True

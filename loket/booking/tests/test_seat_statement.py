@@ -4,7 +4,6 @@ nothing."""
 
 import datetime as dt
 
-import psycopg
 import pytest
 from django.db import IntegrityError, NotSupportedError, connection
 from django.utils import timezone
@@ -14,6 +13,7 @@ from loket.booking.models import Booking, BookingEvent, BookingStatus, EventKind
 from loket.booking.seats import claim_seat_with, seat_in_one_statement
 from loket.booking.tests.conftest import make_office, open_day_ahead
 from loket.core.db import insert_pair_if
+from loket.core.testing.db import side_connection
 
 
 def slot_of(capacity: int, booked: int = 0) -> Slot:
@@ -49,9 +49,7 @@ def rows_for(slot: Slot, user: User, code: str = "ABCD2345") -> tuple[Booking, B
 def seen_by_another_connection(slot: Slot) -> tuple[int, int, int]:
     """The slot's counter, its bookings and their events, as a second connection sees them
     (committed only)."""
-    db = connection.settings_dict
-    params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"], "dbname": db["NAME"]}
-    with psycopg.connect(**params) as other:
+    with side_connection() as other:
         booked = other.execute("SELECT booked FROM booking_slot WHERE id = %s", [slot.pk]).fetchone()
         bookings = other.execute("SELECT count(*) FROM booking_booking WHERE slot_id = %s", [slot.pk]).fetchone()
         events = other.execute(
