@@ -337,13 +337,23 @@ def _inserted(instance: Model, new_id: Any, alias: str) -> None:
     instance._state.db = alias
 
 
-_pair_plans: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[tuple[str, type[Model], type[Model], str], str]]"
+_pair_plans: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[tuple[Any, ...], str]]"
 _pair_plans = weakref.WeakKeyDictionary()
 
 
-def _pair_sql(guard: str, parent: type[Model], child: type[Model], link: str, connection: BaseDatabaseWrapper) -> str:
+def _pair_sql(
+    guard: str | None,
+    parent: type[Model],
+    child: type[Model],
+    link: str,
+    connection: BaseDatabaseWrapper,
+    children: int = 1,
+) -> str:
+    """One statement: the INSERT of a `parent` row (after `guard`, an UPDATE ... RETURNING, and
+    only when it changed a row) and of `children` rows of `child` whose foreign key `link` gets
+    the new parent's key; it returns each child's key and the parent's."""
     plans = _pair_plans.setdefault(connection, {})
-    key = (guard, parent, child, link)
+    key = (guard, parent, child, link, children)
     sql = plans.get(key)
     if sql is None:
         q = connection.ops.quote_name
@@ -364,15 +374,69 @@ def _pair_sql(guard: str, parent: type[Model], child: type[Model], link: str, co
         def columns(plan: _InsertPlan) -> str:
             return ", ".join(q(field.column) for field in plan.fields)
 
+        # The caller's guard statement and quoted model identifiers; the values are parameters.
+        head, source = (f"WITH guard AS ({guard}),", " FROM guard") if guard is not None else ("WITH", "")
+        child_row = f"SELECT {values(child_plan)} FROM parent_row"  # noqa: S608 - identifiers quoted, values parameters
         sql = (
-            f"WITH guard AS ({guard}),"  # noqa: S608 - the caller's statement, quoted model identifiers
-            f" parent_row AS (INSERT INTO {q(parent._meta.db_table)} ({columns(parent_plan)})"
-            f" SELECT {values(parent_plan)} FROM guard RETURNING {q(parent_pk.column)})"
+            f"{head} parent_row AS (INSERT INTO {q(parent._meta.db_table)} ({columns(parent_plan)})"
+            f" SELECT {values(parent_plan)}{source} RETURNING {q(parent_pk.column)})"
             f" INSERT INTO {q(child._meta.db_table)} ({columns(child_plan)})"
-            f" SELECT {values(child_plan)} FROM parent_row RETURNING {q(child_pk.column)}, {q(link_column)}"
+            f" {' UNION ALL '.join([child_row] * children)} RETURNING {q(child_pk.column)}, {q(link_column)}"
         )
         plans[key] = sql
     return sql
+
+
+def _pair_params(
+    guard_params: Sequence[Any], parent: Model, children: Sequence[Model], link: str, connection: BaseDatabaseWrapper
+) -> list[Any]:
+    """The parameters of _pair_sql's statement for these instances."""
+    link_field = cast(models.Field, children[0]._meta.get_field(link))
+    child_fields = [f for f in _insert_plan(type(children[0]), connection).fields if f is not link_field]
+    params = [*guard_params, *_row_values(parent, _insert_plan(type(parent), connection).fields, connection)]
+    for child in children:
+        params.extend(_row_values(child, child_fields, connection))
+    return params
+
+
+def _pair_saved(parent: Model, children: Sequence[Model], link: str, rows: Sequence[Any], alias: str) -> None:
+    """Set the keys _pair_sql's statement returned (a child's key and its parent's, in the
+    children's order) on the instances and mark them saved."""
+    link_field = cast(models.Field, children[0]._meta.get_field(link))
+    for child, (child_id, parent_id) in zip(children, rows, strict=True):
+        setattr(child, link_field.attname, parent_id)
+        _inserted(child, child_id, alias)
+    _inserted(parent, rows[0][1], alias)
+
+
+def _pair_models(*instances: Model) -> None:
+    for instance in instances:
+        if _saved_by_save(type(instance)):
+            raise ValueError(f"{type(instance).__name__} is saved by save(): it cannot go into one statement")
+
+
+def insert_with_children(parent: Model, children: Sequence[Model], *, link: str) -> None:
+    """Insert `parent` and `children` (rows of one model whose foreign key `link` points to
+    `parent`; set it to `parent` or leave it empty): on PostgreSQL in one statement, elsewhere
+    with insert_row and one INSERT for the children. Keys are set on the instances, as
+    insert_row sets them (the children's in their order: PostgreSQL inserts and returns the rows
+    of a UNION ALL in order, as Django's bulk_create relies on for a VALUES list). For models
+    saved as insert_row saves them."""
+    _pair_models(parent, *children)
+    alias = router.db_for_write(type(parent))
+    connection = connections[alias]
+    if not children or connection.vendor != "postgresql":
+        insert_row(parent)
+        for child in children:
+            setattr(child, link, parent)
+        if children:
+            type(children[0])._default_manager.db_manager(alias).bulk_create(children)
+        return
+    sql = _pair_sql(None, type(parent), type(children[0]), link, connection, len(children))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _pair_params((), parent, children, link, connection))
+        rows = cursor.fetchall()
+    _pair_saved(parent, children, link, rows, alias)
 
 
 def insert_pair_if(guard: str, guard_params: Sequence[Any], parent: Model, child: Model, *, link: str) -> bool:
@@ -382,29 +446,16 @@ def insert_pair_if(guard: str, guard_params: Sequence[Any], parent: Model, child
     or not at all, with no BEGIN and COMMIT sent, and the guard's row lock is held only while the
     statement runs. True when the rows were inserted (their keys set on the instances), False when
     the guard changed nothing (nothing was inserted). For models saved as insert_row saves them."""
-    for instance in (parent, child):
-        if _saved_by_save(type(instance)):
-            raise ValueError(f"{type(instance).__name__} is saved by save(): it cannot go into one statement")
+    _pair_models(parent, child)
     alias = router.db_for_write(type(parent))
     connection = connections[alias]
     if connection.vendor != "postgresql":
         raise NotSupportedError("a data-modifying WITH is PostgreSQL's")
     sql = _pair_sql(guard, type(parent), type(child), link, connection)
-    link_field = cast(models.Field, child._meta.get_field(link))
-    params = [
-        *guard_params,
-        *_row_values(parent, _insert_plan(type(parent), connection).fields, connection),
-        *_row_values(
-            child, [f for f in _insert_plan(type(child), connection).fields if f is not link_field], connection
-        ),
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _pair_params(guard_params, parent, [child], link, connection))
         row = cursor.fetchone()
     if row is None:
         return False
-    child_id, parent_id = row
-    setattr(child, link_field.attname, parent_id)
-    _inserted(parent, parent_id, alias)
-    _inserted(child, child_id, alias)
+    _pair_saved(parent, [child], link, [row], alias)
     return True

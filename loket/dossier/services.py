@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import Person, User
 from loket.booking.choices import normalize_passport_number
 from loket.booking.models import ACTIVE_STATUSES, Booking, Service
-from loket.core.db import insert_row
+from loket.core.db import insert_with_children
 from loket.core.errors import Conflict, DomainError, NotFound
 from loket.core.tasks import task_enqueue
 from loket.dossier import registry
@@ -31,21 +31,20 @@ def application_open(
     """Open the booking's application inside the booking transaction; the registry checks run after commit."""
     number = normalize_passport_number(old_passport_number)
     needs_passport_check = booking.service == Service.REPLACEMENT and bool(number)
-    application = insert_row(
-        Application(
-            booking=booking,
-            service=booking.service,
-            replacement_reason=replacement_reason if booking.service == Service.REPLACEMENT else "",
-            passport_type=booking.passport_type,
-            applicant_name=person.full_name,
-            applicant_nik=person.nik,
-            applicant_birth_date=person.birth_date,
-            applicant_sex=person.sex,
-            old_passport_number=number,
-            passport_check=CheckState.PENDING if needs_passport_check else CheckState.NOT_REQUIRED,
-        )
+    application = Application(
+        booking=booking,
+        service=booking.service,
+        replacement_reason=replacement_reason if booking.service == Service.REPLACEMENT else "",
+        passport_type=booking.passport_type,
+        applicant_name=person.full_name,
+        applicant_nik=person.nik,
+        applicant_birth_date=person.birth_date,
+        applicant_sex=person.sex,
+        old_passport_number=number,
+        passport_check=CheckState.PENDING if needs_passport_check else CheckState.NOT_REQUIRED,
     )
-    insert_row(TimelineEntry(application=application, stage=Stage.SUBMITTED, at=timezone.now()))
+    # The application and its first stage in one statement (on PostgreSQL).
+    insert_with_children(application, [TimelineEntry(stage=Stage.SUBMITTED, at=timezone.now())], link="application")
     pk = application.pk
     task_enqueue("loket.dossier.tasks.identity_check", pk, task_name=f"dukcapil-{pk}")
     if needs_passport_check:

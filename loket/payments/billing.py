@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from loket.booking.models import Booking
 from loket.core import datefmt
-from loket.core.db import insert_row
+from loket.core.db import insert_with_children
 from loket.payments.models import Payment, PaymentItem, PaymentStatus
 from loket.payments.selectors import bill_items
 
@@ -44,16 +44,15 @@ def payment_open(
         deadline = min(now + dt.timedelta(minutes=settings.LOKET_PAYMENT_DEADLINE_MINUTES), booking.slot.starts_at)
     lead = dt.timedelta(minutes=settings.LOKET_PAYMENT_REMINDER_MINUTES)
     remind_at = deadline - lead if remind and lead and deadline - lead > now else None
-    payment = insert_row(
-        Payment(
-            booking=booking,
-            billing_code=new_billing_code(),
-            amount=sum(amount for _item, amount in items),
-            deadline=deadline,
-            remind_at=remind_at,
-        )
+    payment = Payment(
+        booking=booking,
+        billing_code=new_billing_code(),
+        amount=sum(amount for _item, amount in items),
+        deadline=deadline,
+        remind_at=remind_at,
     )
-    PaymentItem.objects.bulk_create([PaymentItem(payment=payment, item=item, amount=amount) for item, amount in items])
+    # The bill and its lines in one statement (on PostgreSQL).
+    insert_with_children(payment, [PaymentItem(item=item, amount=amount) for item, amount in items], link="payment")
     return payment
 
 

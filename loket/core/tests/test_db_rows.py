@@ -1,15 +1,15 @@
-"""raw_models and insert_row: what Model.objects.raw and save() give, without building the
-statement or the column mapping again on every run."""
+"""raw_models, insert_row and insert_with_children: what Model.objects.raw and save() give,
+without building the statement or the column mapping again on every run."""
 
 import datetime as dt
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model, signals
 from django.test.utils import CaptureQueriesContext
 
-from loket.core.db import insert_row, insert_row_unless_exists, raw_models
+from loket.core.db import insert_row, insert_row_unless_exists, insert_with_children, raw_models
 from loket.offices.models import Closure, Office
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +148,67 @@ def test_the_written_out_statements_name_their_columns() -> None:
     for sql in (_TOKEN_SQL, _PROBE, _PERSON_SQL, _OFFICE_SQL):
         assert ".*" not in sql and "SELECT *" not in sql, sql
         assert '"id"' in sql.split(" FROM ")[0]
+
+
+def closures(*days: int) -> list[Closure]:
+    return [Closure(date=dt.date(2027, 3, day), reason=f"Libur {day}") for day in days]
+
+
+def test_a_parent_and_its_children_go_in_with_one_statement_on_postgresql() -> None:
+    office = Office(code="JJJ", name="Kanim J", timezone="Asia/Jakarta")
+    children = closures(3, 1, 2)
+    with CaptureQueriesContext(connection) as queries:
+        insert_with_children(office, children, link="office")
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2), [q["sql"] for q in queries]
+    assert office.pk is not None and office._state.adding is False and office._state.db == "default"
+    saved = Office.objects.get(pk=office.pk)
+    assert (saved.code, saved.name) == ("JJJ", "Kanim J")
+    for child in children:
+        # Each instance got its own row's key, and its parent's.
+        assert child.pk is not None and child._state.adding is False
+        assert child.office_id == office.pk
+        again = Closure.objects.get(pk=child.pk)
+        assert (again.office_id, again.date, again.reason) == (office.pk, child.date, child.reason)
+        assert again.created_at is not None  # auto_now_add ran
+    assert Closure.objects.filter(office=office).count() == 3
+    # The kept statement serves the next parent with as many children; another count gets its own.
+    other, more = Office(code="KKK", name="Kanim K", timezone="Asia/Makassar"), closures(4, 5, 6)
+    insert_with_children(other, more, link="office")
+    insert_with_children(Office(code="LLL", name="Kanim L", timezone="Asia/Jakarta"), closures(7), link="office")
+    assert sorted(Closure.objects.filter(office=other).values_list("reason", flat=True)) == [
+        "Libur 4",
+        "Libur 5",
+        "Libur 6",
+    ]
+    assert [c.office_id for c in more] == [other.pk] * 3
+    assert Closure.objects.get(office__code="LLL").date == dt.date(2027, 3, 7)
+
+
+def test_a_parent_without_children_is_inserted_alone() -> None:
+    office = Office(code="MMM", name="Kanim M", timezone="Asia/Jakarta")
+    insert_with_children(office, [], link="office")
+    assert Office.objects.filter(pk=office.pk, code="MMM").exists()
+    assert not Closure.objects.filter(office=office).exists()
+
+
+def test_a_refused_child_leaves_no_parent_and_no_sibling() -> None:
+    office = Office(code="NNN", name="Kanim N", timezone="Asia/Jakarta")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_with_children(office, closures(8, 9, 8), link="office")  # the same day twice
+    assert not Office.objects.filter(code="NNN").exists()
+    assert not Closure.objects.filter(date__in=[dt.date(2027, 3, 8), dt.date(2027, 3, 9)]).exists()
+
+
+def test_one_statement_refuses_a_model_saved_by_save() -> None:
+    def receiver(sender: type[Model], instance: Closure, **kwargs: object) -> None:
+        pass
+
+    signals.pre_save.connect(receiver, sender=Closure)
+    try:
+        with pytest.raises(ValueError, match="saved by save"):
+            insert_with_children(
+                Office(code="OOO", name="Kanim O", timezone="Asia/Jakarta"), closures(10), link="office"
+            )
+    finally:
+        signals.pre_save.disconnect(receiver, sender=Closure)
+    assert not Office.objects.filter(code="OOO").exists()
