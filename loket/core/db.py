@@ -401,12 +401,11 @@ def _pair_params(
 
 def _pair_saved(parent: Model, children: Sequence[Model], link: str, rows: Sequence[Any], alias: str) -> None:
     """Set the keys _pair_sql's statement returned (a child's key and its parent's, in the
-    children's order) on the instances and mark them saved."""
-    link_field = cast(models.Field, children[0]._meta.get_field(link))
-    for child, (child_id, parent_id) in zip(children, rows, strict=True):
-        setattr(child, link_field.attname, parent_id)
-        _inserted(child, child_id, alias)
+    children's order) on the instances, each child's `link` to `parent`, and mark them saved."""
     _inserted(parent, rows[0][1], alias)
+    for child, (child_id, _parent_id) in zip(children, rows, strict=True):
+        setattr(child, link, parent)
+        _inserted(child, child_id, alias)
 
 
 def _pair_models(*instances: Model) -> None:

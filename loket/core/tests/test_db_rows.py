@@ -166,7 +166,7 @@ def test_a_parent_and_its_children_go_in_with_one_statement_on_postgresql() -> N
     for child in children:
         # Each instance got its own row's key, and its parent's.
         assert child.pk is not None and child._state.adding is False
-        assert child.office_id == office.pk
+        assert child.office_id == office.pk and child.office is office
         again = Closure.objects.get(pk=child.pk)
         assert (again.office_id, again.date, again.reason) == (office.pk, child.date, child.reason)
         assert again.created_at is not None  # auto_now_add ran
