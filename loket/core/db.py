@@ -408,28 +408,26 @@ def _pair_saved(parent: Model, children: Sequence[Model], link: str, rows: Seque
         _inserted(child, child_id, alias)
 
 
-def _pair_models(*instances: Model) -> None:
-    for instance in instances:
-        if _saved_by_save(type(instance)):
-            raise ValueError(f"{type(instance).__name__} is saved by save(): it cannot go into one statement")
-
-
 def insert_with_children(parent: Model, children: Sequence[Model], *, link: str) -> None:
     """Insert `parent` and `children` (rows of one model whose foreign key `link` points to
-    `parent`; set it to `parent` or leave it empty): on PostgreSQL in one statement, elsewhere
-    with insert_row and one INSERT for the children. Keys are set on the instances, as
-    insert_row sets them (the children's in their order: PostgreSQL inserts and returns the rows
-    of a UNION ALL in order, as Django's bulk_create relies on for a VALUES list). For models
-    saved as insert_row saves them."""
-    _pair_models(parent, *children)
+    `parent`; set it to `parent` or leave it empty): on PostgreSQL in one statement; elsewhere,
+    or for a model saved by save() (its own save() or save signal receivers), a row at a time
+    with insert_row. Keys are set on the instances, as insert_row sets them (the children's in
+    their order: PostgreSQL inserts and returns the rows of a UNION ALL in order, as Django's
+    bulk_create relies on for a VALUES list)."""
     alias = router.db_for_write(type(parent))
     connection = connections[alias]
-    if not children or connection.vendor != "postgresql":
+    one_statement = (
+        bool(children)
+        and connection.vendor == "postgresql"
+        and not _saved_by_save(type(parent))
+        and not _saved_by_save(type(children[0]))
+    )
+    if not one_statement:
         insert_row(parent)
         for child in children:
             setattr(child, link, parent)
-        if children:
-            type(children[0])._default_manager.db_manager(alias).bulk_create(children)
+            insert_row(child)
         return
     sql = _pair_sql(None, type(parent), type(children[0]), link, connection, len(children))
     with connection.cursor() as cursor:
@@ -445,7 +443,9 @@ def insert_pair_if(guard: str, guard_params: Sequence[Any], parent: Model, child
     or not at all, with no BEGIN and COMMIT sent, and the guard's row lock is held only while the
     statement runs. True when the rows were inserted (their keys set on the instances), False when
     the guard changed nothing (nothing was inserted). For models saved as insert_row saves them."""
-    _pair_models(parent, child)
+    for instance in (parent, child):
+        if _saved_by_save(type(instance)):
+            raise ValueError(f"{type(instance).__name__} is saved by save(): it cannot go into one statement")
     alias = router.db_for_write(type(parent))
     connection = connections[alias]
     if connection.vendor != "postgresql":

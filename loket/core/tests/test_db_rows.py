@@ -159,7 +159,7 @@ def test_a_parent_and_its_children_go_in_with_one_statement_on_postgresql() -> N
     children = closures(3, 1, 2)
     with CaptureQueriesContext(connection) as queries:
         insert_with_children(office, children, link="office")
-    assert len(queries) == (1 if connection.vendor == "postgresql" else 2), [q["sql"] for q in queries]
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 4), [q["sql"] for q in queries]
     assert office.pk is not None and office._state.adding is False and office._state.db == "default"
     saved = Office.objects.get(pk=office.pk)
     assert (saved.code, saved.name) == ("JJJ", "Kanim J")
@@ -199,16 +199,18 @@ def test_a_refused_child_leaves_no_parent_and_no_sibling() -> None:
     assert not Closure.objects.filter(date__in=[dt.date(2027, 3, 8), dt.date(2027, 3, 9)]).exists()
 
 
-def test_one_statement_refuses_a_model_saved_by_save() -> None:
+def test_children_saved_by_save_go_through_save() -> None:
+    seen: list[tuple[str, int | None]] = []
+
     def receiver(sender: type[Model], instance: Closure, **kwargs: object) -> None:
-        pass
+        seen.append((instance.reason, instance.office_id))
 
     signals.pre_save.connect(receiver, sender=Closure)
     try:
-        with pytest.raises(ValueError, match="saved by save"):
-            insert_with_children(
-                Office(code="OOO", name="Kanim O", timezone="Asia/Jakarta"), closures(10), link="office"
-            )
+        office = Office(code="OOO", name="Kanim O", timezone="Asia/Jakarta")
+        insert_with_children(office, closures(10, 11), link="office")
     finally:
         signals.pre_save.disconnect(receiver, sender=Closure)
-    assert not Office.objects.filter(code="OOO").exists()
+    # Each child's save() ran, with its parent's key already set.
+    assert seen == [("Libur 10", office.pk), ("Libur 11", office.pk)]
+    assert sorted(Closure.objects.filter(office=office).values_list("reason", flat=True)) == ["Libur 10", "Libur 11"]
