@@ -40,7 +40,8 @@ def long_date(day: dt.date) -> str:
 def _long_date(day: dt.date, language: str) -> str:
     # Kept by day and language: the events worker writes the same few days into every message
     # of a rush, and a full window's 409 names the nearest free day (about 30 us a call uncached).
-    return dateformat.format(day, "l, j F Y" if language.split("-")[0] == "id" else "l j F Y")
+    # `language` is the active one (the cache's key): the names come from it, as the format.
+    return dateformat.format(day, "l, j F Y" if _indonesian() else "l j F Y")
 
 
 def short_date(day: dt.date) -> str:

@@ -215,8 +215,8 @@ def test_a_batch_of_events_is_taken_and_marked_with_one_statement_each(office: O
 def test_a_booked_event_costs_three_statements_and_a_batch_two(office: Office, database_queue: None) -> None:
     """The reactions to a booking, counted (savepoints too): the application with its first
     stage, the bill with its line (each pair one statement on PostgreSQL, two elsewhere), the
-    message; once a batch, the fee and the worker tasks (each
-    identity check and message delivery). No savepoint an event while no reaction fails.
+    message; once a batch, the fee and the worker tasks (each identity check and message
+    delivery). No savepoint an event while no reaction fails.
     Whether the application and the bill exist already, and whether the person has a credit to
     pay with, is read with the event (annotate_with), and a message that exists already is
     skipped by its insert (ON CONFLICT), not by a savepoint around it."""
