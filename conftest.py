@@ -16,6 +16,25 @@ from loket.accounts.services import token_issue
 pytest_plugins = ["loket.core.testing.browser"]
 
 PASSWORD = "Kuat-Sekali-2026"  # noqa: S105 - test fixture
+_DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that need no database first, then pytest-django's order (plain, then transactional).
+
+    pytest-django puts them last; they care for no order, and the ones last in a run make its
+    tail: a worker of pytest-xdist still busy with a 20-second subprocess test (serve.sh, the
+    settings checks) while the other has nothing left. At the end the transactional tests
+    remain, which the other worker shares (scripts/test.sh sends tests a few at a time). A
+    plain test still never runs after a transactional one, whose flush empties the tables the
+    migrations filled (the fee table).
+    """
+    items.sort(key=_needs_database)
+
+
+def _needs_database(item: pytest.Item) -> bool:
+    return bool(item.get_closest_marker("django_db") or _DB_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(scope="session")
