@@ -35,7 +35,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _needs_database(item: pytest.Item) -> bool:
-    return bool(item.get_closest_marker("django_db") or _DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+    """As pytest-django tells: a django_db mark, a database fixture, or a Django test case class."""
+    from django.test import TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    return bool(
+        item.get_closest_marker("django_db")
+        or _DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        or (cls is not None and issubclass(cls, TransactionTestCase))
+    )
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +53,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     Django keeps that snapshot on the connection object, and a transactional test whose
     connection object is a fresh one (seen after a browser test, whose Playwright runs on
     greenlets, followed other transactional tests) silently started from empty tables. The
-    snapshot taken at set-up is handed back to any connection that lost it.
+    snapshot taken at set-up is handed back to any connection that lost it. On PostgreSQL the
+    tables are emptied after each transactional test with DELETE (`_flush_by_delete`).
     """
     from django.db import connections
     from django.test import testcases
