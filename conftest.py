@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.cache import cache
 from django.test import Client
@@ -18,6 +19,8 @@ pytest_plugins = ["loket.core.testing.browser"]
 
 PASSWORD = "Kuat-Sekali-2026"  # noqa: S105 - test fixture
 _DB_FIXTURES = {"db", "transactional_db", "live_server"}
+# 10:00 in Jakarta on an ordinary Tuesday, with no holiday in the two weeks after it.
+ORDINARY_MORNING = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
 
 
 @pytest.hookimpl(trylast=True)
@@ -201,6 +204,18 @@ def admin_client(admin_user: User) -> Client:
     from loket.accounts.testing import second_factor_client
 
     return second_factor_client(admin_user)
+
+
+@pytest.fixture
+def ordinary_morning() -> Iterator[None]:
+    """The clock at ORDINARY_MORNING, still ticking, in every thread of this process.
+
+    For the tests that place a release a minute before now or ten minutes after it, or take
+    today's places: run at the wall clock, they could not be set up for a few minutes either
+    side of midnight in Jakarta, nor on a holiday, and were skipped then.
+    """
+    with time_machine.travel(ORDINARY_MORNING, tick=True):
+        yield
 
 
 @pytest.fixture
