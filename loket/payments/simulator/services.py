@@ -22,7 +22,14 @@ def bill_record(*, billing_code: str, amount: int, status: str) -> SimulatedBill
     return bill
 
 
-def notification_send(*, bill: SimulatedBill, base_url: str | None = None) -> httpx.Response:
+# A port found listening is tried with a short wait: a Loket answers the webhook in milliseconds,
+# while another kind of server may hold the connection for seconds (Erlang's port 25672: 7 s).
+PROBE_TIMEOUT = httpx.Timeout(2.0, connect=1.0)
+
+
+def notification_send(
+    *, bill: SimulatedBill, base_url: str | None = None, timeout: float | httpx.Timeout = 15
+) -> httpx.Response:
     """POST a signed notification about `bill` to Loket's real webhook, over HTTP."""
     body = json.dumps(bill.as_report()).encode()
     timestamp = str(int(time.time()))
@@ -32,7 +39,7 @@ def notification_send(*, bill: SimulatedBill, base_url: str | None = None) -> ht
         url,
         content=body,
         headers={"Content-Type": "application/json", "X-Loket-Timestamp": timestamp, "X-Loket-Signature": signature},
-        timeout=15,
+        timeout=timeout,
         follow_redirects=False,
     )
 
@@ -61,11 +68,12 @@ def listening_addresses() -> list[str]:
 def notification_deliver(*, bill: SimulatedBill) -> tuple[str, httpx.Response]:
     """Send the notification to LOKET_BASE_URL, or else to the first local server that is a Loket
     knowing this bill and sharing our webhook secret. Returns (address, answer)."""
-    candidates = [settings.LOKET_BASE_URL, *listening_addresses()]
+    configured = settings.LOKET_BASE_URL
     last_error: httpx.HTTPError | None = None
-    for base_url in dict.fromkeys(candidates):
+    for base_url in dict.fromkeys([configured, *listening_addresses()]):
         try:
-            answer = notification_send(bill=bill, base_url=base_url)
+            timeout = 15 if base_url == configured else PROBE_TIMEOUT
+            answer = notification_send(bill=bill, base_url=base_url, timeout=timeout)
         except httpx.HTTPError as error:
             last_error = error
             continue

@@ -1,7 +1,9 @@
 """The demo provider: its status API and `simulate_payment`, which calls the real webhook over HTTP."""
 
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,6 +92,25 @@ def test_simulate_payment_finds_the_server_on_another_port(live_server: Any, set
     settings.LOKET_BASE_URL = "http://127.0.0.1:9"  # nothing listens there (discard port)
     booking = book(applicant(1))
     call_command("simulate_payment", booking.payment.billing_code)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_silent_port_before_the_server_costs_two_seconds_at_most(
+    live_server: Any, settings: Any, office: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A port that takes the connection and never answers (as Erlang's 25672 does for 7 s) is
+    given up after the probe's short wait; the Loket after it is paid."""
+    settings.LOKET_PAYMENT_SIMULATOR = True
+    settings.LOKET_BASE_URL = "http://127.0.0.1:9"
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # listens; the kernel accepts, nobody reads
+        ports = [f"http://127.0.0.1:{silent.getsockname()[1]}", live_server.url]
+        monkeypatch.setattr("loket.payments.simulator.services.listening_addresses", lambda: ports)
+        booking = book(applicant(1))
+        started = time.monotonic()
+        call_command("simulate_payment", booking.payment.billing_code)
+        assert time.monotonic() - started < 5  # 15 s a port before
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
 
