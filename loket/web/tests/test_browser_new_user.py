@@ -139,7 +139,9 @@ def pay_in_the_simulator(journey: Journey, booking: Booking) -> None:
     journey.click("simulator-paid", SUBMIT, simulator)
     assert simulator.locator(".msg.success").is_visible()
     simulator.close()
-    # A light poll every 10 s: no manual reload.
+    # Back on the proof's tab (the event a phone's browser sends; headless chromium sends none),
+    # the page asks at once, besides its light poll every 10 s: no manual reload.
+    proof.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     proof.wait_for_selector(".billcode", state="detached", timeout=25_000)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED

@@ -135,6 +135,16 @@ def test_200_percent_zoom_keeps_the_pages_usable(
     zoomed.get_by_role("heading", name="Pesan: pilih jam kedatangan").wait_for()
 
 
+def test_the_unpaid_proof_asks_for_the_payment_when_the_person_comes_back(
+    live_server: Any, ani: Any, booking: Booking
+) -> None:
+    """Within a second of the page becoming visible again, not at the next 10-second poll."""
+    ani.goto(f"{live_server.url}/pemesanan/{booking.code}/")
+    poll = f"/pemesanan/{booking.code}/status.json"
+    with ani.expect_request(lambda request: request.url.endswith(poll), timeout=1_000):
+        ani.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+
 def test_the_logout_button_lines_up_with_the_nav_links(ani: Any) -> None:
     page = ani
     link = page.get_by_role("navigation").get_by_role("link", name="Keluarga").bounding_box()

@@ -27,17 +27,22 @@ document.querySelectorAll("[data-print]").forEach((button) => {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
 });
-// A page waiting for a payment asks every 10 s whether it arrived (a few bytes) and reloads when it did.
+// A page waiting for a payment asks every 10 s whether it arrived (a few bytes) and reloads when it
+// did; and at once when the person comes back to it (from the bank's app or the payment tab).
 const waiting = document.querySelectorAll("[data-poll]");
 if (waiting.length) {
-  setInterval(() => {
+  const ask = () => {
     waiting.forEach((element) => {
       fetch(element.dataset.poll, { credentials: "same-origin" })
         .then((answer) => (answer.ok ? answer.json() : null))
         .then((state) => state && state.booking !== element.dataset.state && location.reload())
         .catch(() => undefined);
     });
-  }, 10000);
+  };
+  setInterval(ask, 10000);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") ask();
+  });
 }
 // "My bookings" opened online: the proofs of the active bookings are fetched once, so the service
 // worker keeps them for offline use (the same as opening each one).
