@@ -26,7 +26,11 @@ from loket.onsite.tests.queue_helpers import booked, counter, now_window
 
 WSGIServer.request_queue_size = 256
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("ordinary_morning"),  # today's queue, never across midnight
+]
 
 
 @pytest.fixture(autouse=True)
