@@ -210,9 +210,10 @@ def admin_client(admin_user: User) -> Client:
 def ordinary_morning() -> Iterator[None]:
     """The clock at ORDINARY_MORNING, still ticking, in every thread of this process.
 
-    For the tests that place a release a minute before now or ten minutes after it, or take
-    today's places: run at the wall clock, they could not be set up for a few minutes either
-    side of midnight in Jakarta, nor on a holiday, and were skipped then.
+    For the tests that place a release a minute before now or ten minutes after it, take
+    today's places or serve today's queue: run at the wall clock, they could not be set up for a
+    few minutes either side of midnight in Jakarta, nor on a holiday (they were skipped then),
+    and a queue filled before midnight was no longer today's queue after it.
     """
     with time_machine.travel(ORDINARY_MORNING, tick=True):
         yield
