@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext_lazy
@@ -24,7 +23,7 @@ from loket.booking.codes import normalize_code
 from loket.booking.models import Booking, Slot, WalkinDay
 from loket.booking.share import walkin_percent, walkin_split
 from loket.core import datefmt
-from loket.core.ready import ReadyAnswer
+from loket.core.ready import ReadyAnswer, cached_once
 from loket.offices.calendar import closure_reason, closures_between, holiday_name
 from loket.offices.models import ArrivalWindow, Office
 from loket.offices.selectors import outage_for
@@ -208,18 +207,11 @@ def next_available_cached(office: Office) -> dt.date | None:
     return _cached(f"next:{office.pk}", lambda: next_available(office))
 
 
-_MISSING = object()
-
-
 def _cached(key: str, compute: Callable[[], T]) -> T:
     seconds = settings.LOKET_AVAILABILITY_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, seconds)
-    return value
+    return cached_once(key, seconds, compute)
 
 
 def availability_for(office: Office, start: dt.date, days: int) -> dict[str, object]:

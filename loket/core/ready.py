@@ -3,10 +3,17 @@ cache, and the mark by which a view lets the availability lane (loket/ops/lane.p
 answer without Django's request cycle."""
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.http import HttpResponseBase
+
+T = TypeVar("T")
+# How long one reader may take to rebuild an entry before another reader takes the job over.
+REBUILD_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -17,10 +24,47 @@ class ReadyAnswer:
     body: bytes
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A value in the shared cache, fresh until `fresh_until` (epoch seconds), then kept one
+    interval more: the last value, served while one reader builds the next."""
+
+    value: Any
+    fresh_until: float
+
+
+def cached_once(key: str, seconds: float, compute: Callable[[], T]) -> T:
+    """`compute()`'s value, kept `seconds` in the shared cache and built once an interval.
+
+    When it turns stale, the first reader to claim `<key>:rebuild` builds it again; the other
+    readers meanwhile get the last value, a moment past its interval, instead of all building it
+    at once (on release day dozens of readers of one office would). A reader that finds nothing
+    (first use, or no reader in a whole interval) builds it."""
+    kept = cache.get(key)
+    claimed = False
+    if isinstance(kept, Kept):
+        if time.time() < kept.fresh_until:
+            return kept.value
+        claimed = cache.add(f"{key}:rebuild", 1, REBUILD_SECONDS)
+        if not claimed:
+            return kept.value
+    try:
+        value = compute()
+        cache.set(key, Kept(value=value, fresh_until=time.time() + seconds), 2 * seconds)
+    finally:
+        if claimed:
+            cache.delete(f"{key}:rebuild")
+    return value
+
+
 def ready_answer_cached(key: str) -> ReadyAnswer | None:
-    """The answer the shared cache holds under `key`, or None: never built here."""
-    value = cache.get(key)
-    return value if isinstance(value, ReadyAnswer) else None
+    """The fresh answer the shared cache holds under `key`, or None: never built here. A stale
+    one is None too: the request goes to Django, which builds it or serves it while another
+    reader builds it."""
+    kept = cache.get(key)
+    if isinstance(kept, Kept) and time.time() < kept.fresh_until and isinstance(kept.value, ReadyAnswer):
+        return kept.value
+    return None
 
 
 @dataclass(frozen=True)
