@@ -16,6 +16,13 @@ T = TypeVar("T")
 REBUILD_SECONDS = 10
 
 
+def kept_key(key: str) -> str:
+    """Where `cached_once` keeps `key`'s entry (a Kept). A name of its own: an app process of the
+    release before, sharing the cache during a rolling update, keeps its bare values under the
+    bare key and never reads a Kept as one of them."""
+    return f"{key}:kept"
+
+
 @dataclass(frozen=True)
 class ReadyAnswer:
     """A JSON answer built once and served as it is, with the ETag of its bytes."""
@@ -40,7 +47,7 @@ def cached_once(key: str, seconds: float, compute: Callable[[], T]) -> T:
     readers meanwhile get the last value, a moment past its interval, instead of all building it
     at once (on release day dozens of readers of one office would). A reader that finds nothing
     (first use, or no reader in a whole interval) builds it."""
-    kept = cache.get(key)
+    kept = cache.get(kept_key(key))
     claimed = False
     if isinstance(kept, Kept):
         if time.time() < kept.fresh_until:
@@ -50,7 +57,7 @@ def cached_once(key: str, seconds: float, compute: Callable[[], T]) -> T:
             return kept.value
     try:
         value = compute()
-        cache.set(key, Kept(value=value, fresh_until=time.time() + seconds), 2 * seconds)
+        cache.set(kept_key(key), Kept(value=value, fresh_until=time.time() + seconds), 2 * seconds)
     finally:
         if claimed:
             cache.delete(f"{key}:rebuild")
@@ -61,7 +68,7 @@ def ready_answer_cached(key: str) -> ReadyAnswer | None:
     """The fresh answer the shared cache holds under `key`, or None: never built here. A stale
     one is None too: the request goes to Django, which builds it or serves it while another
     reader builds it."""
-    kept = cache.get(key)
+    kept = cache.get(kept_key(key))
     if isinstance(kept, Kept) and time.time() < kept.fresh_until and isinstance(kept.value, ReadyAnswer):
         return kept.value
     return None

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from loket.core.ready import Kept, ReadyAnswer, cached_once, ready_answer_cached
+from loket.core.ready import Kept, ReadyAnswer, cached_once, kept_key, ready_answer_cached
 
 KEY = "test:cached-once"
 
@@ -38,7 +38,7 @@ class Builds:
 
 
 def stale(value: Any) -> None:
-    cache.set(KEY, Kept(value=value, fresh_until=time.time() - 1), 60)
+    cache.set(kept_key(KEY), Kept(value=value, fresh_until=time.time() - 1), 60)
 
 
 def test_within_the_interval_the_value_is_built_once() -> None:
@@ -77,9 +77,16 @@ def test_a_failed_build_lets_the_next_reader_build() -> None:
     assert build.calls == 1
 
 
+def test_a_bare_value_under_the_key_is_not_taken_for_a_kept_one() -> None:
+    """What an app process of the release before keeps under the bare key (a rolling update)."""
+    cache.set(KEY, "bare", 60)
+    assert cached_once(KEY, 30, Builds()) == "v1"
+    assert cache.get(KEY) == "bare"
+
+
 def test_the_lane_is_not_given_a_stale_answer() -> None:
     answer = ReadyAnswer(etag='"e1"', body=b"{}")
-    cache.set(KEY, Kept(value=answer, fresh_until=time.time() + 30), 60)
+    cache.set(kept_key(KEY), Kept(value=answer, fresh_until=time.time() + 30), 60)
     assert ready_answer_cached(KEY) == answer
     stale(answer)
     assert ready_answer_cached(KEY) is None  # the request goes to Django, which rebuilds or serves it
