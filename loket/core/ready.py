@@ -48,11 +48,12 @@ def cached_once(key: str, seconds: float, compute: Callable[[], T]) -> T:
     at once (on release day dozens of readers of one office would). A reader that finds nothing
     (first use, or no reader in a whole interval) builds it."""
     kept = cache.get(kept_key(key))
+    claim = f"{key}:rebuild"
     claimed = False
     if isinstance(kept, Kept):
         if time.time() < kept.fresh_until:
             return kept.value
-        claimed = cache.add(f"{key}:rebuild", 1, REBUILD_SECONDS)
+        claimed = cache.add(claim, 1, REBUILD_SECONDS)
         if not claimed:
             return kept.value
     try:
@@ -60,7 +61,7 @@ def cached_once(key: str, seconds: float, compute: Callable[[], T]) -> T:
         cache.set(kept_key(key), Kept(value=value, fresh_until=time.time() + seconds), 2 * seconds)
     finally:
         if claimed:
-            cache.delete(f"{key}:rebuild")
+            cache.delete(claim)
     return value
 
 

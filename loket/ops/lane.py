@@ -7,11 +7,12 @@ look-up: about nine tenths of its CPU (docs/benchmarks.md).
 
 This WSGI wrapper remembers, per app process, the answer Django gave to a request (its status,
 headers and body) together with the shared cache's key of that answer, and answers the same
-request again from that copy, with a fresh request id, as long as the shared cache still holds an
-answer with the same ETag. So:
+request again from that copy, with a fresh request id, as long as the shared cache still holds a
+fresh answer with the same ETag. So:
 
 - it is never staler than Django's own answer: every request reads the shared cache, and an
-  answer whose ETag changed (or expired, or was never built) goes to Django, which builds it;
+  answer whose ETag changed (or turned stale, or was never built) goes to Django, which builds it
+  or, while another reader builds it, serves the last one (loket/core/ready.py, `cached_once`);
 - it answers exactly what Django answered: "the same request" means the same method, path, query,
   host, scheme, proxy scheme and Accept-Language, no cookie (a session may lock a kiosk or change
   the language), and the same match of If-None-Match against the current ETag (200 or 304);

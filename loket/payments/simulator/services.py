@@ -24,11 +24,12 @@ def bill_record(*, billing_code: str, amount: int, status: str) -> SimulatedBill
 
 # A port found listening is tried with a short wait: a Loket answers the webhook in milliseconds,
 # while another kind of server may hold the connection for seconds (Erlang's port 25672: 7 s).
+SEND_TIMEOUT = 15.0
 PROBE_TIMEOUT = httpx.Timeout(2.0, connect=1.0)
 
 
 def notification_send(
-    *, bill: SimulatedBill, base_url: str | None = None, timeout: float | httpx.Timeout = 15
+    *, bill: SimulatedBill, base_url: str | None = None, timeout: float | httpx.Timeout = SEND_TIMEOUT
 ) -> httpx.Response:
     """POST a signed notification about `bill` to Loket's real webhook, over HTTP."""
     body = json.dumps(bill.as_report()).encode()
@@ -72,7 +73,7 @@ def notification_deliver(*, bill: SimulatedBill) -> tuple[str, httpx.Response]:
     last_error: httpx.HTTPError | None = None
     for base_url in dict.fromkeys([configured, *listening_addresses()]):
         try:
-            timeout = 15 if base_url == configured else PROBE_TIMEOUT
+            timeout = SEND_TIMEOUT if base_url == configured else PROBE_TIMEOUT
             answer = notification_send(bill=bill, base_url=base_url, timeout=timeout)
         except httpx.HTTPError as error:
             last_error = error
