@@ -10,6 +10,7 @@ from loket.accounts.nik import mask_nik
 from loket.api.schemas import IsoDate, Short
 from loket.api.security import VerifiedTokenAuth, current_user
 from loket.booking import services
+from loket.booking.closures import WAITING, day_closed_reason
 from loket.booking.codes import qr_payload
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import booking_of, bookings_of
@@ -67,6 +68,9 @@ class BookingOut(Schema):
     nik: str
     member: int
     reschedule_count: int
+    # Why the office is closed on the booking's day, announced after it was booked (a closure or a
+    # holiday), else null: the person should not come, and may reschedule for free.
+    day_closed: str | None
     qr: str
     # null while the bill is being prepared (payment_pending; it follows within seconds) or when
     # no fee is due (LOKET_PAYMENT_REQUIRED off).
@@ -98,6 +102,7 @@ def booking_out(booking: Booking, *, just_booked: bool = False) -> BookingOut:
         nik=mask_nik(booking.person.nik),
         member=booking.person_id,
         reschedule_count=booking.reschedule_count,
+        day_closed=None if just_booked or booking.status not in WAITING else day_closed_reason(booking),
         qr=qr_payload(booking.code),
         payment=PaymentOut(
             billing_code=payment.billing_code, amount=payment.amount, deadline=payment.deadline, status=payment.status

@@ -8,4 +8,4 @@ class BookingConfig(AppConfig):
     verbose_name = _("Pemesanan")
 
     def ready(self) -> None:
-        from loket.booking import imports  # noqa: F401 - connects the class quotas to import_offices
+        from loket.booking import closures, imports  # noqa: F401 - connect the closures' messages and the class quotas

@@ -308,6 +308,7 @@ class EventKind(models.TextChoices):
     CONFIRMED = "confirmed", _("Terkonfirmasi")
     PAID_NEEDS_REBOOKING = "paid_needs_rebooking", _("Sudah dibayar, perlu jadwal ulang")
     CLASS_CHANGED = "class_changed", _("Kelas kuota diubah")
+    DAY_CLOSED = "day_closed", _("Kantor tutup pada hari kedatangan")
 
 
 class BookingEvent(models.Model):

@@ -561,7 +561,10 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
     """Move to another window: the new seat is taken and the old freed in one transaction, or nothing changes."""
     booking = _own_active(user, code)
     office = booking.office
-    if booking.reschedule_count >= settings.LOKET_RESCHEDULE_MAX:
+    # The office closed the booking's day after it was made (closures.py): the person may move
+    # even on the day itself, and the move does not count against the limit.
+    closed_day = booking.slot.date if closure_reason(office, booking.slot.date) else None
+    if closed_day is None and booking.reschedule_count >= settings.LOKET_RESCHEDULE_MAX:
         raise DomainError(
             "reschedule_limit",
             _(
@@ -570,7 +573,7 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
             )
             % {"n": settings.LOKET_RESCHEDULE_MAX},
         )
-    if booking.slot.date <= office.local_today():
+    if closed_day is None and booking.slot.date <= office.local_today():
         raise DomainError(
             "too_late",
             _(
@@ -600,7 +603,7 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
         # booking serialise here, and only one of them moves it.
         moved = Booking.objects.filter(
             pk=booking.pk, slot_id=old_slot_id, status__in=ACTIVE_STATUSES, reschedule_count=booking.reschedule_count
-        ).update(slot=new_slot, reschedule_count=F("reschedule_count") + 1)
+        ).update(slot=new_slot, reschedule_count=F("reschedule_count") + (0 if closed_day else 1))
         if moved != 1:
             raise Conflict("changed", _("Pemesanan ini baru saja diubah. Muat ulang dan coba lagi."))
         lock_in_order(Slot, [old_slot_id, new_slot.pk])
@@ -615,16 +618,15 @@ def booking_reschedule(*, user: User, code: str, date: dt.date, start: dt.time) 
             else:
                 free_held_seat(booking.pk, old_slot_id, moving=True)
             booking.refresh_from_db()
-            event_record(
-                booking_id=booking.pk,
-                kind=EventKind.RESCHEDULED,
-                data={
-                    "count": booking.reschedule_count,
-                    "date": booking.slot.date.isoformat(),
-                    "start": f"{booking.slot.start:%H:%M}",
-                    "end": f"{booking.slot.end:%H:%M}",
-                },
-            )
+            moved_data = {
+                "count": booking.reschedule_count,
+                "date": booking.slot.date.isoformat(),
+                "start": f"{booking.slot.start:%H:%M}",
+                "end": f"{booking.slot.end:%H:%M}",
+            }
+            if closed_day:
+                moved_data["from_closed_day"] = closed_day.isoformat()
+            event_record(booking_id=booking.pk, kind=EventKind.RESCHEDULED, data=moved_data)
         if full:
             transaction.set_rollback(True)
     if full:

@@ -87,6 +87,15 @@ EVENTS: dict[str, tuple[str, str]] = {
             "%(when)s. Kode pemesanan dan kode QR Anda tetap sama. %(bring)s"
         ),
     ),
+    "day_closed": (
+        gettext_noop("%(office)s tutup pada hari kedatangan Anda: pilih jadwal baru"),
+        gettext_noop(
+            "Halo %(name)s,\n\n%(office)s tutup pada %(date)s: %(reason)s. Jangan datang pada hari itu.\n"
+            "Pilih jadwal kedatangan baru untuk %(person)s (kode pemesanan %(code)s) di Loket, menu Pemesanan saya, "
+            "lalu Ubah jadwal. Perubahan ini tidak dihitung dalam batas perubahan jadwal dan tidak dikenai biaya; "
+            "PNBP yang sudah dibayar tetap berlaku. Kode pemesanan dan kode QR Anda tetap sama."
+        ),
+    ),
     "payment_due": (
         gettext_noop("Bayar PNBP %(amount)s untuk pemesanan %(code)s"),
         gettext_noop(

@@ -61,6 +61,12 @@ def booking_event_tell(sender: type[BookingEvent], *, event: BookingEvent, **kwa
         # The appointment the booking moved to in this event, not a later one.
         context.update(when=moved_to(booking, event.data))
         message, suffix = "booking_rescheduled", f"rescheduled:{event.data['count']}"
+        if "from_closed_day" in event.data:  # a free move off a closed day keeps the count
+            suffix += f":from-closed:{event.data['from_closed_day']}"
+    elif event.kind == EventKind.DAY_CLOSED:
+        day = dt.date.fromisoformat(event.data["date"])
+        context.update(date=datefmt.deferred(datefmt.long_date, day), reason=event.data["reason"])
+        message, suffix = "day_closed", f"closed:{day.isoformat()}"
     else:
         message, suffix = MESSAGES[EventKind(event.kind)]
     notify(event=message, user=booking.booked_by, key=f"booking:{booking.pk}:{suffix}", context=context)

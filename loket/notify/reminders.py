@@ -17,7 +17,8 @@ from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import booking_message_context
 from loket.notify.events import notify
 from loket.notify.models import Channel, Message
-from loket.offices.models import TIMEZONES
+from loket.offices.calendar import holiday_name
+from loket.offices.models import TIMEZONES, Closure
 
 CHUNK = 500  # bookings per query; keeps the IN (...) lists well under SQLite's parameter limit
 
@@ -33,8 +34,12 @@ def bookings_to_remind(*, now: dt.datetime) -> Iterable[Booking]:
         if local.hour < settings.LOKET_VISIT_REMINDER_HOUR:
             continue
         tomorrow = local.date() + dt.timedelta(days=1)
+        closures = Closure.objects.filter(date=tomorrow)
+        if holiday_name(tomorrow) or closures.filter(office__isnull=True).exists():
+            continue  # closed everywhere: the people booked were told so (loket/booking/closures.py)
         due = (
             Booking.objects.filter(status=BookingStatus.CONFIRMED, office__timezone=zone, slot__date=tomorrow)
+            .exclude(office__in=closures.filter(office__isnull=False).values("office"))  # closed there
             .select_related("slot", "office", "booked_by")
             .order_by("pk")
         )

@@ -13,6 +13,7 @@ from loket.booking.tests.conftest import make_office
 from loket.notify import tasks
 from loket.notify.models import Message
 from loket.notify.tests.conftest import make_booking
+from loket.offices.models import Closure
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,23 @@ def test_an_english_speaker_is_reminded_in_english(
     with time_machine.travel(utc(2026, 11, 24, 3, 0), tick=False):
         remind(capture)
     assert mail.outbox[0].subject == "Tomorrow: your appointment at Kantor Imigrasi PLB"
+
+
+def test_no_reminder_to_come_to_an_office_closed_that_day(
+    applicant: User, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.LOKET_VISIT_REMINDER_HOUR = 0
+    palembang, medan, batam = make_office("PLB"), make_office("MDN"), make_office("BTM")
+    day = dt.date(2026, 11, 25)
+    for n, office in enumerate([palembang, medan, batam], start=1):
+        make_booking(user=applicant, office=office, day=day, nik=f"167101520315000{n}", code=f"{office.code}25")
+    Closure.objects.create(office=medan, date=day, reason="Banjir")
+    Closure.objects.create(office=batam, date=dt.date(2026, 11, 26), reason="Pemadaman listrik")  # another day
+    with time_machine.travel(utc(2026, 11, 24, 3), tick=False):
+        assert remind(django_capture_on_commit_callbacks) == 2
+    assert reminded_codes() == ["BTM25", "PLB25"]
+    # Closed everywhere that day (a national closure): nobody is reminded.
+    Message.objects.all().delete()
+    Closure.objects.create(office=None, date=day, reason="Cuti bersama")
+    with time_machine.travel(utc(2026, 11, 24, 4), tick=False):
+        assert remind(django_capture_on_commit_callbacks) == 0

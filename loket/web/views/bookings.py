@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loket.booking import services
+from loket.booking.closures import WAITING, day_closed_reason
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import booking_of, bookings_of
 from loket.core import datefmt
@@ -77,7 +78,8 @@ def cancel_confirm(request: HttpRequest, code: str) -> HttpResponse:
         "payment": getattr(booking, "payment", None),
         "terms": credit_terms(booking),
         "payment_required": settings.LOKET_PAYMENT_REQUIRED,
-        "can_reschedule": booking.reschedule_count < settings.LOKET_RESCHEDULE_MAX and booking.slot.date > today,
+        "can_reschedule": (booking.reschedule_count < settings.LOKET_RESCHEDULE_MAX and booking.slot.date > today)
+        or day_closed_reason(booking) is not None,
     }
     return render(request, "web/cancel_confirm.html", context)
 
@@ -121,6 +123,7 @@ def proof(request: HttpRequest, code: str) -> HttpResponse:
         "timeline": facts.timeline(),
         "identity_check": facts.identity_check(),
         "turn_poll_ms": POLL_MS,
+        "day_closed": day_closed_reason(booking) if booking.status in WAITING else None,
     }
     context["turn"] = turn = turn_of(booking.pk, booking.status)
     context["turn_etag"] = turn_etag(turn)

@@ -1,0 +1,60 @@
+"""A day closed late: the people booked on it are told, and may move for free.
+
+Offices close on days announced late (a power cut, a flood, a day of collective leave set
+after the bookings were made). Staff add a Closure (offices.models); this receiver, connected
+in BookingConfig.ready, writes a `day_closed` event for every booking still to come on that day,
+in the same transaction as the closure, so the message to each person (notify) is as durable as
+the closure itself and a replay sends nothing twice. A booking on a closed day may then be
+moved even on the day itself, and the move does not count against LOKET_RESCHEDULE_MAX
+(booking_reschedule in services.py).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from loket.booking.events import event_record
+from loket.booking.models import Booking, BookingEvent, BookingStatus, EventKind
+from loket.offices.calendar import closure_reason
+from loket.offices.models import Closure
+
+# Bookings that still expect the person on their day (a checked-in person is already there).
+WAITING = [BookingStatus.AWAITING_PAYMENT, BookingStatus.CONFIRMED]
+
+
+def day_closed_reason(booking: Booking) -> str | None:
+    """Why the office is closed on the booking's day (a closure or a holiday), or None."""
+    return closure_reason(booking.office, booking.slot.date)
+
+
+def closure_announce(closure: Closure, *, now: dt.datetime | None = None) -> int:
+    """Write a `day_closed` event for each booking waiting on the closed day whose window has not
+    ended and that has none for that day yet (the caller's transaction); returns how many."""
+    now = now or timezone.now()
+    day = closure.date if isinstance(closure.date, dt.date) else dt.date.fromisoformat(str(closure.date))
+    if day < now.date() - dt.timedelta(days=1):
+        return 0  # a past day recorded afterwards: nobody is still to come
+    bookings = Booking.objects.filter(slot__date=day, status__in=WAITING)
+    if closure.office_id is not None:
+        bookings = bookings.filter(office_id=closure.office_id)
+    told = BookingEvent.objects.filter(kind=EventKind.DAY_CLOSED, data__date=day.isoformat())
+    waiting = bookings.exclude(pk__in=told.values("booking_id")).select_related("slot", "office").order_by("pk")
+    written = 0
+    for booking in waiting.iterator(chunk_size=500):
+        slot, zone = booking.slot, booking.office.zone
+        if dt.datetime.combine(slot.date, slot.end, tzinfo=zone) <= now:
+            continue  # its window is over
+        event_record(
+            booking_id=booking.pk, kind=EventKind.DAY_CLOSED, data={"date": day.isoformat(), "reason": closure.reason}
+        )
+        written += 1
+    return written
+
+
+@receiver(post_save, sender=Closure, dispatch_uid="booking-closure-announce")
+def closure_saved(sender: type[Closure], *, instance: Closure, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:  # loaded from a fixture: nothing happened to anyone
+        closure_announce(instance)
