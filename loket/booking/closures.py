@@ -11,7 +11,9 @@ moved even on the day itself, and the move does not count against LOKET_RESCHEDU
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -41,20 +43,27 @@ def closure_announce(closure: Closure, *, now: dt.datetime | None = None) -> int
     if closure.office_id is not None:
         bookings = bookings.filter(office_id=closure.office_id)
     told = BookingEvent.objects.filter(kind=EventKind.DAY_CLOSED, data__date=day.isoformat())
-    waiting = bookings.exclude(pk__in=told.values("booking_id")).select_related("slot", "office").order_by("pk")
+    # Read whole before writing: the events' reactions may run at once (LOKET_BOOKING_EVENTS_INLINE).
+    waiting = list(
+        bookings.exclude(pk__in=told.values("booking_id"))
+        .order_by("pk")
+        .values_list("pk", "slot__end", "office__timezone")
+    )
+    data = {"date": day.isoformat(), "reason": closure.reason}
     written = 0
-    for booking in waiting.iterator(chunk_size=500):
-        slot, zone = booking.slot, booking.office.zone
-        if dt.datetime.combine(slot.date, slot.end, tzinfo=zone) <= now:
-            continue  # its window is over
-        event_record(
-            booking_id=booking.pk, kind=EventKind.DAY_CLOSED, data={"date": day.isoformat(), "reason": closure.reason}
-        )
-        written += 1
+    with transaction.atomic():  # all told or none (within the closure's own transaction when there is one)
+        for booking_id, end, zone in waiting:
+            if dt.datetime.combine(day, end, tzinfo=ZoneInfo(zone)) <= now:
+                continue  # its window is over
+            event_record(booking_id=booking_id, kind=EventKind.DAY_CLOSED, data=dict(data))
+            written += 1
     return written
 
 
-@receiver(post_save, sender=Closure, dispatch_uid="booking-closure-announce")
+CLOSURE_SAVED_UID = "booking-closure-announce"
+
+
+@receiver(post_save, sender=Closure, dispatch_uid=CLOSURE_SAVED_UID)
 def closure_saved(sender: type[Closure], *, instance: Closure, raw: bool = False, **kwargs: Any) -> None:
     if not raw:  # loaded from a fixture: nothing happened to anyone
         closure_announce(instance)

@@ -15,7 +15,7 @@ from loket.booking.selectors import next_available
 from loket.booking.services import BookingRequest, booking_create
 from loket.booking.tests.conftest import make_office, open_day_ahead
 from loket.core.testing.browser import assert_accessible, new_page, screenshot, sign_in
-from loket.offices.models import Office
+from loket.offices.models import Closure, Office
 from loket.web.tests.test_calendar import fill_day
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -179,3 +179,24 @@ def test_axe_core_finds_no_violation_on_the_citizen_pages(
         page.goto(live_server.url + path)
         assert_accessible(page)
     context.close()
+
+
+def test_a_day_closed_after_booking_is_said_on_the_proof_and_my_bookings(
+    live_server: Any, chromium: Any, applicant: User, booking: Booking
+) -> None:
+    Closure.objects.create(office=booking.office, date=booking.slot.date, reason="Pemadaman listrik")
+    # bypass_csp: axe-core is injected as an inline script.
+    page = chromium.new_context(viewport={"width": 360, "height": 740}, locale="id-ID", bypass_csp=True).new_page()
+    sign_in(page, live_server.url, applicant.email, PASSWORD)
+    page.goto(f"{live_server.url}/pemesanan/{booking.code}/")
+    notice = page.get_by_role("alert").filter(has_text="Kantor tutup pada hari kedatangan Anda")
+    assert notice.is_visible() and "Pemadaman listrik" in notice.inner_text()
+    assert_accessible(page)
+    screenshot(page, "proof-day-closed")
+    page.goto(f"{live_server.url}/pemesanan/")
+    assert page.get_by_role("status").filter(has_text="Pemadaman listrik").is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/pemesanan/{booking.code}/")
+    notice.get_by_role("link", name="Pilih jadwal baru").click()
+    page.wait_for_url(f"{live_server.url}/pemesanan/{booking.code}/ubah-jadwal/")
+    page.context.close()

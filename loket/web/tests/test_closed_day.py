@@ -124,6 +124,7 @@ def test_the_proof_and_the_api_say_the_day_is_closed(
     client = in_language(signed_in, language)
     proof = f"/pemesanan/{booking.code}/"
     assert 'id="day-closed"' not in client.get(proof).content.decode()
+    assert heading not in client.get("/pemesanan/").content.decode()
     assert api.get(f"/api/v1/bookings/{booking.code}", headers=auth_headers).json()["day_closed"] is None
 
     Closure.objects.create(office=office, date=DAY, reason=REASON)
@@ -132,6 +133,8 @@ def test_the_proof_and_the_api_say_the_day_is_closed(
     assert f'<a href="/pemesanan/{booking.code}/ubah-jadwal/">{link}</a>' in html
     assert api.get(f"/api/v1/bookings/{booking.code}", headers=auth_headers).json()["day_closed"] == REASON
     assert api.get("/api/v1/bookings", headers=auth_headers).json()[0]["day_closed"] == REASON
+    listed = client.get("/pemesanan/").content.decode()
+    assert f"<strong>{heading}</strong>: {REASON}</p>" in listed
 
     # Cancel is still there, and offers the free move first even with the limit reached.
     Booking.objects.filter(pk=booking.pk).update(reschedule_count=django_settings.LOKET_RESCHEDULE_MAX)

@@ -31,6 +31,8 @@ from loket.web.views.turn import POLL_MS, turn_etag, turn_of
 @login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
     bookings = list(bookings_of(_user(request)))
+    for booking in bookings:  # a day the office closed after it was booked: said on its card
+        booking.day_closed = day_closed_reason(booking) if booking.status in WAITING else None  # type: ignore[attr-defined]
     # A bill the events worker is still preparing: the page reloads itself until it is there.
     preparing = any(b.status == BookingStatus.AWAITING_PAYMENT and not hasattr(b, "payment") for b in bookings)
     context = {
