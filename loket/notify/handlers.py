@@ -65,7 +65,9 @@ def booking_event_tell(sender: type[BookingEvent], *, event: BookingEvent, **kwa
             suffix += f":from-closed:{event.data['from_closed_day']}"
     elif event.kind == EventKind.DAY_CLOSED:
         day = dt.date.fromisoformat(event.data["date"])
-        context.update(date=datefmt.deferred(datefmt.long_date, day), reason=event.data["reason"])
+        context.update(
+            date=datefmt.deferred(datefmt.long_date, day), reason=event.data["reason"], code_sms=booking.code
+        )
         message, suffix = "day_closed", f"closed:{day.isoformat()}"
     else:
         message, suffix = MESSAGES[EventKind(event.kind)]

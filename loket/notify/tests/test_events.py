@@ -21,6 +21,7 @@ from loket.notify.tasks import messages_retry
 CONTEXT: dict[str, Any] = {
     "name": "Ani Lestari",
     "code": "AB12 CD34",
+    "code_sms": "AB12CD34",
     "person": "Sari Lestari",
     "office": "Kantor Imigrasi Palembang",
     "when": datefmt.deferred(datefmt.window, dt.date(2026, 12, 2), dt.time(8), dt.time(9), "WIB"),

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from conftest import make_applicant
 from loket.accounts.models import User
@@ -47,6 +49,7 @@ def test_a_late_closure_tells_each_person_booked_that_day_once(
     assert message.subject == "Kantor Imigrasi PLB tutup pada hari kedatangan Anda: pilih jadwal baru"
     assert "Kantor Imigrasi PLB tutup pada Rabu, 2 Desember 2026: Pemadaman listrik." in message.body
     assert "tidak dihitung dalam batas perubahan jadwal" in message.body
+    assert f"lewat SMS/WhatsApp Loket: UBAH {mine.code} <tanggal> <jam>." in message.body  # the code as typed
     assert f"booking:{later.pk}:closed:2026-12-02:email" not in sent  # booked on another day
 
     # Editing the closure (a better reason) tells nobody twice; a booking cancelled before is not told.
@@ -140,3 +143,16 @@ def test_the_proof_and_the_api_say_the_day_is_closed(
     Booking.objects.filter(pk=booking.pk).update(reschedule_count=django_settings.LOKET_RESCHEDULE_MAX)
     cancel = client.get(f"/pemesanan/{booking.code}/batal/").content.decode()
     assert f'href="/pemesanan/{booking.code}/ubah-jadwal/"' in cancel
+
+
+def test_the_events_of_a_closure_go_in_with_one_insert(
+    applicant: User, other_applicant: User, office: Office, settings: Any
+) -> None:
+    settings.LOKET_BOOKING_EVENTS_INLINE = False  # as in production: the worker reacts
+    book(applicant, office)
+    book(other_applicant, office)
+    with CaptureQueriesContext(connection) as queries:
+        Closure.objects.create(office=office, date=DAY, reason=REASON)
+    events = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "booking_bookingevent"')]
+    assert len(events) == 1, events
+    assert BookingEvent.objects.filter(kind=EventKind.DAY_CLOSED, processed_at=None).count() == 2
