@@ -22,3 +22,15 @@ class ReleaseRuleForm(forms.Form):
 
 class ReleaseNowForm(forms.Form):
     date = forms.DateField(widget=forms.HiddenInput)
+
+
+class ClosureForm(forms.Form):
+    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=200,
+        help_text=_("Dikirim kepada setiap orang yang sudah memesan hari itu, mis. Pemadaman listrik."),
+        error_messages={
+            "required": _("Tulis alasan penutupan: alasan ini dikirim kepada setiap orang yang sudah memesan hari itu.")
+        },
+    )
