@@ -10,7 +10,7 @@ from loket.accounts.nik import mask_nik
 from loket.api.schemas import IsoDate, Short
 from loket.api.security import VerifiedTokenAuth, current_user
 from loket.booking import services
-from loket.booking.closures import WAITING, day_closed_reason
+from loket.booking.closures import day_closed_reason
 from loket.booking.codes import qr_payload
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import booking_of, bookings_of
@@ -102,7 +102,7 @@ def booking_out(booking: Booking, *, just_booked: bool = False) -> BookingOut:
         nik=mask_nik(booking.person.nik),
         member=booking.person_id,
         reschedule_count=booking.reschedule_count,
-        day_closed=None if just_booked or booking.status not in WAITING else day_closed_reason(booking),
+        day_closed=None if just_booked else day_closed_reason(booking),
         qr=qr_payload(booking.code),
         payment=PaymentOut(
             billing_code=payment.billing_code, amount=payment.amount, deadline=payment.deadline, status=payment.status

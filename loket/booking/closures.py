@@ -33,7 +33,10 @@ WAITING = [BookingStatus.AWAITING_PAYMENT, BookingStatus.CONFIRMED]
 
 
 def day_closed_reason(booking: Booking) -> str | None:
-    """Why the office is closed on the booking's day (a closure or a holiday), or None."""
+    """Why the office is closed on the day of a booking still to come (a closure or a holiday), or
+    None: open, or the booking is not waiting for its day any more."""
+    if booking.status not in WAITING:
+        return None
     return closure_reason(booking.office, booking.slot.date)
 
 
@@ -120,7 +123,6 @@ def closures_upcoming(office: Office) -> list[tuple[Closure, int]]:
     rows = list(
         Closure.objects.filter(date__gte=office.local_today())
         .filter(Q(office=office) | Q(office__isnull=True))
-        .select_related("created_by")
         .order_by("date", F("office").asc(nulls_first=True))
     )
     told = dict(

@@ -92,7 +92,8 @@ EVENTS: dict[str, tuple[str, str]] = {
         gettext_noop(
             "Halo %(name)s,\n\n%(office)s tutup pada %(date)s: %(reason)s. Jangan datang pada hari itu.\n"
             "Pilih jadwal kedatangan baru untuk %(person)s (kode pemesanan %(code)s) di Loket, menu Pemesanan saya, "
-            "lalu Ubah jadwal, atau lewat SMS/WhatsApp Loket: UBAH %(code_sms)s <tanggal> <jam>. Perubahan ini tidak dihitung dalam batas perubahan jadwal dan tidak dikenai biaya; "
+            "lalu Ubah jadwal, atau lewat SMS/WhatsApp Loket: UBAH %(code_sms)s <tanggal> <jam>. Perubahan ini "
+            "tidak dihitung dalam batas perubahan jadwal dan tidak dikenai biaya; "
             "PNBP yang sudah dibayar tetap berlaku. Kode pemesanan dan kode QR Anda tetap sama."
         ),
     ),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loket.booking import services
-from loket.booking.closures import WAITING, day_closed_reason
+from loket.booking.closures import day_closed_reason
 from loket.booking.models import Booking, BookingStatus
 from loket.booking.selectors import booking_of, bookings_of
 from loket.core import datefmt
@@ -32,7 +32,7 @@ from loket.web.views.turn import POLL_MS, turn_etag, turn_of
 def my_bookings(request: HttpRequest) -> HttpResponse:
     bookings = list(bookings_of(_user(request)))
     for booking in bookings:  # a day the office closed after it was booked: said on its card
-        booking.day_closed = day_closed_reason(booking) if booking.status in WAITING else None  # type: ignore[attr-defined]
+        booking.day_closed = day_closed_reason(booking)  # type: ignore[attr-defined]
     # A bill the events worker is still preparing: the page reloads itself until it is there.
     preparing = any(b.status == BookingStatus.AWAITING_PAYMENT and not hasattr(b, "payment") for b in bookings)
     context = {
@@ -125,7 +125,7 @@ def proof(request: HttpRequest, code: str) -> HttpResponse:
         "timeline": facts.timeline(),
         "identity_check": facts.identity_check(),
         "turn_poll_ms": POLL_MS,
-        "day_closed": day_closed_reason(booking) if booking.status in WAITING else None,
+        "day_closed": day_closed_reason(booking),
     }
     context["turn"] = turn = turn_of(booking.pk, booking.status)
     context["turn_etag"] = turn_etag(turn)
