@@ -66,12 +66,14 @@ def test_a_national_closure_tells_every_office_and_skips_the_windows_already_ove
     medan = make_office("MDN")
     today = NOW.date()  # 07:30 WIB: the 08:00 window is still to come, the one at 06:00 is over
     early = Slot.objects.create(
-        office=medan, date=today, start=dt.time(6), end=dt.time(7), capacity=5, booked=1,
+        office=medan, date=today, start=dt.time(6), end=dt.time(7), capacity=5, booked=2,
         starts_at=dt.datetime.combine(today, dt.time(6), tzinfo=medan.zone),
     )  # fmt: skip
     mine = book(applicant, office, day=today)
     theirs = book(other_applicant, medan, day=today)
     over = Booking.objects.filter(pk=theirs.pk)
+    budi = make_applicant(email="budi@example.id", nik="3174011506920004", full_name="Budi Santoso", sex="M")
+    Booking.objects.filter(pk=book(budi, medan, day=today).pk).update(slot=early)  # came at 06:00: not told
     Closure.objects.create(office=None, date=today, reason="Cuti bersama")
     assert set(closed_messages()) == {
         f"booking:{mine.pk}:closed:2026-12-01:email",
