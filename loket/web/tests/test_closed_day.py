@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import make_applicant
 from loket.accounts.models import User
 from loket.booking.models import Booking, BookingEvent, BookingStatus, EventKind, Slot
+from loket.booking.services import BookingRequest, booking_create
 from loket.booking.tests.conftest import make_office
 from loket.notify.models import Message
 from loket.offices.models import Closure, Office
@@ -40,6 +41,10 @@ def test_a_late_closure_tells_each_person_booked_that_day_once(
     theirs = book(other_applicant, office)
     budi = make_applicant(email="budi@example.id", nik="3174011506920004", full_name="Budi Santoso", sex="M")
     later = book(budi, office, day=DAY + dt.timedelta(days=1))
+    dewi = make_applicant(email="dewi@example.id", nik="3174014506950005", full_name="Dewi Sartika")
+    nine = BookingRequest(office=office.code, date=DAY, start=dt.time(9), service="new", passport_type="regular")
+    cancelled = booking_create(user=dewi, request=nine)[0]
+    Booking.objects.filter(pk=cancelled.pk).update(status=BookingStatus.CANCELLED)  # before the closure: not told
     gone = Booking.objects.filter(pk=theirs.pk)
     closure = Closure.objects.create(office=office, date=DAY, reason=REASON)
 
@@ -52,7 +57,7 @@ def test_a_late_closure_tells_each_person_booked_that_day_once(
     assert f"lewat SMS/WhatsApp Loket: UBAH {mine.code} <tanggal> <jam>." in message.body  # the code as typed
     assert f"booking:{later.pk}:closed:2026-12-02:email" not in sent  # booked on another day
 
-    # Editing the closure (a better reason) tells nobody twice; a booking cancelled before is not told.
+    # Editing the closure (a better reason) tells nobody twice, nor anyone cancelled since.
     closure.reason = "Pemadaman listrik oleh PLN"
     closure.save()
     gone.update(status=BookingStatus.CANCELLED)
